@@ -1,0 +1,146 @@
+"""One post prepared for matching: tokens, sentences and languages, in original offsets."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+
+from .forms import core_bounds, deobfuscate, destretch, fold
+from .normalize import Analysed
+
+# Chunks made of one character each, like "s h i t", are read as one word when
+# at least this many stand in a row; longer runs are cut to keep the work bounded.
+SPACED_LETTERS_MIN = 3
+SPACED_RUN_MAX = 24
+
+
+@dataclass(slots=True)
+class Token:
+    """A word or punctuation mark: original span, analysis text and folded form."""
+
+    start: int
+    end: int
+    text: str
+    form: str
+    lang: str
+    sent: int
+    alt: str | None = None  # the form with stretched letters collapsed ("shiiit" -> "shit")
+
+
+@dataclass(slots=True)
+class Post:
+    """Everything the matchers read about one post."""
+
+    analysed: Analysed
+    tokens: list[Token]
+    sentences: list[tuple[int, int, str]]
+    language: str
+    platform: str | None
+    context: str
+    today: date
+    doc_cache: dict = field(default_factory=dict)
+    _obfuscated: list[Token] | None = None
+    _spaced: list[Token] | None = None
+    _starts: list[int] | None = None
+
+    @property
+    def text(self) -> str:
+        return self.analysed.original
+
+    def sentence_of(self, offset: int) -> int:
+        """Index of the sentence that holds an original offset."""
+        return max(0, bisect_right([s for s, _, _ in self.sentences], offset) - 1)
+
+    def token_at(self, offset: int) -> int:
+        """Index of the first token that starts at or after an original offset."""
+        if self._starts is None:
+            self._starts = [t.start for t in self.tokens]
+        return bisect_right(self._starts, offset - 1)
+
+    def obfuscated_tokens(self) -> list[Token]:
+        """Whitespace-separated chunks with leetspeak, separators and stretching undone."""
+        if self._obfuscated is None:
+            self._obfuscated = build_obfuscated_tokens(self)
+        return self._obfuscated
+
+    def spaced_words(self) -> list[Token]:
+        """Candidate words spelled out letter by letter, for single-word obfuscated terms."""
+        if self._spaced is None:
+            self._spaced = spaced_words(self.obfuscated_tokens())
+        return self._spaced
+
+
+def build_tokens(analysed: Analysed, doc, sentences: list[tuple[int, int, str]]) -> list[Token]:
+    """Tokens of the spaCy doc in original offsets, each tagged with its sentence's language."""
+    starts = [s for s, _, _ in sentences]
+    tokens = []
+    to_start, to_end = analysed.src_start, analysed.src_end
+    for tok in doc:
+        text = tok.text
+        if text.isspace():
+            continue
+        a = tok.idx
+        start, end = to_start[a], to_end[a + len(text) - 1]
+        if start >= end:
+            continue
+        sent = max(0, bisect_right(starts, start) - 1)
+        lang = sentences[sent][2] if sentences else "en"
+        tokens.append(Token(start, end, text, fold(text, lang), lang, sent))
+    return tokens
+
+
+def build_obfuscated_tokens(post: Post) -> list[Token]:
+    analysed = post.analysed
+    text = analysed.text
+    chunks: list[Token] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        if text[pos].isspace():
+            pos += 1
+            continue
+        end = pos
+        while end < n and not text[end].isspace():
+            end += 1
+        chunk = text[pos:end]
+        core_start, core_end = core_bounds(chunk)
+        if core_start < core_end:
+            start_o, end_o = analysed.to_original(pos + core_start, pos + core_end)
+            if start_o < end_o:
+                sent = post.sentence_of(start_o)
+                lang = post.sentences[sent][2] if post.sentences else post.language
+                chunks.append(Token(start_o, end_o, chunk, deobfuscate(chunk, lang), lang, sent))
+        pos = end
+    # Mentions are masked in the analysis text, but "@ss" is leetspeak as often as a handle.
+    for ent in analysed.entities:
+        if ent.kind == "mention":
+            raw = analysed.original[ent.start:ent.end]
+            sent = post.sentence_of(ent.start)
+            lang = post.sentences[sent][2] if post.sentences else post.language
+            chunks.append(Token(ent.start, ent.end, raw, deobfuscate(raw, lang), lang, sent))
+    chunks.sort(key=lambda t: t.start)
+    for chunk in chunks:
+        chunk.alt = destretch(chunk.form)
+    return chunks
+
+
+def spaced_words(chunks: list[Token]) -> list[Token]:
+    """Words spelled out in single characters ("a s h i t"): every stretch of 3 or more.
+
+    Which stretch is the word is not known ("a" may be an article), so each one is
+    offered; only single-word terms are compared with them.
+    """
+    out: list[Token] = []
+    run: list[Token] = []
+    for chunk in chunks + [None]:
+        if chunk is not None and len(chunk.form) == 1 and (not run or run[-1].sent == chunk.sent):
+            run.append(chunk)
+            continue
+        run = run[:SPACED_RUN_MAX]
+        for i in range(len(run)):
+            for j in range(i + SPACED_LETTERS_MIN, len(run) + 1):
+                first, last = run[i], run[j - 1]
+                form = "".join(c.form for c in run[i:j])
+                out.append(Token(first.start, last.end, form, form, first.lang, first.sent))
+        run = [chunk] if chunk is not None and len(chunk.form) == 1 else []
+    return out

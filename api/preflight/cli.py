@@ -1,0 +1,122 @@
+"""The `preflight` command: check posts, scan a back catalogue, lint and test rule packs."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from .errors import InputError, PackError
+
+EXIT = {"pass": 0, "warn": 1, "block": 2}
+EXIT_USAGE = 3
+EXIT_PACKS = 4
+
+
+def default_rules_dir() -> Path:
+    """PREFLIGHT_RULES_DIR, else the bundled rules next to the source tree, else ./rules."""
+    configured = os.environ.get("PREFLIGHT_RULES_DIR")
+    if configured:
+        return Path(configured)
+    bundled = Path(__file__).resolve().parents[2] / "rules"
+    return bundled if bundled.is_dir() else Path("rules")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="preflight", description="Check social media posts before they are published.")
+    parser.add_argument("--rules", type=Path, default=None, help="rules directory (default: PREFLIGHT_RULES_DIR or the bundled rules)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="check one post; exit 0 pass, 1 warn, 2 block")
+    check.add_argument("text", help="the post, or - to read it from standard input")
+    add_post_options(check)
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    scan = sub.add_parser("scan", help="check a back catalogue (JSON Lines or CSV with a text column)")
+    scan.add_argument("file", type=Path)
+    scan.add_argument("--out", type=Path, default=None, help="write JSON lines here (default: standard output)")
+    add_post_options(scan)
+    scan.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+
+    rules = sub.add_parser("rules", help="lint, test or describe rule packs")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    for name, text in (("lint", "validate packs and run their examples"), ("test", "run every rule's examples")):
+        cmd = rules_sub.add_parser(name, help=text)
+        cmd.add_argument("directory", nargs="?", type=Path, default=None)
+    schema = rules_sub.add_parser("schema", help="print the JSON Schema of packs (or profiles)")
+    schema.add_argument("--profile", action="store_true", help="the schema of brand profiles instead")
+    return parser
+
+
+def add_post_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", default="auto", help="auto, en, nl, da, sv or de")
+    parser.add_argument("--platform", default=None, help="x, threads, instagram, linkedin, facebook or tiktok")
+    parser.add_argument("--profile", default=None, help="brand profile id")
+    parser.add_argument("--context", default="post", choices=["post", "reply"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    try:
+        if args.command == "rules" and args.rules_command == "schema":
+            from .schema import pack_schema, profile_schema
+
+            print(json.dumps(profile_schema() if args.profile else pack_schema(), indent=2, ensure_ascii=False))
+            return 0
+        directory = getattr(args, "directory", None) or args.rules or default_rules_dir()
+        from .checker import Checker
+
+        checker = Checker.from_directory(directory)
+        if args.command == "check":
+            return run_check(checker, args, out)
+        if args.command == "scan":
+            from .scan import run_scan
+
+            return run_scan(checker, directory, args, err)
+        return run_rule_tests(checker, args.rules_command, out)
+    except PackError as exc:
+        for problem in exc.problems:
+            err.print(str(problem), markup=False)
+        err.print(f"{len(exc.problems)} problem(s); nothing was loaded.", style="red")
+        return EXIT_PACKS
+    except InputError as exc:
+        err.print(f"error: {exc}", markup=False, style="red")
+        return EXIT_USAGE
+
+
+def run_check(checker, args, out: Console) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    report = checker.check(text, language=args.lang, platform=args.platform, profile=args.profile, context=args.context)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        from .render import render_report
+
+        render_report(report, text, out)
+    return EXIT[report.verdict]
+
+
+def run_rule_tests(checker, command: str, out: Console) -> int:
+    from .examples import run_examples
+
+    outcomes = run_examples(checker)
+    failures = [o for o in outcomes if o.failed]
+    for outcome in failures:
+        out.print(f"{outcome.location}: {outcome.describe()}", markup=False)
+    if command == "test":
+        for outcome in outcomes:
+            if outcome.kind == "todo":
+                out.print(f"{outcome.location}: {outcome.describe()}", markup=False, style="dim")
+    rules = len(checker.ruleset.rules)
+    summary = f"{len(outcomes) - len(failures)} passed, {len(failures)} failed: examples of {rules} rules in {len(checker.ruleset.packs)} packs"
+    out.print(summary, style="red" if failures else "green")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

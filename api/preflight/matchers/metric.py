@@ -1,0 +1,138 @@
+"""`metric`: counts and ratios with thresholds (exclamation marks, capitals, emoji, length)."""
+from __future__ import annotations
+
+from .base import Context, Hit, whole_post
+
+PLATFORM_LIMITS = {
+    "x": 280,
+    "threads": 500,
+    "instagram": 2200,
+    "linkedin": 3000,
+    "facebook": 63206,
+    "tiktok": 2200,
+}
+# X counts a link as 23 characters and most characters outside Latin scripts as 2.
+X_URL_WEIGHT = 23
+X_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+
+EMOJI_RANGES = (
+    (0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2B00, 0x2BFF), (0x2300, 0x23FF), (0x3030, 0x303D),
+)
+SKIN_TONES = (0x1F3FB, 0x1F3FF)
+REGIONAL = (0x1F1E6, 0x1F1FF)
+ZWJ = "\u200d"
+
+MEASURES = ("exclamations", "caps_ratio", "emoji", "hashtags", "mentions", "length", "sentence_words")
+
+
+def is_emoji(ch: str) -> bool:
+    cp = ord(ch)
+    if SKIN_TONES[0] <= cp <= SKIN_TONES[1]:
+        return False
+    return any(lo <= cp <= hi for lo, hi in EMOJI_RANGES)
+
+
+def x_length(ctx: Context) -> list[int]:
+    """Running weighted length of the post as X counts it, one entry per code point."""
+    text = ctx.post.text
+    urls = {e.start: e.end for e in ctx.post.analysed.entities if e.kind == "url"}
+    weights = [0] * len(text)
+    i = 0
+    while i < len(text):
+        if i in urls:
+            weights[i] = X_URL_WEIGHT
+            i = urls[i]
+            continue
+        cp = ord(text[i])
+        weights[i] = 1 if any(lo <= cp <= hi for lo, hi in X_LIGHT_RANGES) else 2
+        i += 1
+    running, total = [], 0
+    for w in weights:
+        total += w
+        running.append(total)
+    return running
+
+
+class MetricMatcher:
+    """Fires when the measure is above its threshold (a number, or one per platform)."""
+
+    def __init__(self, measure: str, above: float | dict[str, float] | None) -> None:
+        self.measure = measure
+        self.above = above
+
+    def threshold(self, platform: str | None) -> float | None:
+        if self.measure == "length":
+            if isinstance(self.above, dict):
+                return self.above.get(platform or "", self.above.get("default"))
+            return self.above if self.above is not None else PLATFORM_LIMITS.get(platform or "")
+        if isinstance(self.above, dict):
+            return self.above.get(platform or "", self.above.get("default"))
+        return self.above
+
+    def find(self, ctx: Context) -> list[Hit]:
+        limit = self.threshold(ctx.post.platform)
+        if limit is None:
+            return []
+        return getattr(self, "_" + self.measure)(ctx, limit)
+
+    def _spread(self, ctx: Context, positions: list[tuple[int, int]], limit: float) -> list[Hit]:
+        if len(positions) <= limit:
+            return []
+        start, end = positions[0][0], positions[-1][1]
+        return [Hit(start, end, ctx.post.sentence_of(start), value=len(positions))]
+
+    def _exclamations(self, ctx: Context, limit: float) -> list[Hit]:
+        text = ctx.post.text
+        return self._spread(ctx, [(i, i + 1) for i, ch in enumerate(text) if ch in "!！¡"], limit)
+
+    def _emoji(self, ctx: Context, limit: float) -> list[Hit]:
+        text = ctx.post.text
+        positions = []
+        for i, ch in enumerate(text):
+            if not is_emoji(ch) or (i and text[i - 1] == ZWJ):
+                continue
+            cp = ord(ch)
+            if REGIONAL[0] <= cp <= REGIONAL[1] and i and REGIONAL[0] <= ord(text[i - 1]) <= REGIONAL[1]:
+                continue  # the second half of a flag
+            positions.append((i, i + 1))
+        return self._spread(ctx, positions, limit)
+
+    def _entities(self, ctx: Context, kind: str, limit: float) -> list[Hit]:
+        ents = [(e.start, e.end) for e in ctx.post.analysed.entities if e.kind == kind]
+        return self._spread(ctx, ents, limit)
+
+    def _hashtags(self, ctx: Context, limit: float) -> list[Hit]:
+        return self._entities(ctx, "hashtag", limit)
+
+    def _mentions(self, ctx: Context, limit: float) -> list[Hit]:
+        return self._entities(ctx, "mention", limit)
+
+    def _caps_ratio(self, ctx: Context, limit: float) -> list[Hit]:
+        words = [t for t in ctx.post.tokens if len(t.text) >= 3 and t.text.isalpha()]
+        if len(words) < 4:
+            return []
+        caps = [t for t in words if t.text.isupper()]
+        ratio = len(caps) / len(words)
+        if ratio <= limit:
+            return []
+        return [Hit(caps[0].start, caps[-1].end, caps[0].sent, value=round(ratio * 100))]
+
+    def _length(self, ctx: Context, limit: float) -> list[Hit]:
+        text = ctx.post.text
+        running = x_length(ctx) if ctx.post.platform == "x" else range(1, len(text) + 1)
+        if not running or running[-1] <= limit:
+            return []
+        start = next(i for i, total in enumerate(running) if total > limit)
+        hit = whole_post(ctx)
+        return [Hit(start, max(start + 1, hit.end), ctx.post.sentence_of(start), value=running[-1])]
+
+    def _sentence_words(self, ctx: Context, limit: float) -> list[Hit]:
+        counts: dict[int, list] = {}
+        for tok in ctx.post.tokens:
+            if tok.text.isalpha():
+                counts.setdefault(tok.sent, []).append(tok)
+        return [
+            Hit(toks[0].start, toks[-1].end, sent, value=len(toks))
+            for sent, toks in counts.items()
+            if len(toks) > limit
+        ]

@@ -1,0 +1,74 @@
+"""`pattern`: spaCy Matcher token patterns ("up to 70% off", "only 3 left")."""
+from __future__ import annotations
+
+from spacy.matcher import Matcher as SpacyMatcher
+
+from .base import Context, Hit
+
+
+class PatternIndex:
+    """All token patterns of all rules, one spaCy Matcher per language."""
+
+    def __init__(self, pipelines) -> None:
+        self._pipelines = pipelines
+        self._matchers: dict[str, SpacyMatcher] = {}
+        self._needs_lemma: set[str] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self._matchers)
+
+    def add(self, matcher_id: int, language: str, patterns: list[list[dict]]) -> str | None:
+        """Compile patterns; the validation error when spaCy rejects them."""
+        if "REGEX" in repr(patterns) or "FUZZY" in repr(patterns):
+            return "REGEX and FUZZY are not allowed in token patterns (they are not protected against runaway matching): use a `regex` matcher"
+        vocab = self._pipelines.nlp(language).vocab
+        probe = SpacyMatcher(vocab, validate=True)
+        try:
+            probe.add("probe", patterns)
+        except Exception as exc:  # spaCy raises ValueError/MatchPatternError/KeyError here
+            return " ".join(str(exc).split())
+        matcher = self._matchers.setdefault(language, SpacyMatcher(vocab))
+        matcher.add(str(matcher_id), patterns)
+        if any("LEMMA" in tok for pattern in patterns for tok in pattern):
+            self._needs_lemma.add(language)
+        return None
+
+    def find(self, ctx: Context) -> dict[int, list[Hit]]:
+        """Run each language's matcher once over the post and group the matches."""
+        out: dict[int, list[Hit]] = {}
+        post = ctx.post
+        langs = {lang for _, _, lang in post.sentences} or {post.language}
+        for language, matcher in self._matchers.items():
+            if language not in langs:
+                continue
+            doc = self._doc(ctx, language)
+            analysed = post.analysed
+            for match_id, start, end in matcher(doc):
+                first, last = doc[start], doc[end - 1]
+                a, b = analysed.to_original(first.idx, last.idx + len(last.text))
+                sent = post.sentence_of(a)
+                if post.sentences and post.sentences[sent][2] != language:
+                    continue
+                key = int(self._pipelines.nlp(language).vocab.strings[match_id])
+                out.setdefault(key, []).append(Hit(a, b, sent))
+        return out
+
+    def _doc(self, ctx: Context, language: str):
+        post = ctx.post
+        doc = post.doc_cache.get(language)
+        if doc is None:
+            doc = post.doc_cache[language] = self._pipelines.tokenize(post.analysed.text, language)
+        if language in self._needs_lemma and not doc.user_data.get("lemmas"):
+            lemma = self._pipelines.lemma
+            for tok in doc:
+                tok.lemma_ = lemma(tok.text, language)
+            doc.user_data["lemmas"] = True
+        return doc
+
+
+class PatternMatcher:
+    def __init__(self, matcher_id: int) -> None:
+        self.matcher_id = matcher_id
+
+    def find(self, ctx: Context) -> list[Hit]:
+        return ctx.cache["patterns"].get(self.matcher_id, [])

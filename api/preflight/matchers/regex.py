@@ -1,0 +1,53 @@
+"""`regex`: patterns for structured data, compiled with RE2 so that none can hang a check."""
+from __future__ import annotations
+
+import re2
+
+from .base import Context, Hit
+from .validators import CHECKS
+
+
+def compile_regex(pattern: str, ignore_case: bool) -> tuple[object | None, str | None]:
+    """The compiled pattern, or the reason RE2 refuses it."""
+    options = re2.Options()
+    options.log_errors = False  # the loader reports the error itself, with file and line
+    options.case_sensitive = not ignore_case
+    try:
+        return re2.compile(pattern, options), None
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        return None, str(reason)
+
+
+class RegexMatcher:
+    """Matches on the original text; `check` keeps only numbers whose checksum is valid."""
+
+    def __init__(self, compiled, check: str | None) -> None:
+        self.compiled = compiled
+        self.check = CHECKS[check] if check else None
+
+    def find(self, ctx: Context) -> list[Hit]:
+        post = ctx.post
+        text = ctx.cache.get("safe_text")
+        if text is None:
+            text = ctx.cache["safe_text"] = _encodable(post.text)
+        out = []
+        for m in self.compiled.finditer(text):
+            start, end = m.start(), m.end()
+            if start == end:
+                continue
+            if self.check is not None and not self.check(m.group()):
+                continue
+            out.append(Hit(start, end, post.sentence_of(start)))
+        return out
+
+
+def _encodable(text: str) -> str:
+    """The text with lone surrogates replaced one for one, so offsets stay the same."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)

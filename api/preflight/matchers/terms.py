@@ -1,0 +1,185 @@
+"""Term lists of all rules compiled into one token trie per language and layer."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable
+
+from ..analysis import Token
+from ..forms import collapse, deobfuscate, fold
+from .base import Context, Hit
+
+END = "\x00"
+# Layers of token forms a term can be matched on.
+FORM, EXACT, LEMMA, OBFUSCATED = "form", "exact", "lemma", "obfuscated"
+
+
+class TermIndex:
+    """Every term of every rule, compiled once; one walk over the post finds them all."""
+
+    def __init__(self, pipelines, analyse_term: Callable[[str, str], list[str]]) -> None:
+        self._pipelines = pipelines
+        self._analyse_term = analyse_term
+        self._tries: dict[tuple[str, str], dict] = {}
+        self.size = 0
+
+    def add(self, matcher_id: int, layer: str, language: str, term: str, payload: str | None = None) -> bool:
+        """Compile one term; False when it has no word left to match after analysis."""
+        keys = self._keys(layer, language, term)
+        if not keys:
+            return False
+        for key in keys:
+            node = self._tries.setdefault((layer, language), {})
+            for part in key:
+                node = node.setdefault(part, {})
+            node.setdefault(END, []).append((matcher_id, payload))
+        self.size += 1
+        return True
+
+    def _keys(self, layer: str, language: str, term: str) -> list[tuple[str, ...]]:
+        words = self._analyse_term(term, language)
+        if layer == FORM:
+            return [tuple(fold(w, language) for w in words)] if words else []
+        if layer == EXACT:
+            return [tuple(words)] if words else []
+        if layer == LEMMA:
+            return [tuple(self._pipelines.lemma(w, language) for w in words)] if words else []
+        chunks = [deobfuscate(c, language) for c in term.split()]
+        if not chunks or not all(chunks):
+            return []
+        keys = [tuple(chunks)]
+        if len(chunks) == 1:
+            keys.append(("~" + collapse(chunks[0]),))
+        return keys
+
+    def layers(self) -> set[str]:
+        return {layer for layer, _ in self._tries}
+
+    def find(self, ctx: Context, into: dict[int, list[Hit]] | None = None) -> dict[int, list[Hit]]:
+        """Every term occurrence in the post, grouped by the matcher that asked for it."""
+        hits: dict[int, list[Hit]] = into if into is not None else defaultdict(list)
+        post = ctx.post
+        for layer in self.layers():
+            if layer == OBFUSCATED:
+                tokens = post.obfuscated_tokens()
+                key = _form
+                self._single(layer, post.spaced_words(), hits)
+            elif layer == LEMMA:
+                tokens = post.tokens
+                lemma = self._pipelines.lemma
+                key = lambda t: lemma(t.text, t.lang)  # noqa: E731
+            else:
+                tokens = post.tokens
+                key = _text if layer == EXACT else _form
+            self._walk(layer, tokens, key, hits)
+        return hits
+
+    def _single(self, layer: str, tokens: list[Token], hits: dict[int, list[Hit]]) -> None:
+        for token in tokens:
+            root = self._tries.get((layer, token.lang))
+            found = root and root.get(token.form, {}).get(END)
+            if found:
+                _record(found, token, token, hits)
+
+    def _walk(self, layer: str, tokens: list[Token], key, hits: dict[int, list[Hit]]) -> None:
+        tries = self._tries
+        n = len(tokens)
+        keys = [key(t) for t in tokens]
+        for i, first in enumerate(tokens):
+            root = tries.get((layer, first.lang))
+            if root is None:
+                continue
+            node = root
+            j = i
+            while j < n and tokens[j].sent == first.sent:
+                node = node.get(keys[j])
+                if node is None:
+                    break
+                found = node.get(END)
+                if found:
+                    _record(found, first, tokens[j], hits)
+                j += 1
+            if first.alt is not None:
+                found = root.get("~" + first.alt, {}).get(END)
+                if found:
+                    _record(found, first, first, hits)
+
+
+def _form(token: Token) -> str:
+    return token.form
+
+
+def _text(token: Token) -> str:
+    return token.text
+
+
+def _record(found, first: Token, last: Token, hits) -> None:
+    for matcher_id, payload in found:
+        hits[matcher_id].append(Hit(first.start, last.end, first.sent, data=payload))
+
+
+class TermsMatcher:
+    """`phrase` and `lemma`: any of the listed terms, per language."""
+
+    def __init__(self, matcher_id: int) -> None:
+        self.matcher_id = matcher_id
+
+    def find(self, ctx: Context) -> list[Hit]:
+        hits = ctx.term_hits.get(self.matcher_id, [])
+        return _dedupe(hits)
+
+
+class SubstitutionMatcher(TermsMatcher):
+    """`substitution`: a term the brand replaces by its preferred one, suggested."""
+
+    def find(self, ctx: Context) -> list[Hit]:
+        text = ctx.post.text
+        out = []
+        for hit in _dedupe(ctx.term_hits.get(self.matcher_id, [])):
+            out.append(Hit(hit.start, hit.end, hit.sent, data=match_case(text[hit.start:hit.end], hit.data or "")))
+        return out
+
+
+class ConsistencyMatcher(TermsMatcher):
+    """`consistency`: forms from two groups that must not be mixed in one post.
+
+    Where the brand profile sets a formality for the language and the groups are
+    named `formal` and `informal`, the other form is flagged even when used alone.
+    """
+
+    def find(self, ctx: Context) -> list[Hit]:
+        hits = sorted(_dedupe(ctx.term_hits.get(self.matcher_id, [])), key=lambda h: h.start)
+        if not hits:
+            return []
+        text = ctx.post.text
+        wanted = ctx.profile.formality.get(ctx.post.language) if ctx.profile is not None else None
+        if wanted is not None and {h.data for h in hits} <= {"formal", "informal"}:
+            return [Hit(h.start, h.end, h.sent, other=wanted) for h in hits if h.data != wanted]
+        if len({h.data for h in hits}) < 2:
+            return []
+        first = hits[0]
+        first_text = text[first.start:first.end]
+        return [Hit(h.start, h.end, h.sent, other=first_text) for h in hits if h.data != first.data]
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """Drop hits nested in a longer hit of the same matcher ("100% guaranteed" over "guaranteed")."""
+    if len(hits) < 2:
+        return list(hits)
+    ordered = sorted(set(hits), key=lambda h: (h.start, -h.end))
+    out: list[Hit] = []
+    reach = -1
+    for hit in ordered:
+        if hit.end <= reach:
+            continue
+        out.append(hit)
+        reach = max(reach, hit.end)
+    return out
+
+
+def match_case(found: str, replacement: str) -> str:
+    """Give a suggested replacement the capitalisation of the words it replaces."""
+    if found.isupper() and len(found) > 1:
+        return replacement.upper()
+    if found[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement

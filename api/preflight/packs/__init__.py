@@ -1,0 +1,1 @@
+"""Rule packs and brand profiles: YAML written by policy owners, validated and compiled."""

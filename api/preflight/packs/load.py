@@ -1,0 +1,196 @@
+"""Loads every pack and profile of a rules directory, all or nothing."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import PackError, Problem
+from ..matchers.pattern import PatternIndex
+from ..matchers.terms import TermIndex
+from ..rules import CompiledRule
+from .compile import Indexes, PackCompiler, ProfileSlot
+from .model import MatchNode, Pack, Profile, Rule, RuleFile
+from .yamlfile import Marks, locate, read_yaml
+
+PROFILES_DIR = "profiles"
+PACK_FILE = "pack.yaml"
+
+
+@dataclass
+class LoadedPack:
+    id: str
+    version: str
+    title: str
+    model: Pack
+    rules: list[CompiledRule]
+    path: str
+
+
+@dataclass
+class RuleSet:
+    """Everything compiled from one rules directory; built once, then read by every check."""
+
+    packs: list[LoadedPack]
+    profiles: dict[str, Profile]
+    indexes: Indexes
+    profile_indexes: dict[str, TermIndex] = field(default_factory=dict)
+
+    @property
+    def rules(self) -> list[CompiledRule]:
+        return [rule for pack in self.packs for rule in pack.rules]
+
+
+def _known_keys() -> list[str]:
+    keys: set[str] = set()
+    for model in (Pack, Rule, MatchNode, Profile):
+        for name, info in model.model_fields.items():
+            keys.add(info.alias or name)
+    keys.update(("from", "to", "dates", "context", "platforms", "match", "no_match", "todo", "text", "date", "profile"))
+    return sorted(keys)
+
+
+KNOWN_KEYS = _known_keys()
+
+
+def pydantic_problems(exc: ValidationError, display: str, marks: Marks) -> list[Problem]:
+    """Readable problems, one per error, at the line of the key concerned."""
+    out = []
+    seen = set()
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        line, col = locate(marks, loc)
+        key = next((p for p in reversed(loc) if isinstance(p, str) and p[:1].isalpha() and "[" not in p), "")
+        kind = error["type"]
+        if kind == "missing":
+            message = f"Missing the required '{key}' key."
+        elif kind == "extra_forbidden":
+            guess = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+            hint = f" Did you mean '{guess[0]}'?" if guess else ""
+            message = f"Unknown key '{key}'.{hint}"
+        else:
+            where = f"'{key}': " if key else ""
+            message = where + error["msg"].removeprefix("Value error, ")
+        if (line, col, message) in seen:
+            continue
+        seen.add((line, col, message))
+        out.append(Problem(display, line, col, message))
+    return out
+
+
+def load_rules(directory: str | Path, analyzer) -> RuleSet:
+    """Load and compile all packs and profiles; raise PackError listing every problem."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise PackError([Problem(str(root), 1, 1, "not a directory of rule packs")])
+    indexes = Indexes(TermIndex(analyzer.pipelines, analyzer.words), PatternIndex(analyzer.pipelines))
+    problems: list[Problem] = []
+    packs: list[LoadedPack] = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry.name == PROFILES_DIR:
+            continue
+        if entry.is_dir() and (entry / PACK_FILE).is_file():
+            pack = _load_pack(entry / PACK_FILE, sorted(p for p in entry.glob("*.yaml") if p.name != PACK_FILE), analyzer, indexes, problems)
+        elif entry.is_file() and entry.suffix in (".yaml", ".yml"):
+            pack = _load_pack(entry, [], analyzer, indexes, problems)
+        else:
+            continue
+        if pack is not None:
+            packs.append(pack)
+    seen: dict[str, str] = {}
+    for pack in packs:
+        if pack.id in seen:
+            problems.append(Problem(pack.path, 1, 1, f"pack id '{pack.id}' is already used by {seen[pack.id]}"))
+        seen[pack.id] = pack.path
+    profiles = _load_profiles(root / PROFILES_DIR, problems)
+    if problems:
+        raise PackError(problems)
+    ruleset = RuleSet(packs, profiles, indexes)
+    for profile in profiles.values():
+        ruleset.profile_indexes[profile.id] = build_profile_index(profile, indexes.profile_slots, analyzer)
+    return ruleset
+
+
+def _load_pack(path: Path, extra: list[Path], analyzer, indexes: Indexes, problems: list[Problem]) -> LoadedPack | None:
+    display = str(path)
+    data, marks, found = read_yaml(path, display)
+    problems.extend(found)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(display, 1, 1, "a pack is a mapping with id, title, version and rules"))
+        return None
+    try:
+        model = Pack.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, display, marks))
+        return None
+    compiler = PackCompiler(analyzer, indexes, display, marks)
+    rules = compiler.rules(model, model.rules)
+    all_models = list(model.rules)
+    for extra_path in extra:
+        extra_display = str(extra_path)
+        extra_data, extra_marks, extra_found = read_yaml(extra_path, extra_display)
+        problems.extend(extra_found)
+        if extra_data is None:
+            continue
+        try:
+            rule_file = RuleFile.model_validate(extra_data)
+        except ValidationError as exc:
+            problems.extend(pydantic_problems(exc, extra_display, extra_marks))
+            continue
+        extra_compiler = PackCompiler(analyzer, indexes, extra_display, extra_marks)
+        rules.extend(extra_compiler.rules(model, rule_file.rules))
+        problems.extend(extra_compiler.problems)
+        all_models.extend(rule_file.rules)
+    problems.extend(compiler.problems)
+    ids: dict[str, int] = {}
+    for index, rule in enumerate(all_models):
+        if rule.id in ids:
+            line, col = locate(marks, ("rules", index, "id")) if index < len(model.rules) else (1, 1)
+            problems.append(Problem(display, line, col, f"duplicate rule id '{rule.id}' (first used in rule {ids[rule.id] + 1})"))
+        ids.setdefault(rule.id, index)
+    return LoadedPack(model.id, model.version, model.title, model, rules, display)
+
+
+def _load_profiles(directory: Path, problems: list[Problem]) -> dict[str, Profile]:
+    profiles: dict[str, Profile] = {}
+    if not directory.is_dir():
+        return profiles
+    for path in sorted(directory.glob("*.y*ml")):
+        display = str(path)
+        data, marks, found = read_yaml(path, display)
+        problems.extend(found)
+        if data is None:
+            continue
+        try:
+            profile = Profile.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(pydantic_problems(exc, display, marks))
+            continue
+        if profile.id in profiles:
+            problems.append(Problem(display, 1, 1, f"profile id '{profile.id}' is already used"))
+        profiles[profile.id] = profile
+    return profiles
+
+
+def build_profile_index(profile: Profile, slots: list[ProfileSlot], analyzer) -> TermIndex:
+    """The profile's own terms, compiled for the matchers that take them."""
+    index = TermIndex(analyzer.pipelines, analyzer.words)
+    everywhere = analyzer.languages
+    for slot in slots:
+        if slot.source == "banned":
+            for language, terms in profile.banned.items():
+                for term in terms:
+                    index.add(slot.matcher_id, slot.layer, language, term)
+        elif slot.source == "substitutions":
+            for language, pairs in profile.substitutions.items():
+                for term, replacement in pairs.items():
+                    index.add(slot.matcher_id, slot.layer, language, term, replacement)
+        else:
+            for term in getattr(profile, slot.source):
+                for language in everywhere:
+                    index.add(slot.matcher_id, slot.layer, language, term)
+    return index

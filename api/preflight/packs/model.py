@@ -1,0 +1,166 @@
+"""The rule-pack and profile formats, as pydantic models (also the published JSON Schema)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Language = Literal["en", "nl", "da", "sv", "de"]
+Severity = Literal["info", "warning", "block"]
+Platform = Literal["x", "threads", "instagram", "linkedin", "facebook", "tiktok"]
+Measure = Literal["exclamations", "caps_ratio", "emoji", "hashtags", "mentions", "length", "sentence_words"]
+Check = Literal["phone", "luhn", "card", "iban", "bsn", "cpr", "personnummer", "steuer-id"]
+ProfileList = Literal["banned", "competitors", "code_names", "substitutions"]
+Term = str
+KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+MONTH_DAY = re.compile(r"^(\d{4}-)?(\d{2})-(\d{2})$")
+
+MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class MatchNode(Strict):
+    """A matcher: exactly one kind, plus the options that kind takes."""
+
+    phrase: dict[Language, list[Term]] | None = Field(None, description="Terms matched on words, case- and accent-insensitively.")
+    lemma: dict[Language, list[Term]] | None = Field(None, description="Terms matched on dictionary forms (buys, bought -> buy).")
+    pattern: dict[Language, list[list[dict[str, Any]]]] | None = Field(None, description="spaCy Matcher token patterns.")
+    regex: str | None = Field(None, description="An RE2 regular expression matched on the original text.")
+    metric: Measure | None = Field(None, description="A count or ratio compared with `above`.")
+    all: list[MatchNode] | None = Field(None, description="Every matcher holds; the first one's matches are reported.")
+    any: list[MatchNode] | None = Field(None, description="At least one matcher holds.")
+    not_: MatchNode | None = Field(None, alias="not", description="The matcher does not hold.")
+    consistency: dict[Language, dict[str, list[Term]]] | None = Field(None, description="Groups of forms that must not be mixed in one post.")
+    substitution: dict[Language, dict[str, str]] | None = Field(None, description="term: preferred replacement.")
+
+    check: Check | None = Field(None, description="With regex: keep only matches whose checksum is valid.")
+    ignore_case: bool = Field(True, description="With regex: match regardless of case.")
+    above: float | dict[str, float] | None = Field(None, description="With metric: the threshold, or one per platform plus `default`.")
+    scope: Literal["post", "sentence"] = Field("post", description="With all/unless: where the matchers must hold together.")
+    near: int | None = Field(None, ge=0, le=50, description="With all/unless: within this many tokens.")
+    case: Literal["insensitive", "exact"] = Field("insensitive", description="With phrase/consistency: `exact` matches capitalisation too (German 'Sie').")
+    obfuscated: bool = Field(False, description="With phrase: also match leetspeak, look-alike letters, separated and stretched letters.")
+    profile_terms: ProfileList | None = Field(None, description="Add the brand profile's own list to the terms.")
+
+    @model_validator(mode="after")
+    def one_kind(self) -> MatchNode:
+        kinds = [k for k in MATCHER_KINDS if getattr(self, "not_" if k == "not" else k) is not None]
+        if len(kinds) != 1:
+            found = ", ".join(kinds) if kinds else "none"
+            raise ValueError(f"a matcher needs exactly one of {', '.join(MATCHER_KINDS)} (found: {found})")
+        return self
+
+    def kind(self) -> str:
+        return next(k for k in MATCHER_KINDS if getattr(self, "not_" if k == "not" else k) is not None)
+
+
+class Window(Strict):
+    start: str = Field(alias="from", description="MM-DD or YYYY-MM-DD")
+    end: str = Field(alias="to", description="MM-DD or YYYY-MM-DD")
+
+
+class When(Strict):
+    """When a rule is in force: dates (every year, or one year), a context, platforms."""
+
+    dates: list[Union[str, Window]] | None = None
+    context: Literal["post", "reply"] | None = None
+    platforms: list[Platform] | None = None
+
+    @field_validator("dates")
+    @classmethod
+    def valid_dates(cls, value):
+        for item in value or []:
+            for text in (item,) if isinstance(item, str) else (item.start, item.end):
+                parse_day(text)
+        return value
+
+
+def parse_day(text: str) -> tuple[int | None, int, int]:
+    """(year or None, month, day) of 'MM-DD' or 'YYYY-MM-DD'."""
+    m = MONTH_DAY.match(str(text))
+    if not m:
+        raise ValueError(f"{text!r} is not a date: write MM-DD (every year) or YYYY-MM-DD")
+    year = int(m.group(1)[:4]) if m.group(1) else None
+    month, day = int(m.group(2)), int(m.group(3))
+    try:
+        dt.date(year or 2024, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date of the calendar") from None
+    return year, month, day
+
+
+class ExampleCase(Strict):
+    text: str
+    context: Literal["post", "reply"] = "post"
+    platform: Platform | None = None
+    date: dt.date | None = None
+    profile: str | None = None
+
+
+Example = Union[str, ExampleCase]
+
+
+class Examples(Strict):
+    """Texts the rule must match, must not match, and known gaps (todo) that do not fail."""
+
+    match: dict[Language, list[Example]] = Field(default_factory=dict)
+    no_match: dict[Language, list[Example]] = Field(default_factory=dict)
+    todo: dict[Language, list[Example]] = Field(default_factory=dict)
+
+
+class Rule(Strict):
+    id: str = Field(pattern=KEBAB, description="Stable id, kebab-case; never derived from the terms.")
+    severity: Severity
+    message: dict[Language, str] = Field(description="Per language; placeholders {match}, {value}, {limit}, {suggestion}, {other}.")
+    suggestions: dict[Language, list[str]] = Field(default_factory=dict)
+    languages: list[Language] | None = Field(None, description="Defaults to the languages the matcher has terms for, or all.")
+    note: str | None = Field(None, description="Why the rule exists.")
+    reference: str | None = Field(None, description="The law, code or incident behind it.")
+    match: MatchNode
+    unless: MatchNode | None = None
+    when: When | None = None
+    examples: Examples = Field(default_factory=Examples)
+
+
+class Pack(Strict):
+    id: str = Field(pattern=KEBAB)
+    title: str
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    owner: str | None = None
+    description: str | None = None
+    references: list[str] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+
+
+class RuleFile(Strict):
+    """Extra rule files inside a pack folder hold only rules."""
+
+    rules: list[Rule]
+
+
+class Profile(Strict):
+    """A brand's own vocabulary and settings."""
+
+    id: str = Field(pattern=KEBAB)
+    name: str
+    owner_names: list[str] = Field(default_factory=list, description="How the brand names itself (copyright notices).")
+    default_language: Language | None = None
+    default_platform: Platform | None = None
+    banned: dict[Language, list[Term]] = Field(default_factory=dict)
+    substitutions: dict[Language, dict[str, str]] = Field(default_factory=dict)
+    competitors: list[Term] = Field(default_factory=list)
+    code_names: list[Term] = Field(default_factory=list, description="Confidential until launch.")
+    formality: dict[Language, Literal["formal", "informal"]] = Field(
+        default_factory=dict, description="Consistency groups named 'formal'/'informal' then flag the other form even alone."
+    )
+    severity_overrides: dict[str, Severity] = Field(default_factory=dict, description="pack/rule-id: severity")
+    disabled_rules: list[str] = Field(default_factory=list)
+    block_on: Severity = Field("block", description="The lowest severity that makes the verdict block.")
+
+
+MatchNode.model_rebuild()

@@ -1,0 +1,119 @@
+"""A compiled rule: its matcher, when it is in force, and how it words its findings."""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from datetime import date
+
+from .analysis import Post
+from .matchers.base import Context, Hit, Matcher
+from .matchers.logic import Unless
+from .packs.model import Rule, When, Window, parse_day
+from .report import Finding, Span
+
+PLACEHOLDERS = {"match", "value", "limit", "suggestion", "other"}
+
+
+@dataclass(slots=True)
+class CompiledRule:
+    id: str
+    pack: str
+    severity: str
+    messages: dict[str, str]
+    suggestions: dict[str, list[str]]
+    reference: str | None
+    languages: frozenset[str]
+    matcher: Matcher
+    unless: Unless | None
+    when: When | None
+    model: Rule
+    limit_of: object = None  # the metric matcher whose threshold {limit} names
+    file: str = ""
+    example_marks: dict = field(default_factory=dict)
+
+    def example_location(self, kind: str, language: str, index: int) -> str:
+        """file:line:column of one example, for messages a policy owner can follow."""
+        line, col = self.example_marks.get((kind, language, index), (1, 1))
+        return f"{self.file}:{line}:{col}"
+
+    def active(self, post: Post) -> bool:
+        """Whether the rule is in force for this post's context, platform and date."""
+        when = self.when
+        if when is None:
+            return True
+        if when.context and when.context != post.context:
+            return False
+        if when.platforms and post.platform not in when.platforms:
+            return False
+        if when.dates and not any(on_day(item, post.today) for item in when.dates):
+            return False
+        return True
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        sentences = ctx.post.sentences
+        hits = [
+            h for h in self.matcher.find(ctx)
+            if h.start < h.end and (not sentences or sentences[h.sent][2] in self.languages)
+        ]
+        if self.unless is not None:
+            hits = self.unless.filter(ctx, hits)
+        return hits
+
+    def findings(self, ctx: Context, hits: list[Hit], severity: str) -> list[Finding]:
+        post = ctx.post
+        template = self.messages.get(post.language) or self.messages.get("en") or next(iter(self.messages.values()))
+        fixed = self.suggestions.get(post.language, [])
+        limit = self.limit_of.threshold(post.platform) if self.limit_of is not None else None
+        seen = set()
+        out = []
+        for hit in hits:
+            if (hit.start, hit.end) in seen:
+                continue
+            seen.add((hit.start, hit.end))
+            matched = post.text[hit.start:hit.end]
+            suggestions = ([hit.data] if hit.data else []) + fixed
+            values = {
+                "match": matched,
+                "value": _number(hit.value),
+                "limit": _number(limit),
+                "suggestion": suggestions[0] if suggestions else "",
+                "other": hit.other or "",
+            }
+            out.append(
+                Finding(
+                    rule=self.id,
+                    pack=self.pack,
+                    severity=severity,
+                    message=template.format_map(values),
+                    span=Span(hit.start, hit.end, matched),
+                    suggestions=tuple(dict.fromkeys(suggestions)),
+                    reference=self.reference,
+                )
+            )
+        return out
+
+
+def _number(value) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def on_day(item: str | Window, today: date) -> bool:
+    """Whether `today` is the given day or falls in the window (MM-DD repeats every year)."""
+    if isinstance(item, str):
+        year, month, day = parse_day(item)
+        return (year is None or year == today.year) and (month, day) == (today.month, today.day)
+    start, end = parse_day(item.start), parse_day(item.end)
+    key = (today.month, today.day)
+    if start[0] is not None or end[0] is not None:
+        lo = date(start[0] or today.year, start[1], start[2])
+        hi = date(end[0] or today.year, end[1], end[2])
+        return lo <= today <= hi
+    lo, hi = start[1:], end[1:]
+    return lo <= key <= hi if lo <= hi else key >= lo or key <= hi
+
+
+def placeholders(template: str) -> set[str]:
+    """The {names} a message uses; raises ValueError on a malformed template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}

@@ -1,0 +1,157 @@
+"""`preflight scan`: audit a back catalogue of posts (JSON Lines or CSV) in parallel."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from .errors import InputError
+
+CHUNK = 256
+_worker_checker = None  # set in each worker process; forked from the parent's loaded packs
+
+
+def read_posts(path: Path) -> Iterator[dict]:
+    """Posts from JSON Lines or from CSV with a `text` column; bad lines become error items."""
+    with path.open("r", encoding="utf-8-sig", newline="", errors="replace") as handle:
+        first = handle.readline()
+        handle.seek(0)
+        if first.lstrip().startswith("{"):
+            yield from _read_jsonl(handle)
+        else:
+            yield from _read_csv(handle, path)
+
+
+def _read_jsonl(handle: io.TextIOBase) -> Iterator[dict]:
+    for number, line in enumerate(handle, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield {"id": f"line {number}", "error": f"line {number}: not valid JSON ({exc.msg})"}
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            yield {"id": f"line {number}", "error": f"line {number}: needs a \"text\" string"}
+            continue
+        item.setdefault("id", f"line {number}")
+        yield item
+
+
+def _read_csv(handle: io.TextIOBase, path: Path) -> Iterator[dict]:
+    reader = csv.DictReader(handle)
+    columns = {name.lower().strip(): name for name in reader.fieldnames or []}
+    if "text" not in columns:
+        raise InputError(f"{path}: a CSV needs a 'text' column (found: {', '.join(reader.fieldnames or []) or 'none'})", field="file")
+    for number, row in enumerate(reader, 2):
+        item = {key: row.get(name) for key, name in columns.items() if row.get(name) not in (None, "")}
+        item.setdefault("text", "")
+        item.setdefault("id", f"row {number}")
+        yield item
+
+
+def check_item(item: dict, defaults: dict) -> dict:
+    """One output line: the report, or the error that stopped this post alone."""
+    if "error" in item:
+        return {"id": item["id"], "error": item["error"]}
+    try:
+        report = _worker_checker.check(
+            item["text"],
+            language=item.get("language") or defaults["language"],
+            platform=item.get("platform") or defaults["platform"],
+            profile=item.get("profile") or defaults["profile"],
+            context=item.get("context") or defaults["context"],
+        )
+    except InputError as exc:
+        return {"id": item.get("id"), "error": str(exc)}
+    return {"id": item.get("id"), "report": report.to_dict()}
+
+
+def _check_chunk(args: tuple[list[dict], dict]) -> list[dict]:
+    items, defaults = args
+    return [check_item(item, defaults) for item in items]
+
+
+def _chunks(items: Iterator[dict], defaults: dict) -> Iterator[tuple[list[dict], dict]]:
+    batch: list[dict] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == CHUNK:
+            yield batch, defaults
+            batch = []
+    if batch:
+        yield batch, defaults
+
+
+def run_scan(checker, directory, args, err: Console) -> int:
+    global _worker_checker
+    _worker_checker = checker
+    defaults = {"language": args.lang, "platform": args.platform, "profile": args.profile, "context": args.context}
+    if args.profile is not None and args.profile not in checker.ruleset.profiles:
+        checker.check("", profile=args.profile)  # raises the same error as a check would
+    if not args.file.is_file():
+        raise InputError(f"{args.file}: no such file", field="file")
+    out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
+    jobs = args.jobs or os.cpu_count() or 1
+    verdicts: Counter = Counter()
+    packs: Counter = Counter()
+    rules: Counter = Counter()
+    errors = 0
+    try:
+        results = _results(read_posts(args.file), defaults, jobs)
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("checking", total=None)
+            for batch in results:
+                for line in batch:
+                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                    report = line.get("report")
+                    if report is None:
+                        errors += 1
+                        continue
+                    verdicts[report["verdict"]] += 1
+                    for finding in report["findings"]:
+                        packs[finding["pack"]] += 1
+                        rules[finding["rule"]] += 1
+                progress.advance(task, len(batch))
+    finally:
+        if args.out:
+            out.close()
+    err.print(summary_table(verdicts, packs, rules, errors))
+    return 0
+
+
+def _results(items: Iterator[dict], defaults: dict, jobs: int) -> Iterator[list[dict]]:
+    if jobs <= 1:
+        return map(_check_chunk, _chunks(items, defaults))
+    # fork: the workers inherit the compiled packs instead of loading them again
+    pool = multiprocessing.get_context("fork").Pool(jobs)
+    return _pooled(pool, _chunks(items, defaults))
+
+
+def _pooled(pool, chunks) -> Iterator[list[dict]]:
+    with pool:
+        yield from pool.imap(_check_chunk, chunks)
+
+
+def summary_table(verdicts: Counter, packs: Counter, rules: Counter, errors: int) -> Table:
+    table = Table(title="Scan summary", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for verdict in ("pass", "warn", "block"):
+        table.add_row(f"posts: {verdict}", str(verdicts[verdict]))
+    table.add_row("posts with errors", str(errors))
+    for pack, count in packs.most_common():
+        table.add_row(f"pack {pack}", str(count))
+    for rule, count in rules.most_common(15):
+        table.add_row(f"  {rule}", str(count))
+    return table
