@@ -23,7 +23,9 @@ test: install
 	$(VENV)/bin/preflight rules test
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/engine.py
+	$(PY) bench/language_accuracy.py --json bench/results/language.json
+	$(PY) bench/scan.py
 
 schema: install
 	$(VENV)/bin/preflight rules schema > rules/pack.schema.json

@@ -1,17 +1,21 @@
 """One post prepared for matching: tokens, sentences and languages, in original offsets."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
-from .forms import core_bounds, deobfuscate, destretch, fold
+from spacy.attrs import IDX, LENGTH
+
+from .forms import chunk_form, fold
 from .normalize import Analysed
 
 # Chunks made of one character each, like "s h i t", are read as one word when
 # at least this many stand in a row; longer runs are cut to keep the work bounded.
 SPACED_LETTERS_MIN = 3
 SPACED_RUN_MAX = 24
+CHUNK_RE = re.compile(r"\S+")
 
 
 @dataclass(slots=True)
@@ -41,6 +45,7 @@ class Post:
     doc_cache: dict = field(default_factory=dict)
     _obfuscated: list[Token] | None = None
     _spaced: list[Token] | None = None
+    _sentence_starts: list[int] | None = None
     _starts: list[int] | None = None
 
     @property
@@ -49,7 +54,9 @@ class Post:
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence that holds an original offset."""
-        return max(0, bisect_right([s for s, _, _ in self.sentences], offset) - 1)
+        if self._sentence_starts is None:
+            self._sentence_starts = [s for s, _, _ in self.sentences]
+        return max(0, bisect_right(self._sentence_starts, offset) - 1)
 
     def token_at(self, offset: int) -> int:
         """Index of the first token that starts at or after an original offset."""
@@ -75,12 +82,13 @@ def build_tokens(analysed: Analysed, doc, sentences: list[tuple[int, int, str]])
     starts = [s for s, _, _ in sentences]
     tokens = []
     to_start, to_end = analysed.src_start, analysed.src_end
-    for tok in doc:
-        text = tok.text
-        if text.isspace():
+    atext = analysed.text
+    # Offsets come out of the Doc as one array: far cheaper than a Token object each.
+    for a, length in doc.to_array([IDX, LENGTH]).tolist():
+        text = atext[a:a + length]
+        if not text or text.isspace():
             continue
-        a = tok.idx
-        start, end = to_start[a], to_end[a + len(text) - 1]
+        start, end = to_start[a], to_end[a + length - 1]
         if start >= end:
             continue
         sent = max(0, bisect_right(starts, start) - 1)
@@ -91,36 +99,26 @@ def build_tokens(analysed: Analysed, doc, sentences: list[tuple[int, int, str]])
 
 def build_obfuscated_tokens(post: Post) -> list[Token]:
     analysed = post.analysed
-    text = analysed.text
     chunks: list[Token] = []
-    pos = 0
-    n = len(text)
-    while pos < n:
-        if text[pos].isspace():
-            pos += 1
-            continue
-        end = pos
-        while end < n and not text[end].isspace():
-            end += 1
-        chunk = text[pos:end]
-        core_start, core_end = core_bounds(chunk)
+    for m in CHUNK_RE.finditer(analysed.text):
+        chunk = m.group()
+        pos = m.start()
+        sent = post.sentence_of(analysed.src_start[pos])
+        lang = post.sentences[sent][2] if post.sentences else post.language
+        core_start, core_end, form, alt = chunk_form(chunk, lang)
         if core_start < core_end:
             start_o, end_o = analysed.to_original(pos + core_start, pos + core_end)
             if start_o < end_o:
-                sent = post.sentence_of(start_o)
-                lang = post.sentences[sent][2] if post.sentences else post.language
-                chunks.append(Token(start_o, end_o, chunk, deobfuscate(chunk, lang), lang, sent))
-        pos = end
+                chunks.append(Token(start_o, end_o, chunk, form, lang, sent, alt))
     # Mentions are masked in the analysis text, but "@ss" is leetspeak as often as a handle.
     for ent in analysed.entities:
         if ent.kind == "mention":
             raw = analysed.original[ent.start:ent.end]
             sent = post.sentence_of(ent.start)
             lang = post.sentences[sent][2] if post.sentences else post.language
-            chunks.append(Token(ent.start, ent.end, raw, deobfuscate(raw, lang), lang, sent))
+            _, _, form, alt = chunk_form(raw, lang)
+            chunks.append(Token(ent.start, ent.end, raw, form, lang, sent, alt))
     chunks.sort(key=lambda t: t.start)
-    for chunk in chunks:
-        chunk.alt = destretch(chunk.form)
     return chunks
 
 

@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("lint", "validate packs and run their examples"), ("test", "run every rule's examples")):
         cmd = rules_sub.add_parser(name, help=text)
         cmd.add_argument("directory", nargs="?", type=Path, default=None)
+    docs = rules_sub.add_parser("docs", help="rewrite the generated rule tables in rules/README.md")
+    docs.add_argument("directory", nargs="?", type=Path, default=None)
     schema = rules_sub.add_parser("schema", help="print the JSON Schema of packs (or profiles)")
     schema.add_argument("--profile", action="store_true", help="the schema of brand profiles instead")
     return parser
@@ -78,14 +80,23 @@ def main(argv: list[str] | None = None) -> int:
             from .scan import run_scan
 
             return run_scan(checker, directory, args, err)
+        if args.rules_command == "docs":
+            from .ruledocs import update_readme
+
+            readme = Path(directory) / "README.md"
+            current = readme.read_text(encoding="utf-8") if readme.exists() else ""
+            readme.write_text(update_readme(current, checker.ruleset), encoding="utf-8")
+            out.print(f"wrote {readme}")
+            return 0
         return run_rule_tests(checker, args.rules_command, out)
     except PackError as exc:
+        # One problem per line, never wrapped: editors and CI parse file:line:column.
         for problem in exc.problems:
-            err.print(str(problem), markup=False)
+            print(str(problem), file=sys.stderr)
         err.print(f"{len(exc.problems)} problem(s); nothing was loaded.", style="red")
         return EXIT_PACKS
     except InputError as exc:
-        err.print(f"error: {exc}", markup=False, style="red")
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -107,11 +118,11 @@ def run_rule_tests(checker, command: str, out: Console) -> int:
     outcomes = run_examples(checker)
     failures = [o for o in outcomes if o.failed]
     for outcome in failures:
-        out.print(f"{outcome.location}: {outcome.describe()}", markup=False)
+        print(f"{outcome.location}: {outcome.describe()}")
     if command == "test":
         for outcome in outcomes:
             if outcome.kind == "todo":
-                out.print(f"{outcome.location}: {outcome.describe()}", markup=False, style="dim")
+                print(f"{outcome.location}: {outcome.describe()}")
     rules = len(checker.ruleset.rules)
     summary = f"{len(outcomes) - len(failures)} passed, {len(failures)} failed: examples of {rules} rules in {len(checker.ruleset.packs)} packs"
     out.print(summary, style="red" if failures else "green")

@@ -66,6 +66,14 @@ def deobfuscate(chunk: str, language: str) -> str:
     return fold(INNER_SEPARATORS.sub("", core).translate(LEET), language)
 
 
+@lru_cache(maxsize=100_000)
+def chunk_form(chunk: str, language: str) -> tuple[int, int, str, str | None]:
+    """Where the word in a chunk is, its de-obfuscated form, and that form de-stretched."""
+    start, end = core_bounds(chunk)
+    form = deobfuscate(chunk, language)
+    return start, end, form, destretch(form)
+
+
 def destretch(form: str) -> str | None:
     """The form with repeated letters collapsed, if a letter was stretched ("shiiiit")."""
     if not STRETCH.search(form):

@@ -32,6 +32,7 @@ URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 MENTION_RE = re.compile(r"(?<![\w@])@\w{1,50}")
 HASHTAG_RE = re.compile(r"(?<![\w#&])[#＃](\w{1,140})")
+SPECIAL_CHAR_RE = re.compile(r"[^\x20-\x7e\n]")
 # Punctuation that ends a URL in running prose rather than belonging to it.
 URL_TRAILING = ".,;:!?)]}'\""
 
@@ -133,16 +134,22 @@ def analyse_text(
             src_start.append(start)
             src_end.append(end)
 
-    plain = text.isascii()
+    def emit_plain(start: int, end: int) -> None:
+        out.append(text[start:end])
+        src_start.extend(range(start, end))
+        src_end.extend(range(start + 1, end + 1))
 
     def emit_span(start: int, end: int) -> None:
-        if plain:
-            out.append(text[start:end])
-            src_start.extend(range(start, end))
-            src_end.extend(range(start + 1, end + 1))
-            return
-        for i in range(start, end):
+        # Printable ASCII is already in its folded form: copy it in runs, fold the rest.
+        pos = start
+        for m in SPECIAL_CHAR_RE.finditer(text, start, end):
+            if m.start() > pos:
+                emit_plain(pos, m.start())
+            i = m.start()
             emit(folder.fold(text[i]), i, i + 1)
+            pos = i + 1
+        if end > pos:
+            emit_plain(pos, end)
 
     pos = 0
     for ent in entities:

@@ -33,6 +33,9 @@ class Context:
 class Matcher(Protocol):
     def find(self, ctx: Context) -> list[Hit]: ...
 
+    def triggers(self) -> set[int] | None:
+        """Ids of term or pattern hits without which this matcher cannot match (None: unknown)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Scope:

@@ -10,6 +10,9 @@ class NotOf:
     def __init__(self, inner: Matcher) -> None:
         self.inner = inner
 
+    def triggers(self) -> None:
+        return None
+
     def find(self, ctx: Context) -> list[Hit]:
         return [] if self.inner.find(ctx) else [whole_post(ctx)]
 
@@ -17,6 +20,15 @@ class NotOf:
 class AnyOf:
     def __init__(self, children: list[Matcher]) -> None:
         self.children = children
+
+    def triggers(self) -> set[int] | None:
+        found: set[int] = set()
+        for child in self.children:
+            ids = child.triggers()
+            if ids is None:
+                return None
+            found |= ids
+        return found
 
     def find(self, ctx: Context) -> list[Hit]:
         return [hit for child in self.children for hit in child.find(ctx)]
@@ -29,6 +41,9 @@ class AllOf:
         self.anchor = children[0]
         self.others = children[1:]
         self.scope = scope
+
+    def triggers(self) -> set[int] | None:
+        return self.anchor.triggers()
 
     def find(self, ctx: Context) -> list[Hit]:
         hits = self.anchor.find(ctx)

@@ -32,6 +32,22 @@ def is_emoji(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in EMOJI_RANGES)
 
 
+def x_weight(ch: str) -> int:
+    cp = ord(ch)
+    return 1 if any(lo <= cp <= hi for lo, hi in X_LIGHT_RANGES) else 2
+
+
+def x_total(ctx: Context) -> int:
+    """The post's length as X counts it."""
+    text = ctx.post.text
+    urls = [e for e in ctx.post.analysed.entities if e.kind == "url"]
+    total = len(text) + sum(X_URL_WEIGHT - (e.end - e.start) for e in urls)
+    if not text.isascii():
+        taken = {i for e in urls for i in range(e.start, e.end)}
+        total += sum(x_weight(ch) - 1 for i, ch in enumerate(text) if ord(ch) > 4351 and i not in taken)
+    return total
+
+
 def x_length(ctx: Context) -> list[int]:
     """Running weighted length of the post as X counts it, one entry per code point."""
     text = ctx.post.text
@@ -43,8 +59,7 @@ def x_length(ctx: Context) -> list[int]:
             weights[i] = X_URL_WEIGHT
             i = urls[i]
             continue
-        cp = ord(text[i])
-        weights[i] = 1 if any(lo <= cp <= hi for lo, hi in X_LIGHT_RANGES) else 2
+        weights[i] = x_weight(text[i])
         i += 1
     running, total = [], 0
     for w in weights:
@@ -59,6 +74,9 @@ class MetricMatcher:
     def __init__(self, measure: str, above: float | dict[str, float] | None) -> None:
         self.measure = measure
         self.above = above
+
+    def triggers(self) -> None:
+        return None
 
     def threshold(self, platform: str | None) -> float | None:
         if self.measure == "length":
@@ -119,9 +137,10 @@ class MetricMatcher:
 
     def _length(self, ctx: Context, limit: float) -> list[Hit]:
         text = ctx.post.text
-        running = x_length(ctx) if ctx.post.platform == "x" else range(1, len(text) + 1)
-        if not running or running[-1] <= limit:
+        on_x = ctx.post.platform == "x"
+        if (x_total(ctx) if on_x else len(text)) <= limit:
             return []
+        running = x_length(ctx) if on_x else range(1, len(text) + 1)
         start = next(i for i, total in enumerate(running) if total > limit)
         hit = whole_post(ctx)
         return [Hit(start, max(start + 1, hit.end), ctx.post.sentence_of(start), value=running[-1])]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from spacy.matcher import Matcher as SpacyMatcher
 
+from ..forms import fold
 from .base import Context, Hit
 
 
@@ -13,6 +14,10 @@ class PatternIndex:
         self._pipelines = pipelines
         self._matchers: dict[str, SpacyMatcher] = {}
         self._needs_lemma: set[str] = set()
+        # Running spaCy's Matcher costs as much as tokenizing; skip it when no pattern
+        # of the language can match because none of their required words is present.
+        self._anchors: dict[str, set[str]] = {}
+        self._unanchored: set[str] = set()
 
     def __bool__(self) -> bool:
         return bool(self._matchers)
@@ -31,16 +36,27 @@ class PatternIndex:
         matcher.add(str(matcher_id), patterns)
         if any("LEMMA" in tok for pattern in patterns for tok in pattern):
             self._needs_lemma.add(language)
+        for pattern in patterns:
+            words = required_words(pattern, language)
+            if words:
+                self._anchors.setdefault(language, set()).update(words)
+            else:
+                self._unanchored.add(language)
         return None
 
-    def find(self, ctx: Context) -> dict[int, list[Hit]]:
-        """Run each language's matcher once over the post and group the matches."""
-        out: dict[int, list[Hit]] = {}
+    def find(self, ctx: Context) -> None:
+        """Run each language's matcher once over the post; matches go with the term hits."""
+        out = ctx.term_hits
         post = ctx.post
         langs = {lang for _, _, lang in post.sentences} or {post.language}
+        forms = None
         for language, matcher in self._matchers.items():
             if language not in langs:
                 continue
+            if language not in self._unanchored:
+                forms = forms if forms is not None else {t.form for t in post.tokens}
+                if forms.isdisjoint(self._anchors.get(language, ())):
+                    continue
             doc = self._doc(ctx, language)
             analysed = post.analysed
             for match_id, start, end in matcher(doc):
@@ -50,8 +66,7 @@ class PatternIndex:
                 if post.sentences and post.sentences[sent][2] != language:
                     continue
                 key = int(self._pipelines.nlp(language).vocab.strings[match_id])
-                out.setdefault(key, []).append(Hit(a, b, sent))
-        return out
+                out[key].append(Hit(a, b, sent))
 
     def _doc(self, ctx: Context, language: str):
         post = ctx.post
@@ -66,9 +81,25 @@ class PatternIndex:
         return doc
 
 
+def required_words(pattern: list[dict], language: str) -> set[str]:
+    """Words one of which must be in a post for the pattern to match (empty: unknown)."""
+    for token in pattern:
+        if token.get("OP") in ("?", "*", "!"):
+            continue
+        value = token.get("LOWER", token.get("ORTH", token.get("TEXT")))
+        if isinstance(value, str):
+            return {fold(value, language)}
+        if isinstance(value, dict) and isinstance(value.get("IN"), list) and all(isinstance(v, str) for v in value["IN"]):
+            return {fold(v, language) for v in value["IN"]}
+    return set()
+
+
 class PatternMatcher:
     def __init__(self, matcher_id: int) -> None:
         self.matcher_id = matcher_id
 
+    def triggers(self) -> set[int]:
+        return {self.matcher_id}
+
     def find(self, ctx: Context) -> list[Hit]:
-        return ctx.cache["patterns"].get(self.matcher_id, [])
+        return ctx.term_hits.get(self.matcher_id, [])

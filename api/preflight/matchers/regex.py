@@ -28,6 +28,9 @@ class RegexMatcher:
         self.compiled = compiled
         self.check = CHECKS[check] if check else None
 
+    def triggers(self) -> None:
+        return None
+
     def find(self, ctx: Context) -> list[Hit]:
         post = ctx.post
         text = ctx.cache.get("safe_text")

@@ -123,6 +123,9 @@ class TermsMatcher:
     def __init__(self, matcher_id: int) -> None:
         self.matcher_id = matcher_id
 
+    def triggers(self) -> set[int]:
+        return {self.matcher_id}
+
     def find(self, ctx: Context) -> list[Hit]:
         hits = ctx.term_hits.get(self.matcher_id, [])
         return _dedupe(hits)

@@ -1,0 +1,134 @@
+"""Language of a whole post and of each sentence of a mixed-language post."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+# Below these a guess is too often wrong to act on; chosen by bench/language_accuracy.py.
+MIN_LETTERS = 4
+MIN_CONFIDENCE = 0.5
+MIN_SENTENCE_LETTERS = 8
+MIN_SENTENCE_MARGIN = 0.3
+
+# The look-behinds make each pattern start only where a run starts, or a 10,000-letter
+# "word" would be rescanned from every position (quadratic time).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Bare domains only with a TLD we expect, so "dag.Vi" (a missing space) survives.
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|(?<![\w.-])(?:[\w-]+\.)+(?:com|net|org|io|co|eu|shop|nl|be|dk|se|no|de|at|ch|uk)\b(?:/\S*)?"
+)
+_MENTION = re.compile(r"@\w+")
+_HASHTAG = re.compile(r"#(\w+)")
+_SPACES = re.compile(r"\s+")
+# A sentence ends after terminal punctuation followed by whitespace, or at a line break;
+# the whitespace stays with the sentence it follows so the spans tile the text.
+_BREAK = re.compile(r"(?<![.!?…])[.!?…]+\s+|\n\s*")
+_KEEP_PUNCTUATION = frozenset(".,!?…'’-:;")
+
+
+def split_camel_case(word: str) -> str:
+    """Put spaces between the words of a CamelCase hashtag body: WhyIStayed -> Why I Stayed."""
+    out = []
+    for i, ch in enumerate(word):
+        if i and ch.isupper() and _starts_word(word, i):
+            out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
+def _starts_word(word: str, i: int) -> bool:
+    before = word[i - 1]
+    after = word[i + 1] if i + 1 < len(word) else ""
+    return before.islower() or (before.isupper() and after.islower())
+
+
+def strip_noise(text: str) -> str:
+    """The words of a text without URLs, e-mail addresses, mentions, emoji, digits or '#'."""
+    text = _EMAIL.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    text = _HASHTAG.sub(lambda m: " " + split_camel_case(m.group(1).replace("_", " ")) + " ", text)
+    text = "".join(ch if _is_wordish(ch) else " " for ch in text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _is_wordish(ch: str) -> bool:
+    # Digits, emoji, symbols, controls and lone surrogates say nothing about the language.
+    return unicodedata.category(ch)[0] in "LM" or ch in _KEEP_PUNCTUATION
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans that tile the text; a piece without letters joins its neighbour."""
+    if not text:
+        return []
+    cuts = [m.end() for m in _BREAK.finditer(text) if m.end() < len(text)]
+    spans: list[tuple[int, int]] = []
+    worded: list[bool] = []
+    for start, end in zip([0, *cuts], [*cuts, len(text)]):
+        has_letters = any(ch.isalpha() for ch in text[start:end])
+        # Emoji after the full stop or a line of hashtag-free symbols is not a sentence of its own.
+        if spans and not (has_letters and worded[-1]):
+            spans[-1] = (spans[-1][0], end)
+            worded[-1] = worded[-1] or has_letters
+        else:
+            spans.append((start, end))
+            worded.append(has_letters)
+    return spans
+
+
+def latin_letters(text: str) -> int:
+    """How many letters of the text are Latin script."""
+    # All supported languages are written in Latin script; Arabic or Cyrillic is none of them.
+    return sum(ch.isalpha() and (ch < "\u0250" or "\u1e00" <= ch <= "\u1eff") for ch in text)
+
+
+def pick_sentence_language(
+    words: str,
+    fallback: str,
+    rank: Callable[[str], dict[str, float]],
+    min_letters: int = MIN_SENTENCE_LETTERS,
+    margin: float = MIN_SENTENCE_MARGIN,
+) -> str:
+    """The most likely language of a cleaned sentence, or `fallback` when it is too short or unclear."""
+    if latin_letters(words) < min_letters:
+        return fallback
+    ranked = rank(words)
+    best = max(ranked, key=ranked.__getitem__, default=fallback)
+    # Leave the post's language only when the sentence is clearly more likely another one.
+    if ranked.get(best, 0.0) - ranked.get(fallback, 0.0) < margin:
+        return fallback
+    return best
+
+
+class LanguageDetector:
+    """Detects which of the supported languages a post, or each of its sentences, is in."""
+
+    def __init__(self, languages: tuple[str, ...] = ("en", "nl", "da", "sv", "de")) -> None:
+        self.languages = tuple(languages)
+        # An instance of our own: py3langid's module-level set_languages would be shared state.
+        self._langid = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._langid.set_languages(list(self.languages))
+
+    def detect(self, text: str) -> tuple[str | None, float]:
+        """The most likely language and its confidence, or (None, 0.0) when it can't tell."""
+        words = strip_noise(text)
+        if latin_letters(words) < MIN_LETTERS:
+            return None, 0.0
+        language, confidence = self._langid.rank(words)[0]
+        if confidence < MIN_CONFIDENCE:
+            return None, 0.0
+        return language, min(confidence, 1.0)
+
+    def sentences(self, text: str, fallback: str) -> list[tuple[int, int, str]]:
+        """(start, end, language) per sentence, `fallback` where a sentence is too short or unclear."""
+        return [(start, end, self._sentence_language(text[start:end], fallback)) for start, end in sentence_spans(text)]
+
+    def _sentence_language(self, sentence: str, fallback: str) -> str:
+        return pick_sentence_language(strip_noise(sentence), fallback, self._rank)
+
+    def _rank(self, words: str) -> dict[str, float]:
+        return dict(self._langid.rank(words))

@@ -1,0 +1,97 @@
+"""The `preflight` command as scripts and CI pipelines use it: exit codes and output."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "preflight.cli", *args],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )
+
+
+def test_check_exit_codes_follow_the_verdict():
+    assert run("check", "Lovely walk in the park today.", "--lang", "en").returncode == 0
+    assert run("check", "Our cream never fails.", "--lang", "en").returncode == 1
+    assert run("check", "Onze schoenen genezen gegarandeerd rugpijn! #gezondheid").returncode == 2
+
+
+def test_check_json_from_stdin():
+    result = run("check", "-", "--json", "--lang", "nl", stdin="Onze schoenen genezen gegarandeerd rugpijn!")
+    report = json.loads(result.stdout)
+    assert report["verdict"] == "block"
+    assert {"misleading-claims/health-claim", "misleading-claims/absolute-guarantee"} <= {f["rule"] for f in report["findings"]}
+
+
+def test_human_output_names_rule_and_message():
+    result = run("check", "Onze schoenen genezen gegarandeerd rugpijn!", "--lang", "nl")
+    assert "misleading-claims/health-claim" in result.stdout
+    assert "claimt een medisch effect" in result.stdout
+
+
+def test_bad_option_is_exit_3_with_a_message():
+    result = run("check", "hello", "--lang", "fr")
+    assert result.returncode == 3
+    assert "unsupported language 'fr'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_lint_of_a_broken_pack_lists_problems(tmp_path: Path):
+    (tmp_path / "bad.yaml").write_text("id: bad\ntitle: Bad\nversion: 1\nrules: []\n", encoding="utf-8")
+    result = run("rules", "lint", str(tmp_path))
+    assert result.returncode == 4
+    assert f"{tmp_path}/bad.yaml:3:1: 'version': Input should be a valid string" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rules_test_passes_on_the_shipped_packs():
+    result = run("rules", "test")
+    assert result.returncode == 0, result.stdout
+    assert " 0 failed" in result.stdout
+
+
+def test_schema_is_json():
+    schema = json.loads(run("rules", "schema").stdout)
+    assert schema["title"] == "preflight rule pack"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_scan_writes_one_line_per_post_and_a_summary(tmp_path: Path, fmt: str):
+    posts = [
+        {"id": "a", "text": "Lovely walk in the park today.", "language": "en"},
+        {"id": "b", "text": "Onze schoenen genezen gegarandeerd rugpijn!", "language": "nl"},
+        {"id": "c", "text": "Call me on +44 20 7946 0958", "context": "reply"},
+    ]
+    source = tmp_path / f"posts.{fmt}"
+    if fmt == "jsonl":
+        source.write_text("\n".join(json.dumps(p) for p in posts) + "\n{broken\n", encoding="utf-8")
+    else:
+        rows = ["id,text,language"] + [f'{p["id"]},"{p["text"]}",{p.get("language", "")}' for p in posts]
+        source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("scan", str(source), "--out", str(out), "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines[:3]] == ["a", "b", "c"]
+    assert lines[0]["report"]["verdict"] == "pass"
+    assert lines[1]["report"]["verdict"] == "block"
+    assert "privacy/phone-number" in {f["rule"] for f in lines[2]["report"]["findings"]}
+    if fmt == "jsonl":
+        assert "not valid JSON" in lines[3]["error"]
+    assert "posts: block" in result.stderr
+
+
+def test_scan_of_a_csv_without_text_column(tmp_path: Path):
+    source = tmp_path / "posts.csv"
+    source.write_text("id,body\n1,hello\n", encoding="utf-8")
+    result = run("scan", str(source))
+    assert result.returncode == 3
+    assert "needs a 'text' column" in result.stderr
