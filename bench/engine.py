@@ -26,10 +26,10 @@ from preflight.analyzer import Analyzer  # noqa: E402
 POSTS = {
     "en": "Big news for runners! Our new trail shoe is here, with a grippier sole and recycled mesh upper. "
           "We tested it on muddy hills all autumn and loved it. Pick your colour at the link in bio and "
-          "tell us where you will take it first. #trailrunning #newin 🏃‍♀️",
+          "tell us where you will take it first, we read every reply. #trailrunning #newin 🏃‍♀️",
     "nl": "Grote nieuws voor hardlopers! Onze nieuwe trailschoen is er, met een stevigere zool en een bovenwerk "
           "van gerecycled gaas. We testten hem de hele herfst op modderige heuvels. Kies je kleur via de link "
-          "in onze bio en vertel waar je hem mee naartoe neemt. #hardlopen #nieuw 🏃‍♀️",
+          "in onze bio en vertel waar je hem mee naartoe neemt. #hardlopen #nieuw 🏃‍♀️ Tot snel!",
 }
 CALLS = 10_000
 SIZES = (100, 1_000, 10_000)
@@ -40,13 +40,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def time_calls(fn, calls: int) -> list[float]:
+def time_calls(fn, calls: int, setup=None) -> list[float]:
     fn()
     gc.collect()
     gc.disable()
     try:
         samples = []
         for _ in range(calls):
+            if setup is not None:
+                setup()
             started = time.perf_counter()
             fn()
             samples.append((time.perf_counter() - started) * 1000)
@@ -84,11 +86,13 @@ def main() -> dict:
     rss_mb = (process.memory_info().rss - rss_before) / 2**20
 
     post = POSTS["en"][:280]
+    forget = checker.analyzer.detector.forget
     rows = {}
     for label, kwargs in (("en, language given", {"language": "en"}), ("en, language auto", {"language": "auto"}),
                           ("nl, language auto", {"language": "auto"})):
         text = POSTS["nl"][:280] if label.startswith("nl") else post
-        samples = time_calls(lambda: checker.check(text, platform="x", **kwargs), CALLS)
+        # Cold: the sentence-language cache is emptied before every call, as for a new post.
+        samples = time_calls(lambda: checker.check(text, platform="x", **kwargs), CALLS, setup=forget)
         rows[label] = {"p50_ms": statistics.median(samples), "p99_ms": percentile(samples, 0.99), "calls": CALLS}
 
     growth = {}

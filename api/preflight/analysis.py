@@ -16,6 +16,16 @@ from .normalize import Analysed
 SPACED_LETTERS_MIN = 3
 SPACED_RUN_MAX = 24
 CHUNK_RE = re.compile(r"\S+")
+# Signs that a word may be disguised: a digit or symbol between letters ("sh1t", "s.h.i.t"),
+# leetspeak before a letter ("@ss", "$hit"), three single characters in a row ("s h i t"),
+# a letter typed three times ("shiiit"). A post without any of them reads the same
+# de-obfuscated, so that layer is skipped.
+OBFUSCATION_HINT = re.compile(
+    r"[^\W\d_](?:[^\w\s]|[\d_])+[^\W\d_]"
+    r"|(?<!\S)[\d@$!|€¡+]+[^\W\d_]"
+    r"|(?:(?<!\S)\w[^\w\s]*\s+){2,}\w(?!\w)"
+    r"|([^\W\d_])\1\1"
+)
 
 
 @dataclass(slots=True)
@@ -69,6 +79,12 @@ class Post:
         if self._obfuscated is None:
             self._obfuscated = build_obfuscated_tokens(self)
         return self._obfuscated
+
+    def may_be_obfuscated(self) -> bool:
+        """Whether any word could be disguised; if not, de-obfuscating changes nothing."""
+        return bool(OBFUSCATION_HINT.search(self.analysed.text)) or any(
+            e.kind == "mention" for e in self.analysed.entities
+        )
 
     def spaced_words(self) -> list[Token]:
         """Candidate words spelled out letter by letter, for single-word obfuscated terms."""

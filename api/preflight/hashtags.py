@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import wordfreq
@@ -11,10 +12,11 @@ DEFAULT_LANGUAGES = ("en", "nl", "da", "sv", "de")
 ENGLISH = "en"
 
 # Costs are wordfreq centibels, 100 * -log10(frequency): adding costs multiplies probabilities.
-# Only the most frequent words count; the rare tail is full of glued-together hashtags
-# ("blackfriday") that would stop the segmenter from splitting them.
-VOCABULARY_SIZE = {"en": 50_000}
-DEFAULT_VOCABULARY_SIZE = 100_000
+# Only the most frequent words count: the rare tail is full of glued-together hashtags
+# ("blackfriday", "weightloss") that would stop the segmenter from splitting them. English
+# writes few compounds as one word, so it gets by with fewer (sizes chosen by measurement).
+VOCABULARY_SIZE = 100_000
+VOCABULARY_SIZES = {"en": 50_000}
 MAX_WORD_LENGTH = 30
 # English words are a little less likely than the language's own in a non-English post.
 ENGLISH_PENALTY = 100
@@ -26,8 +28,12 @@ UNKNOWN_PER_CHAR = 120
 WORD_PENALTY = 200
 # One-letter words that really occur inside hashtags; other letters would cut acronyms into junk.
 SINGLE_LETTER_WORDS = {"en": "ai", "nl": "u", "da": "iå", "sv": "iåö", "de": ""}
+# Shorter pieces are acronyms or brand names far more often than two words ("hema", not "he|ma");
+# so are all-capital ones up to this length ("ADAC").
+MIN_SEGMENTED_LENGTH = 5
+MAX_ACRONYM_LENGTH = 5
 # Segmenting is linear in a piece's length; longer pieces are spam and stay whole.
-MAX_SEGMENTED_LENGTH = 140
+MAX_SEGMENTED_LENGTH = 64
 CACHE_SIZE = 50_000
 
 # Character kinds; CASED is the run group of upper- and lowercase letters together.
@@ -43,7 +49,6 @@ class HashtagSplitter:
         if missing:
             raise ValueError(f"no word frequencies for: {', '.join(missing)}")
         self.languages = tuple(languages)
-        self._own_costs: dict[str, dict[str, int]] = {}
         self._vocabularies: dict[str, dict[str, int]] = {}
         self._cached_split = lru_cache(maxsize=CACHE_SIZE)(self._split)
 
@@ -51,36 +56,29 @@ class HashtagSplitter:
         """Word spans of a hashtag body without its "#", as (start, end) offsets into `body`."""
         return list(self._cached_split(body, language))
 
-    def vocabulary(self, language: str) -> dict[str, int]:
-        """Word costs for a language's hashtags: its own words and English ones (English alone for others)."""
+    def _vocabulary(self, language: str) -> dict[str, int]:
+        """Word costs for hashtags in a language: its own words and English ones."""
         if language not in self.languages:
             language = ENGLISH
         if language not in self._vocabularies:
-            self._vocabularies[language] = self._combined(language)
+            self._vocabularies[language] = self._load(language)
         return self._vocabularies[language]
 
-    def _combined(self, language: str) -> dict[str, int]:
-        english = self._costs(ENGLISH)
+    def _load(self, language: str) -> dict[str, int]:
         if language == ENGLISH:
-            return english
-        combined = {word: cost + ENGLISH_PENALTY for word, cost in english.items()}
-        for word, cost in self._costs(language).items():
-            if cost < combined.get(word, cost + 1):
-                combined[word] = cost
+            return load_costs(ENGLISH)
+        combined = {word: cost + ENGLISH_PENALTY for word, cost in self._vocabulary(ENGLISH).items()}
+        for word, cost in load_costs(language).items():
+            combined[word] = min(cost, combined.get(word, cost))
         return combined
-
-    def _costs(self, language: str) -> dict[str, int]:
-        if language not in self._own_costs:
-            self._own_costs[language] = load_costs(language)
-        return self._own_costs[language]
 
     def _split(self, body: str, language: str) -> tuple[tuple[int, int], ...]:
         spans: list[tuple[int, int]] = []
         for start, end, group in runs(body):
-            if group == DIGIT or end - start < 2:
+            if group == DIGIT:
                 spans.append((start, end))
                 continue
-            vocabulary = self.vocabulary(language)
+            vocabulary = self._vocabulary(language)
             pieces = case_pieces(body, start, end, vocabulary) if group == CASED else [(start, end)]
             for piece_start, piece_end in pieces:
                 piece = body[piece_start:piece_end]
@@ -97,7 +95,7 @@ def load_costs(language: str) -> dict[str, int]:
         for word in words:
             if len(word) <= MAX_WORD_LENGTH and word.isalpha() and (len(word) > 1 or word in singles):
                 costs[word] = centibels
-        if len(costs) >= VOCABULARY_SIZE.get(language, DEFAULT_VOCABULARY_SIZE):
+        if len(costs) >= VOCABULARY_SIZES.get(language, VOCABULARY_SIZE):
             break
     return costs
 
@@ -112,9 +110,12 @@ def char_kind(ch: str) -> int:
         return UNCASED
     if ch.isalnum():
         return DIGIT
-    if unicodedata.category(ch)[0] == "M":
-        return MARK
-    return OTHER
+    return MARK if is_mark(ch) else OTHER
+
+
+def is_mark(ch: str) -> bool:
+    """Whether a character is a combining mark, which belongs to the letter before it."""
+    return unicodedata.category(ch)[0] == "M"
 
 
 def runs(body: str) -> list[tuple[int, int, int]]:
@@ -150,12 +151,14 @@ def case_pieces(body: str, start: int, end: int, vocabulary: dict[str, int]) -> 
     return pieces
 
 
-def merge_prefix(body: str, pieces: list[tuple[int, int]], vocabulary: dict[str, int]) -> list[tuple[int, int]]:
+def merge_prefix(
+    body: str, pieces: list[tuple[int, int]], vocabulary: dict[str, int]
+) -> list[tuple[int, int]]:
     """Keep a one-letter brand prefix on its word when together they are likelier ("iPhone", "eBay")."""
     (start, cut), (_, end) = pieces[0], pieces[1]
     together = word_cost(fold(body[start:end]), vocabulary)
     apart = word_cost(fold(body[start:cut]), vocabulary) + word_cost(fold(body[cut:end]), vocabulary)
-    return [(start, end), *pieces[2:]] if together < apart else pieces
+    return [(start, end), *pieces[2:]] if together < apart + WORD_PENALTY else pieces
 
 
 def fold(text: str) -> str:
@@ -173,16 +176,15 @@ def word_cost(key: str, vocabulary: dict[str, int]) -> int:
 def segment(piece: str, vocabulary: dict[str, int]) -> list[tuple[int, int]]:
     """Cheapest cut of a piece into words (Viterbi over word costs), as spans into the piece."""
     n = len(piece)
-    if n > MAX_SEGMENTED_LENGTH:
+    acronym = piece.isupper() and n <= MAX_ACRONYM_LENGTH
+    if acronym or not MIN_SEGMENTED_LENGTH <= n <= MAX_SEGMENTED_LENGTH:
         return [(0, n)]
     key = slicer(piece)
-    # A word never starts at a combining mark.
-    boundary = [i == 0 or i == n or char_kind(piece[i]) != MARK for i in range(n + 1)] if not piece.isascii() else None
-    best = [0] + [None] * n
+    best: list[int | None] = [0] + [None] * n
     back = [0] * (n + 1)
     for j in range(1, n + 1):
-        if boundary and not boundary[j]:
-            continue
+        if j < n and is_mark(piece[j]):
+            continue  # a word never ends between a letter and its combining mark
         starts = range(max(0, j - MAX_WORD_LENGTH), j)
         if j == n and n > MAX_WORD_LENGTH:
             starts = [0, *starts]  # the whole piece always remains a candidate
@@ -200,7 +202,7 @@ def segment(piece: str, vocabulary: dict[str, int]) -> list[tuple[int, int]]:
     return spans[::-1]
 
 
-def slicer(piece: str):
+def slicer(piece: str) -> Callable[[int, int], str]:
     """Folded text of piece[i:j], sliced from one folding when folding keeps character positions."""
     folded = piece.casefold()
     if len(folded) == len(piece) and (piece.isascii() or unicodedata.is_normalized("NFC", folded)):

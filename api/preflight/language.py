@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 from collections.abc import Callable
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -27,7 +27,11 @@ _SPACES = re.compile(r"\s+")
 # A sentence ends after terminal punctuation followed by whitespace, or at a line break;
 # the whitespace stays with the sentence it follows so the spans tile the text.
 _BREAK = re.compile(r"(?<![.!?…])[.!?…]+\s+|\n\s*")
-_KEEP_PUNCTUATION = frozenset(".,!?…'’-:;")
+# Digits, emoji, symbols, controls and lone surrogates say nothing about the language:
+# everything but letters, combining marks and sentence punctuation becomes a space.
+_NOT_WORDISH = re.compile(r"[^\w\u0300-\u036f.,!?…'’\-:;]|[\d_]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+SENTENCE_CACHE = 20_000
 
 
 def split_camel_case(word: str) -> str:
@@ -52,13 +56,8 @@ def strip_noise(text: str) -> str:
     text = _URL.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = _HASHTAG.sub(lambda m: " " + split_camel_case(m.group(1).replace("_", " ")) + " ", text)
-    text = "".join(ch if _is_wordish(ch) else " " for ch in text)
+    text = _NOT_WORDISH.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
-
-
-def _is_wordish(ch: str) -> bool:
-    # Digits, emoji, symbols, controls and lone surrogates say nothing about the language.
-    return unicodedata.category(ch)[0] in "LM" or ch in _KEEP_PUNCTUATION
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -83,7 +82,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def latin_letters(text: str) -> int:
     """How many letters of the text are Latin script."""
     # All supported languages are written in Latin script; Arabic or Cyrillic is none of them.
-    return sum(ch.isalpha() and (ch < "\u0250" or "\u1e00" <= ch <= "\u1eff") for ch in text)
+    return len(_LATIN_LETTER.findall(text))
 
 
 def pick_sentence_language(
@@ -112,6 +111,9 @@ class LanguageDetector:
         # An instance of our own: py3langid's module-level set_languages would be shared state.
         self._langid = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         self._langid.set_languages(list(self.languages))
+        # An editor's draft is checked again after every pause in typing, and a back
+        # catalogue repeats its sentences: most sentences have been seen before.
+        self._sentence_language = lru_cache(maxsize=SENTENCE_CACHE)(self._decide_sentence)
 
     def detect(self, text: str) -> tuple[str | None, float]:
         """The most likely language and its confidence, or (None, 0.0) when it can't tell."""
@@ -124,10 +126,20 @@ class LanguageDetector:
         return language, min(confidence, 1.0)
 
     def sentences(self, text: str, fallback: str) -> list[tuple[int, int, str]]:
-        """(start, end, language) per sentence, `fallback` where a sentence is too short or unclear."""
-        return [(start, end, self._sentence_language(text[start:end], fallback)) for start, end in sentence_spans(text)]
+        """(start, end, language) per sentence, `fallback` where a sentence is too short or unclear.
 
-    def _sentence_language(self, sentence: str, fallback: str) -> str:
+        A post of one sentence is in the post's language by definition.
+        """
+        spans = sentence_spans(text)
+        if len(spans) == 1:
+            return [(0, len(text), fallback)]
+        return [(start, end, self._sentence_language(text[start:end], fallback)) for start, end in spans]
+
+    def forget(self) -> None:
+        """Empty the sentence cache (benchmarks measure a new post every time)."""
+        self._sentence_language.cache_clear()
+
+    def _decide_sentence(self, sentence: str, fallback: str) -> str:
         return pick_sentence_language(strip_noise(sentence), fallback, self._rank)
 
     def _rank(self, words: str) -> dict[str, float]:

@@ -59,6 +59,8 @@ class TermIndex:
         hits: dict[int, list[Hit]] = into if into is not None else defaultdict(list)
         post = ctx.post
         for layer in self.layers():
+            if layer == OBFUSCATED and not post.may_be_obfuscated():
+                continue
             if layer == OBFUSCATED:
                 tokens = post.obfuscated_tokens()
                 key = _form
