@@ -3,9 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-SAMPLE ?= Onze schoenen genezen gegarandeerd rugpijn! \#gezondheid
 
-.PHONY: run test bench install lint-rules schema clean
+.PHONY: run test bench soak install schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +15,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/preflight check "$(SAMPLE)"; status=$$?; [ $$status -le 2 ]
+	mkdir -p var
+	$(VENV)/bin/preflight serve --host 127.0.0.1 --port 8080 --print-key
 
 test: install
 	$(PY) -m pytest -q
@@ -26,6 +26,10 @@ bench: install
 	$(PY) bench/engine.py
 	$(PY) bench/language_accuracy.py --json bench/results/language.json
 	$(PY) bench/scan.py
+	$(PY) bench/http_load.py --seconds 15
+
+soak: install
+	$(PY) bench/http_load.py --seconds 15 --soak 600
 
 schema: install
 	$(VENV)/bin/preflight rules schema > rules/pack.schema.json

@@ -5,7 +5,6 @@ Prints a table and writes bench/results/engine.json. Not a test: nothing here as
 from __future__ import annotations
 
 import gc
-import json
 import random
 import statistics
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import psutil
 from rich.console import Console
+from results_file import save_results
 from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,8 +158,4 @@ def show(result: dict) -> None:
 
 
 if __name__ == "__main__":
-    output = main()
-    target = ROOT / "bench" / "results"
-    target.mkdir(exist_ok=True)
-    (target / "engine.json").write_text(json.dumps(output, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(output))
+    save_results("engine", main())

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from results_file import save_results
 from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,8 +67,4 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
-    result = main()
-    target = ROOT / "bench" / "results"
-    target.mkdir(exist_ok=True)
-    (target / "scan.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result))
+    save_results("scan", main())

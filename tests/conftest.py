@@ -24,3 +24,31 @@ def checker(analyzer) -> Checker:
 
 def rule_ids(report) -> list[str]:
     return [f.rule for f in report.findings]
+
+
+@pytest.fixture(scope="session")
+def api(tmp_path_factory):
+    from preflight.http.app import create_app
+
+    db = tmp_path_factory.mktemp("api") / "preflight.db"
+    return create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES), "RATE_LIMIT": "10000 per second",
+                       "CORS_ORIGINS": ["https://scheduler.example"]})
+
+
+@pytest.fixture(scope="session")
+def keys(api) -> dict:
+    store = api.extensions["preflight"].store
+    return {"check": store.create_key("checker", "check"), "admin": store.create_key("admin", "admin")}
+
+
+@pytest.fixture()
+def client(api):
+    return api.test_client()
+
+
+@pytest.fixture()
+def limited_client(api, keys, tmp_path):
+    from preflight.http.app import create_app
+
+    limited = create_app({"DATABASE_URL": api.config["DATABASE_URL"], "RULES_DIR": str(RULES), "RATE_LIMIT": "3 per minute"})
+    return limited.test_client()

@@ -5,6 +5,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -41,6 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_post_options(scan)
     scan.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
 
+    serve = sub.add_parser("serve", help="start the HTTP API under gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--print-key", action="store_true", help="replace the key named 'local' with a new admin key and print it")
+
+    from .storage.cli import add_keys_parser
+
+    add_keys_parser(sub)
+
     rules = sub.add_parser("rules", help="lint, test or describe rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     for name, text in (("lint", "validate packs and run their examples"), ("test", "run every rule's examples")):
@@ -70,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
 
             print(json.dumps(profile_schema() if args.profile else pack_schema(), indent=2, ensure_ascii=False))
             return 0
+        if args.command == "keys":
+            from .storage.cli import run_keys
+
+            return run_keys(args, database_url())
+        if args.command == "serve":
+            return run_serve(args, out)
         directory = getattr(args, "directory", None) or args.rules or default_rules_dir()
         from .checker import Checker
 
@@ -98,6 +116,34 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def database_url() -> str:
+    from .http.config import default_database_url
+
+    return os.environ.get("PREFLIGHT_DATABASE_URL") or default_database_url()
+
+
+def run_serve(args, out: Console) -> int:
+    from .http.serve import serve
+    from .storage import Store, StorageError
+
+    if args.rules:
+        os.environ["PREFLIGHT_RULES_DIR"] = str(args.rules)
+    if args.print_key:
+        try:
+            store = Store(database_url())
+            for old in store.list_keys():
+                if old.name.startswith("local-") and old.revoked_at is None:
+                    store.revoke_key(old.name)
+            key = store.create_key(f"local-{time.strftime('%Y%m%d-%H%M%S')}", "admin")
+        except StorageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        out.print(f"Admin key for this server (also for the extension and the playground):\n{key}", highlight=False)
+    out.print(f"preflight API on http://{args.host}:{args.port}/  (playground at /, docs at /docs)", highlight=False)
+    serve(args.host, args.port, args.workers, args.threads)
+    return 0
 
 
 def run_check(checker, args, out: Console) -> int:

@@ -1,0 +1,1 @@
+"""The HTTP API: parses requests, calls the engine, serialises results. Nothing more."""

@@ -1,0 +1,64 @@
+"""The Flask application factory."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_limiter import Limiter
+
+from . import errors, metrics
+from .auth import rate_limit_key
+from .config import load_config
+from .service import Service
+
+UNLIMITED_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static", "/openapi.json", "/docs")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Defaults, then PREFLIGHT_* environment variables, then `config` (how tests configure it)."""
+    app = Flask(__name__)
+    load_config(app, config)
+    service = Service(app.config)
+    app.extensions["preflight"] = service
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    errors.init_app(app)
+    metrics.init_app(app, service.metrics)
+    init_limits(app)
+    init_cors(app)
+
+    from .playground import bp as playground
+    from .views_check import bp as check
+    from .views_health import bp as health
+    from .views_packs import bp as packs
+
+    for blueprint in (check, packs, health, playground):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def init_limits(app: Flask) -> Limiter:
+    """Per-key limits; shared through Redis when configured, else per process."""
+    limiter = Limiter(
+        key_func=rate_limit_key,
+        default_limits=[lambda: app.config["RATE_LIMIT"]],
+        storage_uri=app.config["REDIS_URL"] or "memory://",
+        in_memory_fallback_enabled=bool(app.config["REDIS_URL"]),
+        headers_enabled=True,
+        strategy="fixed-window",
+    )
+    limiter.request_filter(lambda: request.path == "/" or request.path.startswith(UNLIMITED_PREFIXES))
+    limiter.init_app(app)
+    app.extensions["preflight_limiter"] = limiter
+    return limiter
+
+
+def init_cors(app: Flask) -> None:
+    """CORS only for configured origins: the extension calls from its worker and needs none."""
+    @app.after_request
+    def cors(response):
+        origin = request.headers.get("Origin")
+        if origin and origin in app.config["CORS_ORIGINS"]:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE"
+            response.headers["Vary"] = "Origin"
+        return response

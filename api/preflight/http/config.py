@@ -1,0 +1,42 @@
+"""Configuration: defaults, then PREFLIGHT_* environment variables, then the mapping passed in."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None: an SQLite file under ./var
+    "REDIS_URL": None,
+    "RULES_DIR": None,  # None: the bundled rules
+    "STORE_TEXT": False,
+    "MAX_BODY_BYTES": 16 * 2**20,
+    "MAX_TEXT_CHARS": 100_000,
+    "MAX_BATCH_ITEMS": 100,
+    "MAX_IMAGES": 4,
+    "RATE_LIMIT": "600 per minute",
+    "CORS_ORIGINS": [],
+    "KEY_CACHE_SECONDS": 1.0,
+    "LANGUAGETOOL_URL": None,
+}
+# Documented names that do not carry the PREFLIGHT_ prefix.
+UNPREFIXED = {"LANGUAGETOOL_URL": "LANGUAGETOOL_URL"}
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path('var').resolve() / 'preflight.db'}"
+
+
+def load_config(app, overrides: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("PREFLIGHT")
+    for key, env in UNPREFIXED.items():
+        if os.environ.get(env):
+            app.config[key] = os.environ[env]
+    if overrides:
+        app.config.from_mapping(overrides)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = default_database_url()
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
+    origins = app.config["CORS_ORIGINS"]
+    if isinstance(origins, str):
+        app.config["CORS_ORIGINS"] = [o.strip() for o in origins.split(",") if o.strip()]

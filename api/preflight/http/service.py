@@ -1,0 +1,37 @@
+"""What one process of the API holds: the engine, the store, and the swappable packs."""
+from __future__ import annotations
+
+import threading
+
+from ..analyzer import Analyzer
+from ..checker import Checker
+from ..cli import default_rules_dir
+from ..errors import PackError
+from ..storage import Store
+from .auth import KeyCache
+from .metrics import Metrics
+from .recorder import Recorder
+
+
+class Service:
+    def __init__(self, config) -> None:
+        self.config = config
+        self.rules_dir = config["RULES_DIR"] or str(default_rules_dir())
+        self.analyzer = Analyzer()
+        self.analyzer.pipelines.warm()
+        self.checker = Checker.from_directory(self.rules_dir, analyzer=self.analyzer, max_chars=int(config["MAX_TEXT_CHARS"]))
+        self.store = Store(config["DATABASE_URL"])
+        self.keys = KeyCache(self.store, float(config["KEY_CACHE_SECONDS"]))
+        self.recorder = Recorder(self.store)
+        self.metrics = Metrics()
+        self._reload_lock = threading.Lock()
+
+    def reload(self) -> list[str]:
+        """Load the rules directory anew and swap it in; on any problem keep the current packs."""
+        with self._reload_lock:
+            try:
+                fresh = Checker.from_directory(self.rules_dir, analyzer=self.analyzer, max_chars=self.checker.max_chars)
+            except PackError as exc:
+                return [str(p) for p in exc.problems]
+            self.checker = fresh  # one reference swap: a check in flight keeps the packs it started with
+            return []

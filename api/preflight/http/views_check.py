@@ -1,0 +1,113 @@
+"""POST /v1/check and /v1/check/batch."""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import uuid
+
+from flask import Blueprint, current_app, g, jsonify, request
+from pydantic import ValidationError
+
+from ..errors import InputError
+from .auth import require
+from .errors import ApiError
+from .schemas import BatchRequest, CheckRequest
+
+bp = Blueprint("check", __name__)
+log = logging.getLogger("preflight.api")
+
+
+def validation_details(exc: ValidationError) -> list[dict]:
+    return [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors(include_url=False)]
+
+
+def parse_json(model):
+    if not request.mimetype == "application/json":
+        raise ApiError(415, "unsupported_media_type", "send JSON (Content-Type: application/json) or multipart/form-data")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "bad_request", "the body is not valid JSON")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(422, "invalid_request", "the request does not match the schema", validation_details(exc)) from None
+
+
+def parse_check_request() -> CheckRequest:
+    if request.mimetype == "multipart/form-data":
+        fields = {k: v for k, v in request.form.items() if v != ""}
+        images = [
+            {"data": base64.b64encode(f.read()).decode("ascii"), "name": f.filename or None}
+            for f in request.files.getlist("images")
+        ]
+        if images:
+            fields["images"] = images
+        try:
+            return CheckRequest.model_validate(fields)
+        except ValidationError as exc:
+            raise ApiError(422, "invalid_request", "the request does not match the schema", validation_details(exc)) from None
+    return parse_json(CheckRequest)
+
+
+def run_check(req: CheckRequest) -> dict:
+    """Check one validated request; raises ApiError or InputError for the client to fix."""
+    service = current_app.extensions["preflight"]
+    config = current_app.config
+    if len(req.text) > int(config["MAX_TEXT_CHARS"]):
+        raise ApiError(413, "text_too_long", f"the text is {len(req.text):,} characters long; the limit is {int(config['MAX_TEXT_CHARS']):,}")
+    if len(req.images) > int(config["MAX_IMAGES"]):
+        raise ApiError(413, "too_many_images", f"{len(req.images)} images; the limit is {config['MAX_IMAGES']} per request")
+    for index, image in enumerate(req.images):
+        try:
+            base64.b64decode(image.data, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApiError(422, "invalid_image", f"image {index} is not valid base64", [{"field": f"images.{index}.data"}]) from None
+    report = service.checker.check(req.text, language=req.language, platform=req.platform, profile=req.profile, context=req.context)
+    body = report.to_dict()
+    body["check_id"] = uuid.uuid4().hex
+    body["skipped"] = [{"check": "image-copyright", "reason": "image checks are not enabled on this server"}] if req.images else []
+    service.metrics.observe_report(body)
+    service.recorder.record({
+        "check_id": body["check_id"],
+        "key_name": g.api_key.name,
+        "profile": req.profile,
+        "platform": req.platform,
+        "language": body["language"],
+        "context": req.context,
+        "verdict": body["verdict"],
+        "rules": sorted({f["rule"] for f in body["findings"]}),
+        "packs": body["packs"],
+        "text_sha256": hashlib.sha256(req.text.encode("utf-8", "surrogatepass")).hexdigest(),
+        "text": req.text if config["STORE_TEXT"] else None,
+        "elapsed_ms": body["elapsed_ms"],
+    })
+    log.info("check", extra={"check_id": body["check_id"], "verdict": body["verdict"], "key": g.api_key.name,
+                             "findings": len(body["findings"]), **({"text": req.text} if config["STORE_TEXT"] else {})})
+    return body
+
+
+@bp.post("/v1/check")
+@require("check")
+def check():
+    return jsonify(run_check(parse_check_request()))
+
+
+@bp.post("/v1/check/batch")
+@require("check")
+def check_batch():
+    batch = parse_json(BatchRequest)
+    if len(batch.items) > int(current_app.config["MAX_BATCH_ITEMS"]):
+        raise ApiError(413, "too_many_items", f"{len(batch.items)} items; the limit is {current_app.config['MAX_BATCH_ITEMS']}")
+    results = []
+    for index, item in enumerate(batch.items):
+        try:
+            results.append({"index": index, "result": run_check(CheckRequest.model_validate(item))})
+        except ValidationError as exc:
+            results.append({"index": index, "error": {"code": "invalid_request", "message": "the item does not match the schema", "details": validation_details(exc)}})
+        except ApiError as exc:
+            results.append({"index": index, "error": {"code": exc.code, "message": exc.message, "details": exc.details}})
+        except InputError as exc:
+            results.append({"index": index, "error": {"code": exc.code, "message": str(exc), "details": [{"field": exc.field}]}})
+    return jsonify({"items": results})

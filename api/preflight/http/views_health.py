@@ -1,0 +1,40 @@
+"""Liveness, readiness, the OpenAPI document and its human-readable page."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template
+
+from .openapi import build_openapi
+
+bp = Blueprint("health", __name__, template_folder="templates")
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz():
+    service = current_app.extensions["preflight"]
+    database = service.store.ping()
+    packs = [{"id": i, "version": v} for i, v in service.checker.packs]
+    optional = {
+        "redis": "configured" if current_app.config["REDIS_URL"] else "not configured (rate limits per process)",
+        "languagetool": "configured" if current_app.config["LANGUAGETOOL_URL"] else "not configured",
+    }
+    ready = database and bool(packs)
+    body = {"status": "ready" if ready else "not ready", "database": "ok" if database else "unreachable",
+            "packs": packs, "optional": optional}
+    return jsonify(body), 200 if ready else 503
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(build_openapi())
+
+
+@bp.get("/docs")
+def docs():
+    spec = build_openapi()
+    operations = [(path, method.upper(), op) for path, methods in spec["paths"].items() for method, op in methods.items()]
+    return render_template("docs.html", operations=operations, version=spec["info"]["version"])

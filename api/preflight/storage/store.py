@@ -1,0 +1,260 @@
+"""The database behind the API: API keys (hashed) and check records, on SQLite or PostgreSQL."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy import create_engine, event, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from .models import NAME_MAX, SCOPES, CheckRow, KeyRow
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# Any fixed number: every process running preflight's migrations takes this PostgreSQL advisory lock.
+MIGRATION_LOCK_ID = 0x70726566
+KEY_FORMAT = re.compile(r"pf_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
+TOUCH_EVERY = timedelta(minutes=1)
+CHECK_FIELDS = ("key_name", "profile", "platform", "language", "context", "verdict", "rules", "packs",
+                "text_sha256", "text", "elapsed_ms")
+
+
+class StorageError(Exception):
+    """The database cannot be used, or a request to it makes no sense; the message says which."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A stored key as callers see it: never the secret, nor its hash."""
+
+    id: int
+    name: str
+    scope: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class Store:
+    """API keys and check records; one per process, shared by its threads."""
+
+    def __init__(self, url: str) -> None:
+        self._engine = open_engine(url)
+        try:
+            migrate(self._engine)
+        except BaseException:
+            self._engine.dispose()
+            raise
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        # gunicorn forks after the app (and this store) is built: a child must not reuse the parent's sockets.
+        os.register_at_fork(after_in_child=partial(forget_inherited_connections, weakref.ref(self._engine)))
+
+    def create_key(self, name: str, scope: str) -> str:
+        """Store a new key and return it in plain text: the only time it is ever available."""
+        if not isinstance(name, str) or not 0 < len(name) <= NAME_MAX or name != name.strip() or not name.isprintable():
+            raise StorageError(f"a key name must be 1 to {NAME_MAX} printable characters without surrounding spaces")
+        if scope not in SCOPES:
+            raise StorageError(f"unknown scope {scope!r} (known: {', '.join(SCOPES)})")
+        prefix, secret = secrets.token_hex(4), secrets.token_urlsafe(32)
+        row = KeyRow(name=name, scope=scope, key_prefix=prefix, key_hash=digest(secret), created_at=utcnow())
+        try:
+            with self._sessions.begin() as session:
+                session.add(row)
+        except IntegrityError as exc:
+            with self._sessions() as session:
+                if session.scalar(select(KeyRow.id).where(KeyRow.name == name)) is not None:
+                    raise StorageError(f"a key named {name!r} already exists") from None
+            raise StorageError(f"could not store the key {name!r}: {reason(exc)}") from None
+        return f"pf_{prefix}_{secret}"
+
+    def verify_key(self, presented: str) -> ApiKey | None:
+        """The key `presented` stands for, or None when it is malformed, unknown or revoked."""
+        match = KEY_FORMAT.fullmatch(presented) if isinstance(presented, str) else None
+        if match is None:
+            return None
+        prefix, secret = match.groups()
+        with self._sessions() as session:
+            row = session.scalar(select(KeyRow).where(KeyRow.key_prefix == prefix))
+        if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest(secret)):
+            return None
+        now = utcnow()
+        if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+            self._touch(row.id, now)
+            row.last_used_at = now
+        return api_key(row)
+
+    def _touch(self, key_id: int, now: datetime) -> None:
+        # The condition keeps concurrent workers from each writing within the same minute.
+        stale = or_(KeyRow.last_used_at.is_(None), KeyRow.last_used_at <= now - TOUCH_EVERY)
+        with self._sessions.begin() as session:
+            session.execute(update(KeyRow).where(KeyRow.id == key_id, stale).values(last_used_at=now),
+                            execution_options={"synchronize_session": False})
+
+    def list_keys(self) -> list[ApiKey]:
+        """Every key, revoked ones included, oldest first."""
+        with self._sessions() as session:
+            return [api_key(row) for row in session.scalars(select(KeyRow).order_by(KeyRow.created_at, KeyRow.id))]
+
+    def revoke_key(self, name: str) -> bool:
+        """Revoke the key called `name` (again is fine: the first time is kept); False if there is none."""
+        with self._sessions.begin() as session:
+            row = session.scalar(select(KeyRow).where(KeyRow.name == name))
+            if row is None:
+                return False
+            if row.revoked_at is None:
+                row.revoked_at = utcnow()
+        return True
+
+    def record_check(self, *, check_id: str, key_name: str, profile: str | None, platform: str | None,
+                     language: str, context: str, verdict: str, rules: list[str], packs: list[dict],
+                     text_sha256: str, text: str | None, elapsed_ms: float) -> None:
+        """Store one check; a check_id already stored is left as it is."""
+        self.record_checks([{
+            "check_id": check_id, "key_name": key_name, "profile": profile, "platform": platform,
+            "language": language, "context": context, "verdict": verdict, "rules": rules, "packs": packs,
+            "text_sha256": text_sha256, "text": text, "elapsed_ms": elapsed_ms,
+        }])
+
+    def record_checks(self, records: Iterable[Mapping]) -> None:
+        """Store many checks (mappings with record_check's arguments) in one transaction."""
+        now = utcnow()
+        rows = [{"id": r["check_id"], "created_at": now, **{f: r[f] for f in CHECK_FIELDS}} for r in records]
+        if not rows:
+            return
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        # Ignoring known ids makes a retried batch harmless when its first commit did land.
+        statement = dialect.insert(CheckRow.__table__).on_conflict_do_nothing(index_elements=["id"])
+        with self._engine.begin() as connection:
+            connection.execute(statement, rows)
+
+    def get_check(self, check_id: str) -> dict | None:
+        """One stored check as a dict (check_id, created_at and record_check's fields), or None."""
+        with self._sessions() as session:
+            row = session.get(CheckRow, check_id)
+        if row is None:
+            return None
+        return {"check_id": row.id, "created_at": row.created_at, **{f: getattr(row, f) for f in CHECK_FIELDS}}
+
+    def ping(self) -> bool:
+        """Whether the database answers now."""
+        try:
+            with self._engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def dispose(self) -> None:
+        """Close every pooled connection (the store opens new ones if used again)."""
+        self._engine.dispose()
+
+
+def open_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(f"not a database URL: {url!r} (expected e.g. sqlite:///var/preflight.db "
+                           "or postgresql://user@host/dbname)") from None
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            return sqlite_engine(parsed)
+        if backend == "postgresql":
+            return postgresql_engine(parsed)
+    except (ArgumentError, ImportError) as exc:
+        raise StorageError(f"cannot use the database {shown(parsed)}: {exc}") from None
+    raise StorageError(f"unsupported database {backend!r} in {shown(parsed)}: use sqlite:/// or postgresql://")
+
+
+def sqlite_engine(url: URL) -> Engine:
+    if url.database in (None, "", ":memory:"):
+        raise StorageError("an in-memory SQLite database is not shared between connections; "
+                           "name a file, e.g. sqlite:///var/preflight.db")
+    try:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create the directory for {url.database}: {exc.strerror}") from None
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", sqlite_pragmas)
+    return engine
+
+
+def sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets reads go on during a write; busy_timeout makes writers queue instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def postgresql_engine(url: URL) -> Engine:
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")  # SQLAlchemy before 2.1 would pick psycopg2
+    # Without a timeout, a firewalled host keeps a starting server waiting for minutes.
+    connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 10}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision; concurrent starts on PostgreSQL take turns."""
+    where = shown(engine.url)
+    try:
+        connection = engine.connect()
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot connect to the database {where}: {reason(exc)}") from None
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    config.attributes["connection"] = connection
+    try:
+        with connection, connection.begin():
+            if connection.dialect.name == "postgresql":
+                # Held until commit: the next process then finds the schema at head and has nothing to do.
+                pass  # connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+            command.upgrade(config, "head")
+    except (SQLAlchemyError, CommandError) as exc:
+        raise StorageError(f"cannot bring the database {where} up to date: {reason(exc)}") from None
+
+
+def forget_inherited_connections(engine_ref: weakref.ref) -> None:
+    engine = engine_ref()
+    if engine is not None:
+        engine.dispose(close=False)  # close=False: the parent still owns those connections
+
+
+def api_key(row: KeyRow) -> ApiKey:
+    return ApiKey(id=row.id, name=row.name, scope=row.scope, prefix=row.key_prefix, created_at=row.created_at,
+                  revoked_at=row.revoked_at, last_used_at=row.last_used_at)
+
+
+def digest(secret: str) -> str:
+    # A plain hash suffices: the secret is 256 random bits, so there is nothing to guess from a leaked hash.
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def reason(exc: Exception) -> str:
+    """The driver's own message on one line, without SQLAlchemy's statement and background link."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())

@@ -1,0 +1,176 @@
+"""The playground in headless Chromium against a live server: keys, highlights, suggestions, errors."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from .conftest import ROOT, RULES
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+WAIT_MS = 15_000
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason=f"no Chromium at {CHROMIUM} (Debian package 'chromium'); the browser test needs it")
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+expect.set_options(timeout=WAIT_MS)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real app on 127.0.0.1 and a free port, served from a thread; yields (base URL, a check key)."""
+    from preflight.http.app import create_app
+
+    db = tmp_path_factory.mktemp("playground") / "preflight.db"
+    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)})
+    service = app.extensions["preflight"]
+    key = service.store.create_key("playground", "check")
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, name="playground-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", key
+    httpd.shutdown()
+    thread.join(timeout=5)
+    httpd.server_close()
+    # the recorder writes from its own thread: let it finish before the database goes away
+    service.recorder.flush()
+    service.store.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=WAIT_MS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    """A fresh browser context (so an empty localStorage) on the playground; fails on uncaught script errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server[0] + "/")
+    yield page
+    context.close()
+    assert errors == []
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def save_key(page, key: str) -> None:
+    page.get_by_label("API key", exact=True).fill(key)
+    page.get_by_role("button", name="Save key").click()
+    expect(page.locator("#key-form")).to_be_hidden()
+
+
+def check(page, text: str, language: str) -> None:
+    page.get_by_label("Post", exact=True).fill(text)
+    page.get_by_label("Language", exact=True).select_option(language)
+    page.get_by_role("button", name="Check", exact=True).click()
+
+
+def highlighted_text(page, rule: str) -> str:
+    """The text of every highlight belonging to the finding for `rule`, in order."""
+    finding_id = page.locator(f'li.finding[data-rule="{rule}"]').get_attribute("id")
+    return "".join(page.locator(f'mark[data-findings~="{finding_id}"]').all_text_contents())
+
+
+def test_dutch_health_claim_is_blocked_and_highlighted_after_an_emoji(page, server):
+    expect(page.locator("#key-form")).to_be_visible()
+    expect(page.locator("#key-saved")).to_be_hidden()
+    save_key(page, server[1])
+    expect(page.locator("#key-saved")).to_be_visible()
+    expect(page.locator("#profile option[value=example]")).to_have_text("Example Footwear (example)")
+    page.locator("details.packs summary").click()
+    expect(page.locator("#pack-list")).to_contain_text("misleading-claims")
+    screenshot(page, "01-empty")
+
+    check(page, "🎉 Onze schoenen genezen gegarandeerd rugpijn!", "nl")
+
+    expect(page.locator("#verdict")).to_have_text("Block")
+    expect(page.locator("#summary")).to_contain_text("Verdict: Block")
+    finding = page.locator('li.finding[data-rule="misleading-claims/health-claim"]')
+    expect(finding.locator(".message")).to_contain_text("“genezen” claimt een medisch effect")
+    expect(finding.locator(".rule")).to_have_text("misleading-claims/health-claim")
+    assert highlighted_text(page, "misleading-claims/health-claim") == "genezen"
+    assert highlighted_text(page, "misleading-claims/absolute-guarantee") == "gegarandeerd"
+    assert page.locator("#post-view").text_content() == "🎉 Onze schoenen genezen gegarandeerd rugpijn!"
+    screenshot(page, "02-block")
+
+
+def test_suggestion_replaces_the_span_and_checks_again(page, server):
+    save_key(page, server[1])
+    check(page, "Cheap shoes for everyone", "en")
+    finding = page.locator('li.finding[data-rule="brand-tone/preferred-term"]')
+    expect(finding).to_be_visible()
+    assert highlighted_text(page, "brand-tone/preferred-term") == "Cheap"
+    screenshot(page, "03-suggestion")
+
+    finding.locator(".suggestions button", has_text="Affordable").click()
+
+    expect(page.get_by_label("Post", exact=True)).to_have_value("Affordable shoes for everyone")
+    expect(page.locator("#post-view")).to_have_text("Affordable shoes for everyone")
+    expect(page.locator('li.finding[data-rule="brand-tone/preferred-term"]')).to_have_count(0)
+    expect(page.locator("#verdict")).to_have_text("Pass")
+    screenshot(page, "04-after-suggestion")
+
+
+def test_editing_after_a_check_marks_the_result_stale(page, server):
+    save_key(page, server[1])
+    check(page, "Cheap shoes for everyone", "en")
+    expect(page.locator("#verdict")).to_have_text("Pass")
+    page.get_by_label("Post", exact=True).press("End")
+    page.get_by_label("Post", exact=True).press_sequentially("!")
+    expect(page.locator(".stale-notice")).to_be_visible()
+    expect(page.locator(".suggestions button")).to_be_disabled()
+
+
+def test_wrong_key_is_reported_and_the_key_field_comes_back(page):
+    page.get_by_label("API key", exact=True).fill("pf_not_a_real_key")
+    check(page, "Hello there", "en")
+
+    expect(page.locator("#error")).to_contain_text("The key was refused (401)")
+    expect(page.locator("#key-form")).to_be_visible()
+    expect(page.locator("#key-saved")).to_be_hidden()
+    expect(page.get_by_label("API key", exact=True)).to_have_value("")
+    expect(page.locator("#results .placeholder")).to_be_visible()
+    screenshot(page, "05-wrong-key")
+
+
+def test_key_is_remembered_until_forgotten(page, server):
+    save_key(page, server[1])
+    page.reload()
+    expect(page.locator("#key-saved")).to_be_visible()
+    expect(page.locator("#key-form")).to_be_hidden()
+    page.get_by_role("button", name="Forget key").click()
+    expect(page.locator("#key-form")).to_be_visible()
+    page.reload()
+    expect(page.locator("#key-form")).to_be_visible()
+
+
+def test_offset_helpers_count_code_points_and_split_overlaps(page):
+    result = page.evaluate("""async () => {
+        const m = await import("/static/playground.js");
+        return {
+            after_emoji: m.codePointToUtf16("🎉 genezen", 2),
+            past_end: m.codePointToUtf16("ab", 5),
+            pieces: m.highlightSegments(10, [{start: 2, end: 6}, {start: 4, end: 8}]),
+        };
+    }""")
+    assert result["after_emoji"] == 3
+    assert result["past_end"] == 2
+    assert [(p["start"], p["end"], p["covering"]) for p in result["pieces"]] == [
+        (0, 2, []), (2, 4, [0]), (4, 6, [0, 1]), (6, 8, [1]), (8, 10, [])]
