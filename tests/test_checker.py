@@ -190,3 +190,13 @@ def test_report_serialises_to_the_wire_contract(checker):
     finding = data["findings"][0]
     assert set(finding) == {"rule", "pack", "severity", "message", "span", "suggestions", "reference"}
     assert {"id": "misleading-claims", "version": "0.1.0"} in data["packs"]
+
+
+def test_mixed_post_uses_each_sentence_language_and_the_majority_for_messages(checker):
+    text = "Vi glæder os meget til at se jer alle sammen i butikken på lørdag. Guaranteed results, every single time!"
+    report = checker.check(text)
+    assert report.language == "da"
+    assert [lang for _, _, lang in report.sentences] == ["da", "en"]
+    finding = next(f for f in report.findings if f.rule == "misleading-claims/absolute-guarantee")
+    assert finding.span.text == "Guaranteed"
+    assert "lover et resultat" in finding.message  # the editor's language, not the slogan's

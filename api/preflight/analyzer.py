@@ -20,9 +20,6 @@ class Analyzer:
         self.splitter = HashtagSplitter(languages)
         self.folder = CharFolder()
 
-    def detect(self, text: str) -> str | None:
-        return self.detector.detect(text)[0]
-
     def words(self, term: str, language: str) -> list[str]:
         """The token texts of a term, analysed exactly as a post would be."""
         analysed = analyse_text(term, self.folder, lambda body: self.splitter.split(body, language))
@@ -33,17 +30,20 @@ class Analyzer:
         self,
         text: str,
         language: str,
+        default: str,
         platform: str | None,
         context: str,
         today: date,
         mixed: bool = True,
     ) -> Post:
-        """Prepare a post; `language` is the post's language (already resolved from auto)."""
-        analysed = analyse_text(text, self.folder, lambda body: self.splitter.split(body, language))
+        """Prepare a post; `language` may be "auto", detected then with `default` as fallback."""
         if mixed:
-            sentences = self.detector.sentences(text, language)
+            language, sentences = self.detector.resolve(text, language, default)
         else:
+            if language == "auto":
+                language = self.detector.detect(text)[0] or default
             sentences = [(0, len(text), language)]
+        analysed = analyse_text(text, self.folder, lambda body: self.splitter.split(body, language))
         doc = self.pipelines.tokenize(analysed.text, language)
         tokens = build_tokens(analysed, doc, sentences)
         post = Post(analysed, tokens, sentences, language, platform, context, today)

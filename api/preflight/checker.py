@@ -62,10 +62,11 @@ class Checker:
         started = time.perf_counter()
         brand = self._validate(text, language, platform, profile, context)
         platform = platform or (brand.default_platform if brand else None)
-        resolved = self._language(text, language, brand)
+        default = (brand.default_language if brand else None) or "en"
         if not text.strip():
-            return Report("pass", resolved, [], self.packs, _ms(started))
-        post = self.analyzer.analyse(text, resolved, platform, context, today or date.today(), mixed=mixed)
+            return Report("pass", default if language == "auto" else language, [], self.packs, _ms(started))
+        post = self.analyzer.analyse(text, language, default, platform, context, today or date.today(), mixed=mixed)
+        resolved = post.language
         ctx = Context(post, defaultdict(list), self.analyzer.pipelines, brand)
         self.ruleset.indexes.terms.find(ctx, into=ctx.term_hits)
         if brand is not None:
@@ -111,14 +112,6 @@ class Checker:
         if found is None:
             raise UnknownProfileError(profile, sorted(self.ruleset.profiles))
         return found
-
-    def _language(self, text: str, language: str, brand) -> str:
-        if language != "auto":
-            return language
-        detected = self.analyzer.detect(text)
-        if detected:
-            return detected
-        return (brand.default_language if brand else None) or "en"
 
 
 def _ms(started: float) -> float:

@@ -95,12 +95,32 @@ def pick_sentence_language(
     """The most likely language of a cleaned sentence, or `fallback` when it is too short or unclear."""
     if latin_letters(words) < min_letters:
         return fallback
-    ranked = rank(words)
+    return choose(rank(words), fallback, margin)
+
+
+def choose(ranked: dict[str, float], fallback: str, margin: float = MIN_SENTENCE_MARGIN) -> str:
+    """The best-ranked language, unless it does not clearly beat `fallback`."""
     best = max(ranked, key=ranked.__getitem__, default=fallback)
     # Leave the post's language only when the sentence is clearly more likely another one.
     if ranked.get(best, 0.0) - ranked.get(fallback, 0.0) < margin:
         return fallback
     return best
+
+
+def vote(ranked: list[tuple[int, dict[str, float]]]) -> str | None:
+    """The post's language from its sentences' rankings, weighted by their letters."""
+    scores: dict[str, float] = {}
+    letters = 0
+    for count, ranks in ranked:
+        if not ranks:
+            continue
+        letters += count
+        for language, probability in ranks.items():
+            scores[language] = scores.get(language, 0.0) + count * probability
+    if letters < MIN_LETTERS or not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    return best if scores[best] / letters >= MIN_CONFIDENCE else None
 
 
 class LanguageDetector:
@@ -113,7 +133,7 @@ class LanguageDetector:
         self._langid.set_languages(list(self.languages))
         # An editor's draft is checked again after every pause in typing, and a back
         # catalogue repeats its sentences: most sentences have been seen before.
-        self._sentence_language = lru_cache(maxsize=SENTENCE_CACHE)(self._decide_sentence)
+        self._ranked = lru_cache(maxsize=SENTENCE_CACHE)(self._rank_sentence)
 
     def detect(self, text: str) -> tuple[str | None, float]:
         """The most likely language and its confidence, or (None, 0.0) when it can't tell."""
@@ -126,21 +146,34 @@ class LanguageDetector:
         return language, min(confidence, 1.0)
 
     def sentences(self, text: str, fallback: str) -> list[tuple[int, int, str]]:
-        """(start, end, language) per sentence, `fallback` where a sentence is too short or unclear.
+        """(start, end, language) per sentence, `fallback` where a sentence is too short or unclear."""
+        return self.resolve(text, fallback, fallback)[1]
 
-        A post of one sentence is in the post's language by definition.
+    def resolve(self, text: str, language: str, default: str) -> tuple[str, list[tuple[int, int, str]]]:
+        """The post's language (detected for "auto", else `default`) and each sentence's.
+
+        A post of one sentence is in the post's language by definition; in a longer
+        post the sentences' rankings also decide the post's language, so no text is
+        ranked twice.
         """
         spans = sentence_spans(text)
-        if len(spans) == 1:
-            return [(0, len(text), fallback)]
-        return [(start, end, self._sentence_language(text[start:end], fallback)) for start, end in spans]
+        if len(spans) <= 1:
+            post = language if language != "auto" else (self.detect(text)[0] or default)
+            return post, [(0, len(text), post)] if spans else []
+        ranked = [self._ranked(text[start:end]) for start, end in spans]
+        if language == "auto":
+            language = vote(ranked) or self.detect(text)[0] or default
+        return language, [(start, end, choose(ranks, language)) for (start, end), (_, ranks) in zip(spans, ranked)]
 
     def forget(self) -> None:
         """Empty the sentence cache (benchmarks measure a new post every time)."""
-        self._sentence_language.cache_clear()
+        self._ranked.cache_clear()
 
-    def _decide_sentence(self, sentence: str, fallback: str) -> str:
-        return pick_sentence_language(strip_noise(sentence), fallback, self._rank)
+    def _rank_sentence(self, sentence: str) -> tuple[int, dict[str, float]]:
+        """Latin letters of a sentence and its ranking (empty when too short to tell)."""
+        words = strip_noise(sentence)
+        letters = latin_letters(words)
+        return letters, (self._rank(words) if letters >= MIN_SENTENCE_LETTERS else {})
 
     def _rank(self, words: str) -> dict[str, float]:
         return dict(self._langid.rank(words))

@@ -14,7 +14,7 @@ UNLIMITED_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static", "/openapi.js
 
 def create_app(config: dict | None = None) -> Flask:
     """Defaults, then PREFLIGHT_* environment variables, then `config` (how tests configure it)."""
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the playground blueprint serves /static
     load_config(app, config)
     service = Service(app.config)
     app.extensions["preflight"] = service
