@@ -314,11 +314,11 @@ def test_stores_started_at_once_in_threads_all_work(postgresql_url):
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             outcomes.append(exc)
 
-    threads = [threading.Thread(target=start, args=(i,)) for i in range(6)]
+    threads = [threading.Thread(target=start, args=(i,), daemon=True) for i in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
     assert outcomes == [True] * 6
 
 

@@ -6,6 +6,7 @@ import hmac
 import os
 import re
 import secrets
+import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: every process running preflight's migrations takes this PostgreSQL advisory lock.
 MIGRATION_LOCK_ID = 0x70726566
 KEY_FORMAT = re.compile(r"pf_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
+# Alembic keeps the running migration in module globals: one migration per process at a time.
+MIGRATING = threading.Lock()
 TOUCH_EVERY = timedelta(minutes=1)
 CHECK_FIELDS = ("key_name", "profile", "platform", "language", "context", "verdict", "rules", "packs",
                 "text_sha256", "text", "elapsed_ms")
@@ -222,10 +225,10 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("path_separator", "os")
     config.attributes["connection"] = connection
     try:
-        with connection, connection.begin():
+        with MIGRATING, connection, connection.begin():
             if connection.dialect.name == "postgresql":
                 # Held until commit: the next process then finds the schema at head and has nothing to do.
-                pass  # connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+                connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
             command.upgrade(config, "head")
     except (SQLAlchemyError, CommandError) as exc:
         raise StorageError(f"cannot bring the database {where} up to date: {reason(exc)}") from None
