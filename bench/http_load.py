@@ -2,7 +2,7 @@
 
 Both run with the same gunicorn settings (2 workers, gthread) on loopback and are
 loaded with wrk (keep-alive). With --soak SECONDS, the API is then held at 80 % of
-the bare endpoint's rate for that long, bounded in time and count, and per-worker
+its own measured rate for that long, bounded in time and count, and per-worker
 memory growth and lost audit records are reported. Prints a table, writes
 bench/results/http.json. Not a test: nothing here asserts.
 """
@@ -158,7 +158,7 @@ def main() -> dict:
         results["api"] = wrk(port, script, args.seconds, args.connections)
         if args.soak:
             workers = psutil.Process(api.pid).children(recursive=True)
-            results["soak"] = soak(port, key, 0.8 * results["bare"]["rps"], args.soak, workers)
+            results["soak"] = soak(port, key, 0.8 * results["api"]["rps"], args.soak, workers)
     finally:
         stop(api)
     results["ratio"] = round(results["api"]["rps"] / results["bare"]["rps"], 3)

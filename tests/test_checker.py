@@ -200,3 +200,8 @@ def test_mixed_post_uses_each_sentence_language_and_the_majority_for_messages(ch
     finding = next(f for f in report.findings if f.rule == "misleading-claims/absolute-guarantee")
     assert finding.span.text == "Guaranteed"
     assert "lover et resultat" in finding.message  # the editor's language, not the slogan's
+
+
+@pytest.mark.parametrize("text", ["Cures headaches in minutes.", "CURED my back pain", "This tea cures colds"])
+def test_lemma_terms_match_inflections_whatever_the_case(checker, text):
+    assert "misleading-claims/health-claim" in rule_ids(checker.check(text, language="en"))
