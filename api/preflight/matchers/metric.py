@@ -1,6 +1,8 @@
 """`metric`: counts and ratios with thresholds (exclamation marks, capitals, emoji, length)."""
 from __future__ import annotations
 
+import re
+
 from .base import Context, Hit, whole_post
 
 PLATFORM_LIMITS = {
@@ -25,47 +27,37 @@ ZWJ = "\u200d"
 MEASURES = ("exclamations", "caps_ratio", "emoji", "hashtags", "mentions", "length", "sentence_words")
 
 
-def is_emoji(ch: str) -> bool:
-    cp = ord(ch)
-    if SKIN_TONES[0] <= cp <= SKIN_TONES[1]:
-        return False
-    return any(lo <= cp <= hi for lo, hi in EMOJI_RANGES)
+EMOJI_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in EMOJI_RANGES) + "]")
+# Characters X counts twice: everything outside its light ranges.
+X_HEAVY_RE = re.compile("[^" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in X_LIGHT_RANGES) + "]")
 
 
-def x_weight(ch: str) -> int:
-    cp = ord(ch)
-    return 1 if any(lo <= cp <= hi for lo, hi in X_LIGHT_RANGES) else 2
-
-
-def x_total(ctx: Context) -> int:
-    """The post's length as X counts it."""
+def x_weights(ctx: Context) -> list[tuple[int, int, int]]:
+    """(start, end, weight) of the stretches X weighs other than one per character."""
     text = ctx.post.text
-    urls = [e for e in ctx.post.analysed.entities if e.kind == "url"]
-    total = len(text) + sum(X_URL_WEIGHT - (e.end - e.start) for e in urls)
-    if not text.isascii():
-        taken = {i for e in urls for i in range(e.start, e.end)}
-        total += sum(x_weight(ch) - 1 for i, ch in enumerate(text) if ord(ch) > 4351 and i not in taken)
-    return total
+    heavy = [] if text.isascii() else [(m.start(), m.end(), 2) for m in X_HEAVY_RE.finditer(text)]
+    urls = [(e.start, e.end, X_URL_WEIGHT) for e in ctx.post.analysed.entities if e.kind == "url"]
+    inside = [(s, e) for s, e, _ in urls]
+    return sorted(urls + [h for h in heavy if not any(s <= h[0] < e for s, e in inside)])
 
 
-def x_length(ctx: Context) -> list[int]:
-    """Running weighted length of the post as X counts it, one entry per code point."""
+def x_cut(ctx: Context, limit: float) -> tuple[int, int] | None:
+    """Where X's count first passes `limit`, and the post's full count (None: it fits)."""
     text = ctx.post.text
-    urls = {e.start: e.end for e in ctx.post.analysed.entities if e.kind == "url"}
-    weights = [0] * len(text)
-    i = 0
-    while i < len(text):
-        if i in urls:
-            weights[i] = X_URL_WEIGHT
-            i = urls[i]
-            continue
-        weights[i] = x_weight(text[i])
-        i += 1
-    running, total = [], 0
-    for w in weights:
-        total += w
-        running.append(total)
-    return running
+    weights = x_weights(ctx)
+    total = len(text) + sum(w - (e - s) for s, e, w in weights)
+    if total <= limit:
+        return None
+    running, pos = 0, 0
+    for start, end, weight in weights + [(len(text), len(text), 0)]:
+        if running + (start - pos) > limit:
+            return pos + int(limit - running), total
+        running += start - pos
+        if running + weight > limit:
+            return start, total
+        running += weight
+        pos = end
+    return len(text), total
 
 
 class MetricMatcher:
@@ -106,10 +98,11 @@ class MetricMatcher:
     def _emoji(self, ctx: Context, limit: float) -> list[Hit]:
         text = ctx.post.text
         positions = []
-        for i, ch in enumerate(text):
-            if not is_emoji(ch) or (i and text[i - 1] == ZWJ):
+        for m in EMOJI_RE.finditer(text) if not text.isascii() else ():
+            i = m.start()
+            cp = ord(text[i])
+            if SKIN_TONES[0] <= cp <= SKIN_TONES[1] or (i and text[i - 1] == ZWJ):
                 continue
-            cp = ord(ch)
             if REGIONAL[0] <= cp <= REGIONAL[1] and i and REGIONAL[0] <= ord(text[i - 1]) <= REGIONAL[1]:
                 continue  # the second half of a flag
             positions.append((i, i + 1))
@@ -137,13 +130,15 @@ class MetricMatcher:
 
     def _length(self, ctx: Context, limit: float) -> list[Hit]:
         text = ctx.post.text
-        on_x = ctx.post.platform == "x"
-        if (x_total(ctx) if on_x else len(text)) <= limit:
+        if ctx.post.platform == "x":
+            cut = x_cut(ctx, limit)
+        else:
+            cut = (int(limit), len(text)) if len(text) > limit else None
+        if cut is None:
             return []
-        running = x_length(ctx) if on_x else range(1, len(text) + 1)
-        start = next(i for i, total in enumerate(running) if total > limit)
+        start, total = cut
         hit = whole_post(ctx)
-        return [Hit(start, max(start + 1, hit.end), ctx.post.sentence_of(start), value=running[-1])]
+        return [Hit(start, max(start + 1, hit.end), ctx.post.sentence_of(start), value=total)]
 
     def _sentence_words(self, ctx: Context, limit: float) -> list[Hit]:
         counts: dict[int, list] = {}
