@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench soak install schema clean
+.PHONY: run test bench eval soak install schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ bench: install
 	$(PY) bench/language_accuracy.py --json bench/results/language.json
 	$(PY) bench/scan.py
 	$(PY) bench/http_load.py --seconds 15
+
+eval: install
+	$(PY) bench/eval.py
 
 soak: install
 	$(PY) bench/http_load.py --seconds 15 --soak 600
