@@ -39,7 +39,7 @@ def init_limits(app: Flask) -> Limiter:
     """Per-key limits; shared through Redis when configured, else per process."""
     limiter = Limiter(
         key_func=rate_limit_key,
-        default_limits=[lambda: app.config["RATE_LIMIT"]],
+        default_limits=[app.config["RATE_LIMIT"]],
         storage_uri=app.config["REDIS_URL"] or "memory://",
         in_memory_fallback_enabled=bool(app.config["REDIS_URL"]),
         headers_enabled=True,
