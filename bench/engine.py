@@ -7,21 +7,19 @@ from __future__ import annotations
 import gc
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import psutil
-from rich.console import Console
 from results_file import save_results
+from rich.console import Console
 from rich.table import Table
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "api"))
+from preflight import Checker
+from preflight.analyzer import Analyzer
 
-from preflight import Checker  # noqa: E402
-from preflight.analyzer import Analyzer  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 POSTS = {
     "en": "Big news for runners! Our new trail shoe is here, with a grippier sole and recycled mesh upper. "

@@ -47,7 +47,7 @@ def client(api):
 
 
 @pytest.fixture()
-def limited_client(api, keys, tmp_path):
+def limited_client(api, keys):
     from preflight.http.app import create_app
 
     limited = create_app({"DATABASE_URL": api.config["DATABASE_URL"], "RULES_DIR": str(RULES), "RATE_LIMIT": "3 per minute"})
