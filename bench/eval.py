@@ -126,6 +126,20 @@ def run(corpus: Path, out: Path, show: int) -> dict:
     baseline = {"items": len(english), "positives": sum(1 for r in english if "offensive-language" in r["expected"]),
                 "better_profanity": score(*base), "preflight": score(*ours)}
 
+    batches = {}
+    for r in results:
+        batch = r["post"].get("batch", "main")
+        cell = batches.setdefault(batch, {"posts": 0, "negatives": 0, "tp": 0, "fp": 0, "fn": 0, "negatives_flagged": 0})
+        cell["posts"] += 1
+        cell["negatives"] += not r["expected"]
+        cell["negatives_flagged"] += bool(not r["expected"] and r["raised"])
+        for pack in PACKS:
+            expected, raised = pack in r["expected"], pack in r["raised"]
+            cell["tp"] += expected and raised
+            cell["fp"] += raised and not expected
+            cell["fn"] += expected and not raised
+    by_batch = {name: {**c, **score(c["tp"], c["fp"], c["fn"])} for name, c in batches.items()}
+
     summary = {
         "corpus": str(corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus),
         "posts": len(results),
@@ -139,6 +153,7 @@ def run(corpus: Path, out: Path, show: int) -> dict:
         "negatives_flagged": len(negatives_flagged),
         "negatives_blocked": len(negatives_blocked),
         "baseline_en_offensive": baseline,
+        "by_batch": by_batch,
         "seconds": round(elapsed, 2),
         "misses": [_case(pack, r) for pack, r in misses],
         "false_positives": [_case(pack, r) for pack, r in false_positives],
@@ -172,7 +187,18 @@ def run(corpus: Path, out: Path, show: int) -> dict:
         base_table.add_row(name, str(s["tp"]), str(s["fp"]), str(s["fn"]), _fmt(s["precision"]), _fmt(s["recall"]), _fmt(s["f1"]))
     console.print(base_table)
 
+    batch_table = Table(title="By corpus batch (probe batches were written after the rules existed, then used for tuning; see docs/eval.md)")
+    for name in ("batch", "posts", "negatives", "neg. flagged", "TP", "FP", "FN", "precision", "recall"):
+        batch_table.add_column(name, justify="left" if name == "batch" else "right")
+    for name, c in by_batch.items():
+        batch_table.add_row(name, str(c["posts"]), str(c["negatives"]), str(c["negatives_flagged"]), str(c["tp"]),
+                            str(c["fp"]), str(c["fn"]), _fmt(c["precision"]), _fmt(c["recall"]))
+    console.print(batch_table)
+
     for title, items in (("Misses", misses), ("False positives", false_positives)):
+        if show <= 0:
+            console.print(f"{title}: {len(items)}")
+            continue
         if not items:
             console.print(f"{title}: none")
             continue
