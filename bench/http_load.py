@@ -189,4 +189,5 @@ def show(results: dict) -> None:
 
 
 if __name__ == "__main__":
-    save_results("http", main())
+    result = main()
+    save_results("http-soak" if result.get("soak") else "http", result)
