@@ -11,19 +11,11 @@ from pathlib import Path
 from rich.console import Console
 
 from .errors import InputError, PackError
+from .packs.load import default_rules_dir
 
 EXIT = {"pass": 0, "warn": 1, "block": 2}
 EXIT_USAGE = 3
 EXIT_PACKS = 4
-
-
-def default_rules_dir() -> Path:
-    """PREFLIGHT_RULES_DIR, else the bundled rules next to the source tree, else ./rules."""
-    configured = os.environ.get("PREFLIGHT_RULES_DIR")
-    if configured:
-        return Path(configured)
-    bundled = Path(__file__).resolve().parents[2] / "rules"
-    return bundled if bundled.is_dir() else Path("rules")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,8 +5,8 @@ import threading
 
 from ..analyzer import Analyzer
 from ..checker import Checker
-from ..cli import default_rules_dir
 from ..errors import PackError
+from ..packs.load import default_rules_dir
 from ..storage import Store
 from .auth import KeyCache
 from .metrics import Metrics

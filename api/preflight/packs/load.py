@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,15 @@ class RuleSet:
     @property
     def rules(self) -> list[CompiledRule]:
         return [rule for pack in self.packs for rule in pack.rules]
+
+
+def default_rules_dir() -> Path:
+    """PREFLIGHT_RULES_DIR, else the bundled rules next to the source tree, else ./rules."""
+    configured = os.environ.get("PREFLIGHT_RULES_DIR")
+    if configured:
+        return Path(configured)
+    bundled = Path(__file__).resolve().parents[3] / "rules"
+    return bundled if bundled.is_dir() else Path("rules")
 
 
 def _known_keys() -> list[str]:
