@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from .analyzer import Analyzer
-from .errors import InputError, UnknownProfileError
+from .errors import InputError, TextTooLongError, UnknownProfileError
 from .matchers.base import Context
 from .matchers.metric import PLATFORM_LIMITS
 from .packs.load import RuleSet, load_rules
@@ -99,7 +99,7 @@ class Checker:
         if not isinstance(text, str):
             raise InputError("text must be a string")
         if len(text) > self.max_chars:
-            raise InputError(f"the text is {len(text):,} characters long; the limit is {self.max_chars:,}")
+            raise TextTooLongError(len(text), self.max_chars)
         if language != "auto" and language not in self.analyzer.languages:
             raise InputError(f"unsupported language {language!r}: use auto, {', '.join(self.analyzer.languages)}", field="language")
         if platform is not None and platform not in PLATFORMS:

@@ -43,6 +43,17 @@ class PackError(PreflightError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class TextTooLongError(InputError):
+    """The text is longer than the engine accepts; refused before any work."""
+
+    code = "text_too_long"
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"the text is {length:,} characters long; the limit is {limit:,}")
+        self.length = length
+        self.limit = limit
+
+
 class UnknownProfileError(InputError):
     """The request names a brand profile that does not exist."""
 

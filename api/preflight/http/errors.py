@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
-from ..errors import InputError, PreflightError
+from ..errors import InputError, PreflightError, TextTooLongError
 
 
 class ApiError(Exception):
@@ -41,9 +41,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(InputError)
     def input_error(exc: InputError):
-        status = 413 if "limit is" in str(exc) else 422
-        code = "text_too_long" if status == 413 else exc.code
-        return error_response(status, code, str(exc), [{"field": exc.field}])
+        status = 413 if isinstance(exc, TextTooLongError) else 422
+        return error_response(status, exc.code, str(exc), [{"field": exc.field}])
 
     @app.errorhandler(PreflightError)
     def engine_error(exc: PreflightError):

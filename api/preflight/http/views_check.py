@@ -55,8 +55,6 @@ def run_check(req: CheckRequest) -> dict:
     """Check one validated request; raises ApiError or InputError for the client to fix."""
     service = current_app.extensions["preflight"]
     config = current_app.config
-    if len(req.text) > int(config["MAX_TEXT_CHARS"]):
-        raise ApiError(413, "text_too_long", f"the text is {len(req.text):,} characters long; the limit is {int(config['MAX_TEXT_CHARS']):,}")
     if len(req.images) > int(config["MAX_IMAGES"]):
         raise ApiError(413, "too_many_images", f"{len(req.images)} images; the limit is {config['MAX_IMAGES']} per request")
     for index, image in enumerate(req.images):
