@@ -205,3 +205,11 @@ def test_mixed_post_uses_each_sentence_language_and_the_majority_for_messages(ch
 @pytest.mark.parametrize("text", ["Cures headaches in minutes.", "CURED my back pain", "This tea cures colds"])
 def test_lemma_terms_match_inflections_whatever_the_case(checker, text):
     assert "misleading-claims/health-claim" in rule_ids(checker.check(text, language="en"))
+
+
+def test_pattern_in_a_sentence_of_another_language_than_the_post(checker):
+    text = "Vi glæder os meget til at se jer alle sammen i butikken på lørdag. Up to 70% off everything this weekend!"
+    report = checker.check(text, language="da")
+    assert [lang for _, _, lang in report.sentences] == ["da", "en"]
+    finding = next(f for f in report.findings if f.rule == "misleading-claims/up-to-discount")
+    assert finding.span.text.startswith("Up to 70")

@@ -53,7 +53,9 @@ class PatternIndex:
         for language, matcher in self._matchers.items():
             if language not in langs:
                 continue
-            if language not in self._unanchored:
+            # The post's tokens come from its own language's tokenizer; another language's
+            # tokenizer may split differently ("50%"), so only there is the shortcut sound.
+            if language == post.language and language not in self._unanchored:
                 forms = forms if forms is not None else {t.form for t in post.tokens}
                 if forms.isdisjoint(self._anchors.get(language, ())):
                     continue
