@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     metrics.init_app(app, service.metrics)
     init_limits(app)
     init_cors(app)
+    app.before_request(service.sync.poll)
 
     from .playground import bp as playground
     from .views_check import bp as check

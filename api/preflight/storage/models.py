@@ -1,9 +1,9 @@
-"""Tables: API keys (a hash of each secret, never the key) and one row per check."""
+"""Tables: API keys (a hash of each secret, never the key), one row per check, change counters."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Float, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, DateTime, Float, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -70,3 +70,12 @@ class CheckRow(Base):
     text_sha256: Mapped[str] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(Text)
     elapsed_ms: Mapped[float] = mapped_column(Float)
+
+
+class CounterRow(Base):
+    """How often a kind of shared state (packs, keys, ...) has changed: processes poll it to stay in step."""
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
