@@ -29,10 +29,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .playground import bp as playground
     from .views_check import bp as check
     from .views_health import bp as health
+    from .views_crisis import bp as crisis
     from .views_overrides import bp as overrides
     from .views_packs import bp as packs
 
-    for blueprint in (check, packs, health, playground, overrides):
+    for blueprint in (check, packs, health, playground, overrides, crisis):
         app.register_blueprint(blueprint)
     return app
 
