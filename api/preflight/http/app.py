@@ -32,8 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .views_crisis import bp as crisis
     from .views_overrides import bp as overrides
     from .views_packs import bp as packs
+    from .views_reports import bp as reports
 
-    for blueprint in (check, packs, health, playground, overrides, crisis):
+    for blueprint in (check, packs, health, playground, overrides, crisis, reports):
         app.register_blueprint(blueprint)
     return app
 
