@@ -122,7 +122,7 @@ function init() {
       drawDays($("days-chart"), $("days-axis"), report.days);
       drawTable($("rules-table").tBodies[0], report.rules);
       $("report").hidden = false;
-      $("status").textContent = `${report.checks} checks from ${report.since.slice(0, 10)} to ${report.until.slice(0, 10)}`;
+      $("status").textContent = `${report.checks} checks from ${$("since").value || "30 days ago"} to ${$("until").value || "now"}`;
     } catch (err) {
       $("status").textContent = "";
       $("error").replaceChildren(node("p", "", err.message));
