@@ -26,6 +26,13 @@ AGREE_S = 15  # a bound for the polling loops below, far above the 1 s sync inte
 LIMIT = 200
 
 
+def answers(port: int) -> bool:
+    try:
+        return request(port, "GET", "/healthz")[0] == 200
+    except OSError:
+        return False
+
+
 def wait_until(condition, what: str, seconds: float = AGREE_S):
     """Poll `condition` until it returns something truthy; fail with `what` after `seconds`."""
     deadline = time.monotonic() + seconds
@@ -34,7 +41,7 @@ def wait_until(condition, what: str, seconds: float = AGREE_S):
         if result:
             return result
         time.sleep(0.1)
-    pytest.fail(f"the other instance did not see {what} within {seconds} s")
+    pytest.fail(f"no {what} within {seconds} s")
 
 
 def start(port: int, env: dict, tmp_path) -> subprocess.Popen:
@@ -74,15 +81,8 @@ def instances(tmp_path_factory):
         procs = [start(port, env, tmp_path) for port in ports]
         try:
             for port, proc in zip(ports, procs):
-                deadline = time.monotonic() + START_S
-                while time.monotonic() < deadline and proc.poll() is None:
-                    try:
-                        if request(port, "GET", "/healthz")[0] == 200:
-                            break
-                    except OSError:
-                        time.sleep(0.5)
-                else:
-                    pytest.fail(f"preflight serve on port {port} did not start: {proc.stderr.read() if proc.poll() is not None else 'no answer'}")
+                wait_until(lambda: proc.poll() is not None or answers(port), f"preflight serve on port {port} start", START_S)
+                assert proc.poll() is None, f"preflight serve on port {port} exited: {proc.stderr.read()}"
             yield ports, keys, rules, env
         finally:
             for proc in procs:
@@ -100,11 +100,11 @@ def test_crisis_mode_switched_through_one_instance_holds_posts_on_the_other(inst
     assert held(second, keys["editor"]) is None
     status, body = request(first, "PUT", "/v1/crisis", {"active": True, "message": "product recall"}, keys["owner"])
     assert status == 200, body
-    finding = wait_until(lambda: held(second, keys["editor"]), "crisis mode switched on")
+    finding = wait_until(lambda: held(second, keys["editor"]), "crisis finding on the other instance")
     assert "product recall" in finding["message"] and finding["message"].endswith("by owner")
     assert request(second, "PUT", "/v1/crisis", {"active": True, "message": "product recall"}, keys["owner"])[0] == 409
     assert request(second, "PUT", "/v1/crisis", {"active": False}, keys["owner"])[0] == 200
-    wait_until(lambda: held(first, keys["editor"]) is None, "crisis mode switched off")
+    wait_until(lambda: held(first, keys["editor"]) is None, "end of the crisis on the other instance")
 
 
 def test_an_override_through_one_instance_finds_a_check_just_made_through_the_other(instances):
@@ -123,7 +123,7 @@ def test_a_pack_reload_through_one_instance_is_in_force_on_the_other(instances):
     pack.write_text(pack.read_text(encoding="utf-8").replace("\nversion: ", "\nversion: 7", 1), encoding="utf-8")
     assert not version(second).startswith("7")
     assert request(first, "POST", "/v1/packs/reload", key=keys["owner"])[0] == 200
-    wait_until(lambda: version(second).startswith("7"), "the reloaded packs")
+    wait_until(lambda: version(second).startswith("7"), "reloaded packs on the other instance")
 
 
 def test_a_key_revoked_from_the_shell_is_refused_by_both_instances(instances):
@@ -131,7 +131,7 @@ def test_a_key_revoked_from_the_shell_is_refused_by_both_instances(instances):
     assert request(second, "GET", "/v1/profiles", key=keys["leaver"])[0] == 200
     subprocess.run([str(BIN / "preflight"), "keys", "revoke", "leaver"], env=env, cwd=ROOT, check=True, timeout=120,
                    capture_output=True)
-    wait_until(lambda: request(second, "GET", "/v1/profiles", key=keys["leaver"])[0] == 401, "the revoked key")
+    wait_until(lambda: request(second, "GET", "/v1/profiles", key=keys["leaver"])[0] == 401, "refusal of the revoked key")
     assert request(first, "GET", "/v1/profiles", key=keys["leaver"])[0] == 401
 
 

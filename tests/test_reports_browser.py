@@ -1,17 +1,16 @@
 """The /reports page in headless Chromium: the key, the bars, verdicts over time and the table."""
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
-from werkzeug.serving import make_server
 
 from preflight.storage.models import CheckRow
 
 from .conftest import RULES
+from .live_server import serving
 from .test_playground_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, screenshot
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -51,14 +50,8 @@ def server(tmp_path_factory):
     service = app.extensions["preflight"]
     seed(service)
     key = service.store.create_key("owner", "admin")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="reports-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", key
-    httpd.shutdown()
-    thread.join(timeout=5)
-    httpd.server_close()
-    service.store.dispose()
+    with serving(app) as url:
+        yield url, key
 
 
 @pytest.fixture()

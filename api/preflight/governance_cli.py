@@ -9,8 +9,7 @@ from pathlib import Path
 from .crisis import validate_crisis
 from .errors import InputError
 from .events import new_event
-
-EXIT_ERROR = 3
+from .storage.cli import EXIT_ERROR
 
 
 def add_governance_parsers(subparsers) -> None:

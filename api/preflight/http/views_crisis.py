@@ -35,6 +35,16 @@ def governance():
     return current_app.extensions["preflight"].governance
 
 
+def stored(change, *args):
+    """Make a change to the governance tables as the calling key; its refusals as API errors."""
+    try:
+        return change(*args, g.api_key.name)
+    except ConflictError as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    except NotFoundError as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+
+
 @bp.get("/v1/crisis")
 @require("admin")
 def get_crisis():
@@ -49,11 +59,7 @@ def put_crisis():
     req = parse_json(CrisisRequest)
     message, statements = validate_crisis(req.active, req.message, req.approved_statements)
     state = governance()
-    try:
-        crisis = state.store.set_crisis(req.active, message, statements, g.api_key.name)
-    except ConflictError as exc:
-        raise ApiError(409, "conflict", str(exc)) from None
-    state.crisis = crisis
+    crisis = state.crisis = stored(state.store.set_crisis, req.active, message, statements)
     return jsonify(crisis.to_dict())
 
 
@@ -74,21 +80,15 @@ def add_event():
     if problems:
         raise ApiError(422, "invalid_request", "; ".join(problems), [{"field": "terms"}])
     state = governance()
-    try:
-        stored = state.store.add_event(event, g.api_key.name)
-    except ConflictError as exc:
-        raise ApiError(409, "conflict", str(exc)) from None
+    added = stored(state.store.add_event, event)
     state.load_events()
-    return jsonify({"event": stored.to_dict(datetime.now(timezone.utc))}), 201
+    return jsonify({"event": added.to_dict(datetime.now(timezone.utc))}), 201
 
 
 @bp.delete("/v1/events/<int:event_id>")
 @require("admin")
 def remove_event(event_id: int):
     state = governance()
-    try:
-        removed = state.store.remove_event(event_id, g.api_key.name)
-    except NotFoundError as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+    removed = stored(state.store.remove_event, event_id)
     state.load_events()
     return jsonify({"event": removed.to_dict(datetime.now(timezone.utc))})
