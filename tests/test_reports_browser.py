@@ -11,7 +11,8 @@ from preflight.storage.models import CheckRow
 
 from .conftest import RULES
 from .live_server import serving
-from .test_playground_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, screenshot
+# The playground's browser and page fixtures, on this module's server.
+from .test_playground_browser import CHROMIUM, browser, page, screenshot  # noqa: F401
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f"no Chromium at {CHROMIUM} (Debian package 'chromium'); the browser test needs it")
@@ -54,22 +55,8 @@ def server(tmp_path_factory):
         yield url, key
 
 
-@pytest.fixture()
-def page(server):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=WAIT_MS)
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        context.set_default_timeout(WAIT_MS)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(server[0] + "/reports")
-        yield page
-        browser.close()
-    assert errors == []
-
-
 def test_a_policy_owner_sees_what_fires_and_what_is_overridden(page, server):
+    page.goto(server[0] + "/reports")
     page.get_by_label("Admin API key").fill(server[1])
     page.get_by_role("button", name="Save key").click()
     expect(page.locator("#report")).to_be_visible()
@@ -99,7 +86,8 @@ def test_a_policy_owner_sees_what_fires_and_what_is_overridden(page, server):
     expect(page.locator("#fired-chart")).to_contain_text("No rule fired in this period.")
 
 
-def test_a_bad_key_is_explained(page):
+def test_a_bad_key_is_explained(page, server):
+    page.goto(server[0] + "/reports")
     page.get_by_label("Admin API key").fill("pf_00000000_" + "a" * 43)
     page.get_by_role("button", name="Save key").click()
     expect(page.locator("#error")).to_contain_text("401")
