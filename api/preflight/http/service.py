@@ -9,6 +9,7 @@ from ..errors import PackError
 from ..packs.load import default_rules_dir
 from ..storage import Store
 from .auth import KeyCache
+from .governance import GovernanceState
 from .metrics import Metrics
 from .recorder import Recorder
 from .sync import Sync
@@ -29,6 +30,7 @@ class Service:
         self.sync = Sync(self.store, float(config["SYNC_SECONDS"]))
         self.sync.on("packs", self._load_packs)
         self.sync.on("keys", self.keys.clear)
+        self.governance = GovernanceState(self)
         self.sync.start()
 
     def reload(self) -> list[str]:
