@@ -29,9 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .playground import bp as playground
     from .views_check import bp as check
     from .views_health import bp as health
+    from .views_images import bp as images
     from .views_packs import bp as packs
 
-    for blueprint in (check, packs, health, playground):
+    for blueprint in (check, packs, health, playground, images):
         app.register_blueprint(blueprint)
     return app
 
