@@ -90,7 +90,8 @@ class ImageReferenceRow(Base):
     """A registered image that attachments are matched against: its fingerprint, thumbnail and licence."""
 
     __tablename__ = "image_references"
-    __table_args__ = (CheckConstraint("status IN ('restricted', 'licensed')", name="status"),)
+    __table_args__ = (CheckConstraint("status IN ('restricted', 'licensed')", name="status"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str] = mapped_column(String(LABEL_MAX), index=True)

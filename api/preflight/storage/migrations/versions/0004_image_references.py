@@ -31,6 +31,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_image_references"),
         sa.UniqueConstraint("sha256", name="uq_image_references_sha256"),
         sa.CheckConstraint("status IN ('restricted', 'licensed')", name="ck_image_references_status"),
+        # Ids are never reused: processes tell a new reference from a deleted one by its id.
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_image_references_label", "image_references", ["label"])
 
