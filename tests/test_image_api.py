@@ -262,3 +262,8 @@ def test_batch_items_with_images_are_checked_each_on_its_own(client, keys):
     body = client.post("/v1/check/batch", json={"items": items}, headers=auth(keys["check"])).get_json()
     assert body["items"][0]["error"]["code"] == "not_an_image"
     assert image_findings(body["items"][1]["result"])[0]["rule"] == "image-copyright/embedded-notice"
+
+
+def test_an_image_too_thin_to_compare_is_refused_clearly(client, keys):
+    response = check(client, keys, encode(Image.new("RGB", (1, 400), (9, 9, 9))))
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "image_too_small"

@@ -213,3 +213,26 @@ def test_a_reference_added_or_deleted_through_one_process_is_in_force_in_the_oth
     assert matched() == ["image-copyright/licensed"]
     assert first.test_client().delete(f"/v1/images/references/{ref['id']}", headers=auth(key)).status_code == 204
     assert matched() == []
+
+
+# Schemathesis over the registry's operations (the check and packs are covered in test_api_schema.py).
+
+IMAGE_OPERATIONS = [("POST", "/v1/images/references"), ("GET", "/v1/images/references"),
+                    ("GET", "/v1/images/references/{ref_id}"), ("PATCH", "/v1/images/references/{ref_id}"),
+                    ("DELETE", "/v1/images/references/{ref_id}"), ("GET", "/v1/images/references/{ref_id}/thumbnail")]
+
+
+@pytest.mark.parametrize(("method", "path"), IMAGE_OPERATIONS)
+def test_generated_registry_requests(api, keys, method, path):
+    from hypothesis import HealthCheck, given, settings
+
+    from .test_api_schema import CHECKS, operations
+
+    operation = next(op for op in operations(api) if op.path == path and op.method.upper() == method)
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def run(case):
+        case.call_and_validate(headers=auth(keys["admin"]), checks=CHECKS)
+
+    run()

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import InputError
-from .images.decode import DecodedImage, decode_image
+from .image_registry import decode_comparable
+from .images.decode import DecodedImage
 from .images.errors import ImageError, OcrTimeout, OcrUnavailable
 from .images.fingerprint import fingerprint
 from .images.index import ImageMatch, ReferenceIndex
@@ -76,7 +77,7 @@ def check_images(images: list[Attached], *, checker, index: ReferenceIndex, look
             out.findings += [dataclasses.replace(f, image=number, source="alt")
                              for f in checker.check(attached.alt, **text_options).findings]
         try:
-            decoded = decode_image(attached.data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
+            decoded = decode_comparable(attached.data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
         except ImageError as exc:
             entry["error"] = {"code": exc.code, "message": str(exc)}
             continue

@@ -7,12 +7,15 @@ import threading
 import time
 from dataclasses import dataclass
 
-from .images.decode import decode_image
+from .images.decode import DecodedImage, decode_image
+from .images.errors import ImageError
 from .images.fingerprint import Fingerprint, FingerprintFormatError, fingerprint
 from .images.index import ReferenceIndex
 from .images.thumbnail import thumbnail_jpeg
 
 log = logging.getLogger("preflight.images")
+# Thinner images (tracking pixels, rules, spacers) hold nothing to compare.
+MIN_SIDE = 16
 
 
 @dataclass(frozen=True)
@@ -26,9 +29,18 @@ class Prepared:
     height: int
 
 
+def decode_comparable(data: bytes, *, max_bytes: int, max_pixels: int) -> DecodedImage:
+    """Decode within the limits; ImageError also for an image too small to compare."""
+    decoded = decode_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    if min(decoded.width, decoded.height) < MIN_SIDE:
+        raise ImageError("image_too_small", f"the image is {decoded.width} × {decoded.height} pixels; "
+                                            f"images under {MIN_SIDE} pixels on a side cannot be compared")
+    return decoded
+
+
 def prepare_reference(data: bytes, *, max_bytes: int, max_pixels: int) -> Prepared:
     """Decode, fingerprint and thumbnail one file; ImageError when it cannot be used."""
-    decoded = decode_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    decoded = decode_comparable(data, max_bytes=max_bytes, max_pixels=max_pixels)
     return Prepared(hashlib.sha256(data).hexdigest(), fingerprint(decoded.image).to_bytes(),
                     thumbnail_jpeg(decoded.image), decoded.width, decoded.height)
 
