@@ -87,6 +87,13 @@ def limits() -> dict:
             "max_pixels": int(os.environ.get("PREFLIGHT_MAX_IMAGE_PIXELS") or DEFAULTS["MAX_IMAGE_PIXELS"])}
 
 
+def one_thread() -> None:
+    # One process per core already: OpenCV's own threads would only fight over the same cores.
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
 def prepare_file(job: tuple[Path, dict]):
     """(path, Prepared) or (path, reason it was skipped); runs in a worker process."""
     from .image_registry import prepare_reference
@@ -118,7 +125,7 @@ def run_import(references: References, args) -> int:
     limit = limits()
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress, \
-            ProcessPoolExecutor(max_workers=jobs) as pool:
+            ProcessPoolExecutor(max_workers=jobs, initializer=one_thread) as pool:
         task = progress.add_task("importing", total=len(files))
         for path, prepared in pool.map(prepare_file, [(f, limit) for f in files], chunksize=8):
             progress.advance(task)
