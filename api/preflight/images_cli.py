@@ -1,6 +1,7 @@
 """`preflight images`: bulk-import reference images, list them, remove them."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
@@ -87,6 +88,11 @@ def limits() -> dict:
             "max_pixels": int(os.environ.get("PREFLIGHT_MAX_IMAGE_PIXELS") or DEFAULTS["MAX_IMAGE_PIXELS"])}
 
 
+# Started afresh rather than forked: a fork copies whatever locks the caller's other threads hold
+# (the import lock, OpenCV's pool), and a worker that inherits a held one waits forever.
+SPAWN = multiprocessing.get_context("spawn")
+
+
 def one_thread() -> None:
     # One process per core already: OpenCV's own threads would only fight over the same cores.
     import cv2
@@ -125,7 +131,7 @@ def run_import(references: References, args) -> int:
     limit = limits()
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress, \
-            ProcessPoolExecutor(max_workers=jobs, initializer=one_thread) as pool:
+            ProcessPoolExecutor(max_workers=jobs, initializer=one_thread, mp_context=SPAWN) as pool:
         task = progress.add_task("importing", total=len(files))
         for path, prepared in pool.map(prepare_file, [(f, limit) for f in files], chunksize=8):
             progress.advance(task)
