@@ -126,3 +126,26 @@ def test_bad_events_are_422(events_cleared, keys, change, field):
 
 def test_events_are_for_admins(client, keys):
     assert client.get("/v1/events", headers=auth(keys["check"])).status_code == 403
+
+
+def test_events_from_the_shell(tmp_path, monkeypatch, capsys):
+    from preflight.cli import main
+
+    monkeypatch.setenv("PREFLIGHT_DATABASE_URL", f"sqlite:///{tmp_path / 'events.db'}")
+    monkeypatch.setenv("USER", "owner")
+    today = datetime.now(timezone.utc).date()
+    added = ["events", "add", "Storm Ciarán", "--term", "ciarán", "--term", "#StormCiaran",
+             "--starts", str(today), "--ends", str(today + timedelta(days=2))]
+    assert main(added) == 0
+    assert "added event 1: Storm Ciarán" in capsys.readouterr().out
+    assert main(added) == 3 and "already exists" in capsys.readouterr().err
+    backwards = ["events", "add", "Flood", "--term", "flood", "--starts", str(today), "--ends", str(today - timedelta(days=1))]
+    assert main(backwards) == 3 and "before it starts" in capsys.readouterr().err
+    assert main(["events", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 1 and listed[0].startswith("1\tlive\t") and "#StormCiaran" in listed[0]
+    assert main(["events", "remove", "1"]) == 0
+    assert main(["events", "remove", "1"]) == 3 and "no event with id 1" in capsys.readouterr().err
+    assert main(["audit", "log"]) == 0
+    log = capsys.readouterr().out
+    assert "event.add" in log and "event.remove" in log and "cli:owner" in log

@@ -1,6 +1,7 @@
 """`preflight crisis`, `preflight events` and `preflight audit`: what policy owners do from the shell."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import datetime, timedelta, timezone
@@ -8,12 +9,12 @@ from pathlib import Path
 
 from .crisis import validate_crisis
 from .errors import InputError
-from .events import new_event
+from .events import new_event, parse_moment
 from .storage.cli import EXIT_ERROR
 
 
 def add_governance_parsers(subparsers) -> None:
-    """Add `crisis on|off|status`, `events list|add|remove` and `audit prune` to an argparse subparsers object."""
+    """Add `crisis on|off|status`, `events list|add|remove` and `audit prune|log` to an argparse subparsers object."""
     crisis = subparsers.add_parser("crisis", help="pause publishing: every check is blocked except approved statements")
     actions = crisis.add_subparsers(dest="crisis_command", required=True)
     on = actions.add_parser("on", help="switch crisis mode on (or change its message and statements)")
@@ -43,6 +44,8 @@ def add_governance_parsers(subparsers) -> None:
     actions = audit.add_subparsers(dest="audit_command", required=True)
     prune = actions.add_parser("prune", help="delete records older than the retention period")
     prune.add_argument("--days", type=int, default=None, help="keep this many days (default: PREFLIGHT_AUDIT_RETENTION_DAYS)")
+    log = actions.add_parser("log", help="list policy changes: crisis switches, events added and removed")
+    log.add_argument("--since", default=None, help="YYYY-MM-DD (default: everything kept)")
 
 
 def run_governance(args, database_url: str) -> int:
@@ -52,7 +55,7 @@ def run_governance(args, database_url: str) -> int:
 
     store = None
     try:
-        if args.command == "audit":
+        if args.command == "audit" and args.audit_command == "prune":
             before = prune_before(args.days)
         store = Store(database_url)
         governance = Governance(store)
@@ -60,6 +63,12 @@ def run_governance(args, database_url: str) -> int:
             return run_crisis(args, governance)
         if args.command == "events":
             return run_events(args, governance)
+        if args.audit_command == "log":
+            since = parse_moment(args.since, "--since", end=False) if args.since else None
+            for change in governance.audit_trail(since):
+                print(f"{change['at']:%Y-%m-%d %H:%M:%S} UTC\t{change['by']}\t{change['action']}\t"
+                      + json.dumps(change["details"], ensure_ascii=False))
+            return 0
         counts = governance.prune(before)
         print(f"deleted records from before {before:%Y-%m-%d %H:%M} UTC: "
               + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()))
