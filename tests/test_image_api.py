@@ -144,10 +144,10 @@ def test_alt_text_is_checked_like_the_post(client, keys):
     assert found["verdict"] != "pass"
 
 
-def quote_card(text: str) -> bytes:
-    card = Image.new("RGB", (1080, 320), (245, 235, 220))
-    ImageDraw.Draw(card).text((60, 120), text, fill=(20, 20, 50), font=ImageFont.load_default(size=72))
-    return encode(card, "PNG")
+def quote_card(text: str, scale: int = 1, fmt: str = "PNG") -> bytes:
+    card = Image.new("RGB", (1080 * scale, 320 * scale), (245, 235, 220))
+    ImageDraw.Draw(card).text((60 * scale, 120 * scale), text, fill=(20, 20, 50), font=ImageFont.load_default(size=72 * scale))
+    return encode(card, fmt)
 
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
@@ -155,14 +155,17 @@ needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
 
 
 @needs_tesseract
-def test_text_in_an_image_is_read_and_checked_with_a_box(client, keys):
-    body = check(client, keys, quote_card("This shit is real"), text="Monday mood").get_json()
+@pytest.mark.parametrize(("scale", "fmt"), [(1, "PNG"), (3, "JPEG")])
+def test_text_in_an_image_is_read_and_checked_with_a_box(api, client, keys, monkeypatch, scale, fmt):
+    monkeypatch.setitem(api.config, "OCR_SECONDS", 60.0)  # a busy test machine must not turn this into a timeout
+    body = check(client, keys, quote_card("This shit is real", scale, fmt), text="Monday mood").get_json()
     from_ocr = [f for f in body["findings"] if f.get("source") == "ocr"]
     assert [f["rule"] for f in from_ocr] == ["offensive-language/strong-profanity"]
     [finding] = from_ocr
     assert finding["image"] == 0 and finding["span"]["text"].lower() == "shit"
-    box = finding["box"]
-    # The word sits in the left half of the card's one line of text, which starts at x=60, y=120.
+    # The word sits in the left half of the card's one line of text, which starts at x=60, y=120 (times the scale),
+    # and the box is in the pixels of the file as sent, also when a large JPEG was decoded at a reduced scale.
+    box = {k: v / scale for k, v in finding["box"].items()}
     assert 40 <= box["x"] <= 540 and 90 <= box["y"] <= 220 and 40 <= box["width"] <= 300 and 20 <= box["height"] <= 120
     assert body["verdict"] == "block" and body["skipped"] == []
 
@@ -267,3 +270,13 @@ def test_batch_items_with_images_are_checked_each_on_its_own(client, keys):
 def test_an_image_too_thin_to_compare_is_refused_clearly(client, keys):
     response = check(client, keys, encode(Image.new("RGB", (1, 400), (9, 9, 9))))
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "image_too_small"
+
+
+def test_a_phone_photo_stored_sideways_matches_its_upright_reference(client, keys):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display": the pixels are stored turned the other way
+    sideways = jpeg(photo("chelsea.png").transpose(Image.Transpose.ROTATE_90), exif=exif.tobytes())
+    with registered(client, keys, "chelsea.png"):
+        body = check(client, keys, sideways).get_json()
+    assert (body["images"][0]["width"], body["images"][0]["height"]) == (451, 300)
+    assert [f["rule"] for f in image_findings(body)] == ["image-copyright/restricted"]

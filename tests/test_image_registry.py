@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 from datetime import date
 
 import pytest
@@ -236,3 +237,18 @@ def test_generated_registry_requests(api, keys, method, path):
         case.call_and_validate(headers=auth(keys["admin"]), checks=CHECKS)
 
     run()
+
+
+def test_a_large_index_is_rebuilt_in_the_background_and_then_serves(references):
+    loaded = LoadedIndex(references, inline_rebuild=0)
+    chelsea = references.add(new("chelsea.png"))
+    loaded.refresh()
+    probe = fingerprint(photo("chelsea.png").resize((300, 200)))
+    for _ in range(600):  # bounded: at most a minute on a busy machine
+        if loaded.index.len():
+            break
+        threading.Event().wait(0.1)
+    assert [m.ref_id for m in loaded.index.search(probe)] == [chelsea.id]
+    references.delete(chelsea.id)
+    loaded.refresh(wait=True)
+    assert loaded.index.search(probe) == []

@@ -81,7 +81,8 @@ def check_images(images: list[Attached], *, checker, index: ReferenceIndex, look
         except ImageError as exc:
             entry["error"] = {"code": exc.code, "message": str(exc)}
             continue
-        entry.update(format=decoded.format, width=decoded.width, height=decoded.height)
+        width, height = upright_size(decoded)
+        entry.update(format=decoded.format, width=width, height=height)
         found = [*match_findings(number, matches(decoded, index), lookup, today),
                  *notice_findings(number, decoded, brand.owner_names if brand else [])]
         out.findings += [f for f in (profiled(f, brand) for f in found) if f is not None]
@@ -90,9 +91,17 @@ def check_images(images: list[Attached], *, checker, index: ReferenceIndex, look
     return out
 
 
+def upright_size(decoded: DecodedImage) -> tuple[int, int]:
+    """The image's full size as displayed: EXIF orientations 5 to 8 turn it a quarter."""
+    turned = decoded.exif is not None and decoded.exif.get(0x0112) in (5, 6, 7, 8)
+    return (decoded.height, decoded.width) if turned else (decoded.width, decoded.height)
+
+
 def matches(decoded: DecodedImage, index: ReferenceIndex) -> list[ImageMatch]:
     """The best match per reference over the first frame and the sampled frames of an animation."""
     best: dict[int, ImageMatch] = {}
+    if not index.len():
+        return []  # nothing registered: spare the fingerprint
     for frame in decoded.frames or (decoded.image,):
         for match in index.search(fingerprint(frame)):
             if match.ref_id not in best or match.similarity > best[match.ref_id].similarity:
@@ -178,10 +187,13 @@ def ocr_findings(number: int, decoded: DecodedImage, checker, text_options: dict
     except InputError as exc:
         skipped.append({"check": "ocr", "image": number, "reason": str(exc)})
         return []
+    # Large JPEGs are decoded at a reduced scale: boxes are given in the full image's pixels.
+    scale = upright_size(decoded)[0] / decoded.image.width
     out = []
     for finding in report.findings:
         box = read.box_for(finding.span.start, finding.span.end) if finding.span is not None else None
-        out.append(dataclasses.replace(finding, image=number, source="ocr", box=Box(*box) if box else None))
+        box = Box(*(round(v * scale) for v in box)) if box else None
+        out.append(dataclasses.replace(finding, image=number, source="ocr", box=box))
     return out
 
 

@@ -34,7 +34,7 @@ class Service:
         self.sync.on("keys", self.keys.clear)
         self.references = References(self.store)
         self.reference_index = LoadedIndex(self.references)
-        self.reference_index.refresh()
+        self.reference_index.refresh(wait=True)  # before the workers fork: they share what was built
         self.sync.on(REFERENCES, self.reference_index.refresh)
         self.governance = GovernanceState(self)
         self.sync.start()

@@ -30,8 +30,8 @@ def found(ref_id: int):
 
 
 def in_force_here() -> None:
-    # The counter was bumped with the change, for the other processes; this one need not wait for its poll.
-    current_app.extensions["preflight"].reference_index.refresh()
+    # The counter was bumped with the change, for the other processes; this one answers once it is in force here.
+    current_app.extensions["preflight"].reference_index.refresh(wait=True)
 
 
 @bp.post("/v1/images/references")
