@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench eval soak install system schema clean
+.PHONY: run test bench bench-photos eval soak install system schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,16 @@ test: install system
 	$(PY) -m pytest -q
 	$(VENV)/bin/preflight rules test
 
-bench: install
+# The photographs bench/images uses come from Debian's wallpaper packages.
+bench-photos:
+	@bash .ci/install-system-packages .ci/apt-packages-bench
+
+bench: install bench-photos
 	$(PY) bench/engine.py
 	$(PY) bench/language_accuracy.py --json bench/results/language.json
 	$(PY) bench/scan.py
 	$(PY) bench/http_load.py --seconds 15
+	$(PY) bench/images/run.py
 
 eval: install
 	$(PY) bench/eval.py

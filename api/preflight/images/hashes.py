@@ -20,15 +20,22 @@ def dct_hash(gray: np.ndarray) -> np.ndarray:
 
 def trim_borders(gray: np.ndarray) -> np.ndarray:
     """Cut uniform bands (padding, letterboxing) from each side; the picture itself if little is left."""
+    top, bottom, left, right = content_box(gray)
+    return gray[top:bottom, left:right]
+
+
+def content_box(gray: np.ndarray) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the picture inside uniform borders; the whole frame if little is left."""
+    whole = (0, gray.shape[0], 0, gray.shape[1])
     rows = _content(gray, axis=1)
     cols = _content(gray, axis=0)
     if not rows.any() or not cols.any():
-        return gray
+        return whole
     top, bottom = int(rows.argmax()), len(rows) - int(rows[::-1].argmax())
     left, right = int(cols.argmax()), len(cols) - int(cols[::-1].argmax())
     if (bottom - top) * (right - left) < 0.1 * gray.size:
-        return gray
-    return gray[top:bottom, left:right]
+        return whole
+    return top, bottom, left, right
 
 
 def _content(gray: np.ndarray, axis: int) -> np.ndarray:

@@ -9,10 +9,9 @@ import numpy as np
 FEATURES = 300
 # A candidate is the same picture when this many matched keypoints agree on one similarity transform.
 MIN_INLIERS = 14
-_RATIO = 0.8
 _REPROJECTION = 0.012  # of the reference frame's longer side
 _SCALES = (0.08, 12.0)
-_GRID = 4
+_GRID = 6
 
 
 @dataclass(frozen=True)
@@ -45,20 +44,16 @@ def detect(gray: np.ndarray, features: int = FEATURES) -> tuple[Keypoints, Keypo
 
 
 def _spread(found, shape: tuple[int, int], features: int) -> list:
-    """The strongest keypoints, at most a few per grid cell first, so that lettering cannot take them all."""
+    """The strongest keypoints taken in turns from each grid cell, so that lettering cannot take them all."""
     height, width = shape
     ranked = sorted(found, key=lambda k: -k.response)
-    cap = max(2, features // (_GRID * _GRID) * 2)
-    counts: dict[tuple[int, int], int] = {}
-    chosen, rest = [], []
-    for k in ranked:
+    turns: dict[tuple[int, int], int] = {}
+    order = []
+    for position, k in enumerate(ranked):
         cell = (min(_GRID - 1, int(k.pt[0] * _GRID / width)), min(_GRID - 1, int(k.pt[1] * _GRID / height)))
-        if counts.get(cell, 0) < cap:
-            counts[cell] = counts.get(cell, 0) + 1
-            chosen.append(k)
-        else:
-            rest.append(k)
-    return (chosen + rest)[:features]
+        turns[cell] = turns.get(cell, -1) + 1
+        order.append((turns[cell], position))
+    return [ranked[position] for _, position in sorted(order)[:features]]
 
 
 def _pack(found, descriptors) -> Keypoints:
@@ -67,23 +62,17 @@ def _pack(found, descriptors) -> Keypoints:
     return Keypoints(np.array([k.pt for k in found], np.float32), np.ascontiguousarray(descriptors, np.uint8))
 
 
-def inliers(query: Keypoints, reference: Keypoints, reference_side: float) -> int:
-    """How many of the query's keypoints map onto the reference's under one plausible similarity transform."""
-    if len(query) < MIN_INLIERS or len(reference) < MIN_INLIERS:
+def agreeing(source: np.ndarray, target: np.ndarray, target_side: float) -> int:
+    """How many correspondences (query point → reference point) fit one plausible similarity transform."""
+    if len(source) < MIN_INLIERS:
         return 0
-    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query.descriptors, reference.descriptors, k=2)
-    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < _RATIO * p[1].distance]
-    if len(good) < MIN_INLIERS:
-        return 0
-    source = query.points[[m.queryIdx for m in good]]
-    target = reference.points[[m.trainIdx for m in good]]
     transform, mask = cv2.estimateAffinePartial2D(source, target, method=cv2.RANSAC,
-                                                  ransacReprojThreshold=_REPROJECTION * reference_side,
+                                                  ransacReprojThreshold=_REPROJECTION * target_side,
                                                   maxIters=500, confidence=0.99)
     if transform is None or mask is None:
         return 0
     scale = float(np.hypot(transform[0, 0], transform[1, 0]))
     if not _SCALES[0] <= scale <= _SCALES[1]:
         return 0
-    # Count each reference keypoint once: several query points collapsing onto one is no evidence.
-    return len({m.trainIdx for m, keep in zip(good, mask.ravel()) if keep})
+    # Count each reference point once: several query points collapsing onto one is no evidence.
+    return len(np.unique(target[mask.ravel().astype(bool)], axis=0))
