@@ -141,6 +141,11 @@ def run_serve(args, out: Console) -> int:
 def run_check(checker, args, out: Console) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     report = checker.check(text, language=args.lang, platform=args.platform, profile=args.profile, context=args.context)
+    from .grammar import Grammar
+
+    report, skipped = Grammar.from_environment().extend(report, text, checker.ruleset.profiles.get(args.profile))
+    for entry in skipped:
+        print(f"skipped {entry['check']}: {entry['reason']}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

@@ -63,9 +63,11 @@ def run_check(req: CheckRequest) -> dict:
         except (binascii.Error, ValueError):
             raise ApiError(422, "invalid_image", f"image {index} is not valid base64", [{"field": f"images.{index}.data"}]) from None
     report = service.checker.check(req.text, language=req.language, platform=req.platform, profile=req.profile, context=req.context)
+    report, grammar_skipped = service.grammar.extend(report, req.text, service.checker.ruleset.profiles.get(req.profile))
     body = report.to_dict()
     body["check_id"] = uuid.uuid4().hex
     body["skipped"] = [{"check": "image-copyright", "reason": "image checks are not enabled on this server"}] if req.images else []
+    body["skipped"] += grammar_skipped
     service.metrics.observe_report(body)
     service.recorder.record({
         "check_id": body["check_id"],
