@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("directory", nargs="?", type=Path, default=None)
     schema = rules_sub.add_parser("schema", help="print the JSON Schema of packs (or profiles)")
     schema.add_argument("--profile", action="store_true", help="the schema of brand profiles instead")
+    from .impact_cli import add_impact_parser
+
+    add_impact_parser(rules_sub, add_post_options)
     return parser
 
 
@@ -80,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_keys(args, database_url())
         if args.command == "serve":
             return run_serve(args, out)
+        if args.command == "rules" and args.rules_command == "impact":
+            from .impact_cli import run_impact
+
+            return run_impact(args, args.rules or default_rules_dir(), out)
         directory = getattr(args, "directory", None) or args.rules or default_rules_dir()
         from .checker import Checker
 

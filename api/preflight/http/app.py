@@ -30,8 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .views_check import bp as check
     from .views_health import bp as health
     from .views_packs import bp as packs
+    from .views_preview import bp as preview
 
-    for blueprint in (check, packs, health, playground):
+    for blueprint in (check, packs, health, playground, preview):
         app.register_blueprint(blueprint)
     return app
 

@@ -22,6 +22,8 @@ DEFAULTS = {
     "LANGUAGETOOL_FAILURES": 3,
     "LANGUAGETOOL_COOLDOWN": 30.0,
     "LANGUAGETOOL_ENGLISH": "en-GB",
+    "PREVIEW_ROOT": None,  # None: the directory that holds the rules directory
+    "PREVIEW_MAX_POSTS": 2000,
 }
 # Documented names that do not carry the PREFLIGHT_ prefix.
 UNPREFIXED = {"LANGUAGETOOL_URL": "LANGUAGETOOL_URL"}
