@@ -68,9 +68,10 @@ class LanguageToolClient:
             raise GrammarUnavailable(f"LanguageTool failed {self.breaker.failures} times in a row; "
                                      f"it is tried again in {self.breaker.retry_in():.0f} s")
         healthy = False
+        deadline = time.monotonic() + self.timeout  # for the whole exchange, the language list included
         try:
-            code = self._language_code(language)
-            body = self._request("POST", "check", {"text": LONE_SURROGATE.sub("\ufffd", text), "language": code})
+            code = self._language_code(language, deadline)
+            body = self._request("POST", "check", deadline, {"text": LONE_SURROGATE.sub("\ufffd", text), "language": code})
             answer = parse_check(body, utf16_length(text))
             healthy = True
             return answer
@@ -83,11 +84,11 @@ class LanguageToolClient:
             else:
                 self.breaker.failed()
 
-    def _language_code(self, wanted: str) -> str:
+    def _language_code(self, wanted: str, deadline: float) -> str:
         """`wanted` if the server knows it, else its base language (sv-SE → sv), else GrammarUnavailable."""
         cached = self._languages
         if cached is None or time.monotonic() > cached[0]:
-            cached = (time.monotonic() + LANGUAGES_TTL, parse_languages(self._request("GET", "languages")))
+            cached = (time.monotonic() + LANGUAGES_TTL, parse_languages(self._request("GET", "languages", deadline)))
             self._languages = cached
         base = wanted.split("-")[0]
         for code in (wanted, base):
@@ -95,13 +96,12 @@ class LanguageToolClient:
                 return code
         raise GrammarUnavailable(f"this LanguageTool server does not check {wanted}", server_fault=False)
 
-    def _request(self, method: str, path: str, fields: dict | None = None) -> bytes:
-        deadline = time.monotonic() + self.timeout
+    def _request(self, method: str, path: str, deadline: float, fields: dict | None = None) -> bytes:
         try:
             body = urlencode(fields).encode("utf-8") if fields is not None else None
             response = self._connections().request(
                 method, self.base + path, body=body, headers=FORM if body is not None else None, preload_content=False,
-                timeout=urllib3.Timeout(total=self.timeout), retries=False, redirect=False)
+                timeout=urllib3.Timeout(total=max(0.001, deadline - time.monotonic())), retries=False, redirect=False)
             try:
                 body = read_before(response, deadline)
             finally:
@@ -112,7 +112,7 @@ class LanguageToolClient:
             raise GrammarUnavailable(f"LanguageTool did not answer within {self.timeout:g} s") from None
         except ProtocolError:
             raise GrammarUnavailable("LanguageTool closed the connection without answering") from None
-        except HTTPError as exc:
+        except (HTTPError, OSError) as exc:
             raise GrammarUnavailable(f"LanguageTool could not be asked ({type(exc).__name__})") from None
         if response.status >= 500:
             raise GrammarUnavailable(f"LanguageTool answered HTTP {response.status}")
