@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .storage.cli import add_keys_parser
 
     add_keys_parser(sub)
+    from .governance_cli import add_governance_parsers
+
+    add_governance_parsers(sub)
+    from .images_cli import add_images_parser
+
+    add_images_parser(sub)
 
     rules = sub.add_parser("rules", help="lint, test or describe rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -81,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
             from .storage.cli import run_keys
 
             return run_keys(args, database_url())
+        if args.command in ("crisis", "events", "audit"):
+            from .governance_cli import run_governance
+
+            return run_governance(args, database_url())
+        if args.command == "images":
+            from .images_cli import run_images
+
+            return run_images(args, database_url())
         if args.command == "serve":
             return run_serve(args, out)
         if args.command == "rules" and args.rules_command == "impact":

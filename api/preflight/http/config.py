@@ -7,12 +7,16 @@ from pathlib import Path
 DEFAULTS = {
     "DATABASE_URL": None,  # None: an SQLite file under ./var
     "REDIS_URL": None,
+    "REDIS_KEY_PREFIX": "preflight",  # several deployments (or test runs) can share one Redis
     "RULES_DIR": None,  # None: the bundled rules
     "STORE_TEXT": False,
     "MAX_BODY_BYTES": 16 * 2**20,
     "MAX_TEXT_CHARS": 100_000,
     "MAX_BATCH_ITEMS": 100,
     "MAX_IMAGES": 4,
+    "MAX_IMAGE_BYTES": 10 * 2**20,
+    "MAX_IMAGE_PIXELS": 40_000_000,
+    "OCR_SECONDS": 3.0,
     "RATE_LIMIT": "600 per minute",
     "CORS_ORIGINS": [],
     "KEY_CACHE_SECONDS": 1.0,
