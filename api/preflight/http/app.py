@@ -34,9 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .views_overrides import bp as overrides
     from .views_images import bp as images
     from .views_packs import bp as packs
+    from .views_preview import bp as preview
     from .views_reports import bp as reports
 
-    for blueprint in (check, packs, health, playground, overrides, crisis, reports, images):
+    for blueprint in (check, packs, health, playground, overrides, crisis, reports, images, preview):
         app.register_blueprint(blueprint)
     return app
 

@@ -22,6 +22,12 @@ DEFAULTS = {
     "KEY_CACHE_SECONDS": 1.0,
     "SYNC_SECONDS": 1.0,
     "LANGUAGETOOL_URL": None,
+    "LANGUAGETOOL_TIMEOUT": 0.5,
+    "LANGUAGETOOL_FAILURES": 3,
+    "LANGUAGETOOL_COOLDOWN": 30.0,
+    "LANGUAGETOOL_ENGLISH": "en-GB",
+    "PREVIEW_ROOT": None,  # None: the directory that holds the rules directory
+    "PREVIEW_MAX_POSTS": 2000,
 }
 # Documented names that do not carry the PREFLIGHT_ prefix.
 UNPREFIXED = {"LANGUAGETOOL_URL": "LANGUAGETOOL_URL"}

@@ -33,6 +33,18 @@ class BatchRequest(Strict):
     items: list[dict] = Field(min_length=1, max_length=100, description="Check requests; each is validated on its own.")
 
 
+class PreviewRequest(Strict):
+    rules_dir: str = Field(min_length=1, max_length=4096,
+                           description="The proposed rules directory on the server, inside PREFLIGHT_PREVIEW_ROOT (relative paths start there).")
+    posts: Literal["audit"] | None = Field(None, description="'audit': the texts stored in the audit trail; "
+                                                             "in multipart/form-data, a posts file (JSON Lines or CSV) instead.")
+    limit: int = Field(1000, ge=1, le=10_000, description="With 'audit': how many of the most recent stored texts.")
+    language: Language = "auto"
+    platform: Platform | None = None
+    profile: str | None = Field(None, max_length=100)
+    context: Literal["post", "reply"] = "post"
+
+
 class SpanOut(BaseModel):
     start: int
     end: int

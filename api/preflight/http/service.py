@@ -6,6 +6,7 @@ import threading
 from ..analyzer import Analyzer
 from ..checker import Checker
 from ..errors import PackError
+from ..grammar import Grammar
 from ..image_registry import LoadedIndex
 from ..packs.load import default_rules_dir
 from ..storage import Store
@@ -28,6 +29,7 @@ class Service:
         self.keys = KeyCache(self.store, float(config["KEY_CACHE_SECONDS"]))
         self.recorder = Recorder(self.store)
         self.metrics = Metrics()
+        self.grammar = Grammar.from_config(config)
         self._reload_lock = threading.Lock()
         self.sync = Sync(self.store, float(config["SYNC_SECONDS"]))
         self.sync.on("packs", self._load_packs)

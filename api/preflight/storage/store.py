@@ -32,6 +32,7 @@ KEY_FORMAT = re.compile(r"pf_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
 # Alembic keeps the running migration in module globals: one migration per process at a time.
 MIGRATING = threading.Lock()
 TOUCH_EVERY = timedelta(minutes=1)
+STORED_TEXTS_MAX = 10_000
 CHECK_FIELDS = ("key_name", "profile", "platform", "language", "context", "verdict", "rules", "packs",
                 "text_sha256", "text", "elapsed_ms")
 
@@ -183,6 +184,14 @@ class Store:
     def dispose(self) -> None:
         """Close every pooled connection (the store opens new ones if used again)."""
         self._engine.dispose()
+
+    def stored_texts(self, limit: int) -> list[dict]:
+        """The most recent checks whose text was stored, newest first: id, text, language, platform, profile, context."""
+        limit = max(0, min(int(limit), STORED_TEXTS_MAX))
+        columns = (CheckRow.id, CheckRow.text, CheckRow.language, CheckRow.platform, CheckRow.profile, CheckRow.context)
+        query = select(*columns).where(CheckRow.text.is_not(None)).order_by(CheckRow.created_at.desc(), CheckRow.id).limit(limit)
+        with self._engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
 
 
 def open_engine(url: str) -> Engine:
