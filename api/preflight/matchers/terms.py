@@ -130,7 +130,7 @@ class TermsMatcher:
 
     def find(self, ctx: Context) -> list[Hit]:
         hits = ctx.term_hits.get(self.matcher_id, [])
-        return _dedupe(hits)
+        return dedupe(hits)
 
 
 class SubstitutionMatcher(TermsMatcher):
@@ -139,7 +139,7 @@ class SubstitutionMatcher(TermsMatcher):
     def find(self, ctx: Context) -> list[Hit]:
         text = ctx.post.text
         out = []
-        for hit in _dedupe(ctx.term_hits.get(self.matcher_id, [])):
+        for hit in dedupe(ctx.term_hits.get(self.matcher_id, [])):
             out.append(Hit(hit.start, hit.end, hit.sent, data=match_case(text[hit.start:hit.end], hit.data or "")))
         return out
 
@@ -152,7 +152,7 @@ class ConsistencyMatcher(TermsMatcher):
     """
 
     def find(self, ctx: Context) -> list[Hit]:
-        hits = sorted(_dedupe(ctx.term_hits.get(self.matcher_id, [])), key=lambda h: h.start)
+        hits = sorted(dedupe(ctx.term_hits.get(self.matcher_id, [])), key=lambda h: h.start)
         if not hits:
             return []
         text = ctx.post.text
@@ -166,7 +166,7 @@ class ConsistencyMatcher(TermsMatcher):
         return [Hit(h.start, h.end, h.sent, other=first_text) for h in hits if h.data != first.data]
 
 
-def _dedupe(hits: list[Hit]) -> list[Hit]:
+def dedupe(hits: list[Hit]) -> list[Hit]:
     """Drop hits nested in a longer hit of the same matcher ("100% guaranteed" over "guaranteed")."""
     if len(hits) < 2:
         return list(hits)
