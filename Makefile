@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench eval soak install schema clean
+.PHONY: run test bench eval soak install schema clean extension
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,7 @@ run: install
 	$(VENV)/bin/preflight serve --host 127.0.0.1 --port 8080 --print-key
 
 test: install
+	node --test extension/test/
 	$(PY) -m pytest -q
 	$(VENV)/bin/preflight rules test
 
