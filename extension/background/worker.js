@@ -89,9 +89,16 @@ if (typeof importScripts === "function") {
     return { settings: next };
   }
 
+  /** The stored settings with the options form's unsaved URL and key over them. */
+  async function withForm(msg) {
+    const form = msg.settings || {};
+    const stored = await loadSettings();
+    return config.normalise({ ...stored, apiUrl: form.apiUrl ?? stored.apiUrl, apiKey: form.apiKey ?? stored.apiKey });
+  }
+
   async function testConnection(msg, sender) {
     requireExtensionPage(sender);
-    const settings = config.normalise({ ...(await loadSettings()), ...msg.settings });
+    const settings = await withForm(msg);
     const ready = await api.call(settings, "GET", "/readyz", { auth: false });
     if (ready.offline) return { ok: false, reason: "unreachable" };
     if (!ready.ok) return { ok: false, reason: "not-ready", status: ready.status };
@@ -104,7 +111,7 @@ if (typeof importScripts === "function") {
 
   async function listOptions(msg, sender) {
     requireExtensionPage(sender);
-    const settings = await loadSettings();
+    const settings = await withForm(msg);
     const [profiles, packs] = await Promise.all([
       api.call(settings, "GET", "/v1/profiles"),
       api.call(settings, "GET", "/v1/packs"),

@@ -193,7 +193,17 @@
     addEventListener("scroll", () => requestAnimationFrame(redraw), { capture: true, passive: true });
     addEventListener("resize", () => requestAnimationFrame(redraw), { passive: true });
     document.addEventListener("mousemove", pointerAt, { passive: true });
-    document.addEventListener("keydown", (event) => event.key === "Escape" && card && hideCard(), true);
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || ui.isOurs(event.target)) return;
+      hideCard();
+      closePanel(false);
+    }, true);
+    // the panel and cards are popovers: pressing anywhere else puts them away
+    document.addEventListener("pointerdown", (event) => {
+      if (ui.isOurs(event.target)) return;
+      if (card && !card.hovered) hideCard();
+      closePanel(false);
+    }, true);
     scan();
   }
 

@@ -179,7 +179,16 @@ preflight.Session = (() => {
         selection.removeAllRanges();
         selection.addRange(range);
       }
-      if (!document.execCommand("insertText", false, suggestion)) {
+      // execCommand edits as typing does, with the input events editors listen to; only where it
+      // raised none (an editor that disabled it) is the editor sent a beforeinput of its own
+      let seen = false;
+      const notice = () => (seen = true);
+      composer.addEventListener("beforeinput", notice, true);
+      composer.addEventListener("input", notice, true);
+      document.execCommand("insertText", false, suggestion);
+      composer.removeEventListener("beforeinput", notice, true);
+      composer.removeEventListener("input", notice, true);
+      if (!seen) {
         const before = new InputEvent("beforeinput", { inputType: "insertReplacementText", data: suggestion, bubbles: true, cancelable: true, composed: true });
         if (composer.dispatchEvent(before) && this.adapter.isPlain(composer)) {
           composer.setRangeText(suggestion, span.start, span.end, "end");

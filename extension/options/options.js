@@ -49,7 +49,7 @@
   async function loadProfiles(selected) {
     const select = $("profile");
     select.replaceChildren(option("", t("optProfileNone")));
-    const listed = await page.send({ type: MSG.LIST_OPTIONS });
+    const listed = await page.send({ type: MSG.LIST_OPTIONS, settings: { apiUrl: $("apiUrl").value, apiKey: $("apiKey").value } });
     if (!listed.ok) {
       $("profileHint").textContent = t("optProfilesUnavailable");
     } else {
@@ -88,6 +88,7 @@
     if (!(await allowApi(values.apiUrl))) return show("testResult", t("optPermissionDenied"), false);
     const result = await page.send({ type: MSG.TEST_CONNECTION, settings: { apiUrl: values.apiUrl, apiKey: values.apiKey } });
     show("testResult", describe(result), result.ok);
+    if (result.ok) await loadProfiles($("profile").value);
   });
 
   $("form").addEventListener("submit", async (event) => {
