@@ -24,13 +24,15 @@ def create_app(config: dict | None = None) -> Flask:
     metrics.init_app(app, service.metrics)
     init_limits(app)
     init_cors(app)
+    app.before_request(service.sync.poll)
 
     from .playground import bp as playground
     from .views_check import bp as check
     from .views_health import bp as health
+    from .views_overrides import bp as overrides
     from .views_packs import bp as packs
 
-    for blueprint in (check, packs, health, playground):
+    for blueprint in (check, packs, health, playground, overrides):
         app.register_blueprint(blueprint)
     return app
 

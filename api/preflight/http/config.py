@@ -16,6 +16,7 @@ DEFAULTS = {
     "RATE_LIMIT": "600 per minute",
     "CORS_ORIGINS": [],
     "KEY_CACHE_SECONDS": 1.0,
+    "SYNC_SECONDS": 1.0,
     "LANGUAGETOOL_URL": None,
 }
 # Documented names that do not carry the PREFLIGHT_ prefix.

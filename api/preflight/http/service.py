@@ -9,8 +9,10 @@ from ..errors import PackError
 from ..packs.load import default_rules_dir
 from ..storage import Store
 from .auth import KeyCache
+from .governance import GovernanceState
 from .metrics import Metrics
 from .recorder import Recorder
+from .sync import Sync
 
 
 class Service:
@@ -25,9 +27,20 @@ class Service:
         self.recorder = Recorder(self.store)
         self.metrics = Metrics()
         self._reload_lock = threading.Lock()
+        self.sync = Sync(self.store, float(config["SYNC_SECONDS"]))
+        self.sync.on("packs", self._load_packs)
+        self.sync.on("keys", self.keys.clear)
+        self.governance = GovernanceState(self)
+        self.sync.start()
 
     def reload(self) -> list[str]:
-        """Load the rules directory anew and swap it in; on any problem keep the current packs."""
+        """Load the rules directory anew and swap it in, in every process; on any problem keep the current packs."""
+        problems = self._load_packs()
+        if not problems:
+            self.sync.changed("packs")
+        return problems
+
+    def _load_packs(self) -> list[str]:
         with self._reload_lock:
             try:
                 fresh = Checker.from_directory(self.rules_dir, analyzer=self.analyzer, max_chars=self.checker.max_chars)

@@ -63,6 +63,7 @@ def run_check(req: CheckRequest) -> dict:
         except (binascii.Error, ValueError):
             raise ApiError(422, "invalid_image", f"image {index} is not valid base64", [{"field": f"images.{index}.data"}]) from None
     report = service.checker.check(req.text, language=req.language, platform=req.platform, profile=req.profile, context=req.context)
+    report = service.governance.amend(report, req.text, req.language, req.platform, req.profile, req.context)
     body = report.to_dict()
     body["check_id"] = uuid.uuid4().hex
     body["skipped"] = [{"check": "image-copyright", "reason": "image checks are not enabled on this server"}] if req.images else []

@@ -1,4 +1,4 @@
-"""The database behind the API: API keys (hashed) and check records, on SQLite or PostgreSQL."""
+"""The database behind the API: API keys (hashed), check records and change counters, on SQLite or PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from .models import NAME_MAX, SCOPES, CheckRow, KeyRow
+from .models import NAME_MAX, SCOPES, CheckRow, CounterRow, KeyRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: every process running preflight's migrations takes this PostgreSQL advisory lock.
@@ -121,7 +121,25 @@ class Store:
                 return False
             if row.revoked_at is None:
                 row.revoked_at = utcnow()
+                self.bump("keys", session)
         return True
+
+    def bump(self, name: str, session=None) -> None:
+        """Count one change of `name`; inside `session` when given, so the change and its count commit together."""
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(CounterRow.__table__).values(name=name, value=1)
+        statement = statement.on_conflict_do_update(index_elements=["name"],
+                                                    set_={"value": CounterRow.__table__.c.value + 1})
+        if session is not None:
+            session.execute(statement)
+            return
+        with self._engine.begin() as connection:
+            connection.execute(statement)
+
+    def counters(self) -> dict[str, int]:
+        """Every change counter: processes compare them with what they last saw."""
+        with self._engine.connect() as connection:
+            return dict(connection.execute(select(CounterRow.name, CounterRow.value)).all())
 
     def record_check(self, *, check_id: str, key_name: str, profile: str | None, platform: str | None,
                      language: str, context: str, verdict: str, rules: list[str], packs: list[dict],
