@@ -63,9 +63,6 @@ class LiveApi:
         self.thread.start()
         self.running = True
 
-    def has_route(self, rule: str) -> bool:
-        return any(r.rule == rule for r in self.app.url_map.iter_rules())
-
     def stop(self) -> None:
         if not self.running:
             return

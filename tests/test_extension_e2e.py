@@ -165,8 +165,6 @@ def test_post_on_a_blocking_post_opens_the_gate_and_does_not_submit(page):
 
 
 def test_publish_anyway_records_the_reason_and_submits(page, api):
-    if not api.has_route("/v1/overrides"):
-        pytest.skip("this API has no POST /v1/overrides yet: the reason cannot be recorded")
     type_on_x(page, CLAIM)
     expect(page.locator(BADGE)).to_have_text("Blocked · 2")
     page.get_by_role("button", name="Post", exact=True).click()
@@ -183,9 +181,30 @@ def test_publish_anyway_records_the_reason_and_submits(page, api):
     expect(page.locator("#posted li")).to_have_text([CLAIM])
     expect(dialog).to_have_count(0)
     assert [status for status, _ in api.overrides.answers] == [201]
-    recorded = api.overrides.answers[0][1]["override"]
-    assert recorded["reason"] == "Approved by legal: the claim is backed by the 2025 clinical study."
-    assert "misleading-claims/health-claim" in recorded["rules"]
+    answered = api.overrides.answers[0][1]["override"]
+    stored = api.service.governance.store.overrides_of(answered["check_id"])
+    assert [(o["reason"], o["rules"]) for o in stored] == [
+        ("Approved by legal: the claim is backed by the 2025 clinical study.", ["misleading-claims/health-claim"])]
+
+
+def test_crisis_mode_pauses_publishing_and_shows_its_message(page, api):
+    governance = api.service.governance
+    governance.store.set_crisis(True, "Product recall in progress: no promotional posts", (), "comms-lead")
+    governance.load_crisis()
+    try:
+        type_on_x(page, "New colours in store this week!")
+        expect(page.locator(BADGE)).to_have_text("Blocked · 1")
+        expect(page.locator("preflight-overlay .underline")).to_have_count(0)
+        page.get_by_role("button", name="Post", exact=True).click()
+        dialog = page.get_by_role("alertdialog")
+        expect(dialog.get_by_role("heading")).to_have_text("Publishing is paused")
+        expect(dialog.locator(".crisis")).to_contain_text("Product recall in progress: no promotional posts")
+        screenshot(page, "x-crisis")
+        dialog.get_by_role("button", name="Go back and fix").click()
+        expect(page.locator("#posted li")).to_have_count(0)
+    finally:
+        governance.store.set_crisis(False, "", (), "comms-lead")
+        governance.load_crisis()
 
 
 def test_suggestion_goes_through_a_lexical_editors_own_input_handling(page):

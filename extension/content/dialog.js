@@ -60,6 +60,7 @@ preflight.dialog = (() => {
       errorLine.id = "preflight-gate-error";
       const reasonBox = el("div", { class: "reason", hidden: true }, el("label", { for: reasonId, text: t("gateReasonLabel") }), reason, errorLine);
       if (needsReason) box.append(reasonBox);
+      reason.addEventListener("input", () => (errorLine.textContent = ""));
 
       const close = (choice) => {
         backdrop.remove();

@@ -13,9 +13,13 @@ preflight.Session = (() => {
     }
   }
 
-  /** Findings drawn in the composer: text findings with a span. Image, alt and OCR ones go to the panel only. */
+  /**
+   * Findings drawn in the composer: text findings with a span. Image, alt and OCR ones go to the
+   * panel only, and so does crisis mode, whose span is the whole post.
+   */
   function underlined(finding) {
-    return Boolean(finding.span) && (finding.source === undefined || finding.source === null || finding.source === "text");
+    return Boolean(finding.span) && finding.pack !== "crisis" &&
+      (finding.source === undefined || finding.source === null || finding.source === "text");
   }
 
   class Session {
