@@ -39,5 +39,14 @@ schema: install
 	$(VENV)/bin/preflight rules schema > rules/pack.schema.json
 	$(VENV)/bin/preflight rules schema --profile > rules/profile.schema.json
 
+# web-ext (Mozilla's linter, the store's own checks) is installed from npm under build/, never committed.
+WEB_EXT := build/web-ext/node_modules/.bin/web-ext
+
+extension:
+	python3 extension/package.py --out build/extension
+	@test -x $(WEB_EXT) || npm install --silent --no-audit --no-fund --prefix build/web-ext web-ext >/dev/null 2>&1 || \
+	  echo "web-ext could not be installed from npm; the manifest is still checked by node --test extension/test/"
+	@if test -x $(WEB_EXT); then $(WEB_EXT) lint --source-dir build/extension/firefox --warnings-as-errors --output text; fi
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

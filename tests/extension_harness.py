@@ -102,8 +102,8 @@ def scheduler_page(context, origin: str) -> None:
                                                                    content_type="text/html; charset=utf-8"))
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, clip: dict | None = None) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), clip=clip)
     return path

@@ -66,7 +66,10 @@
     hideCard();
     const node = ui.el("div", { class: "card", role: "dialog", "aria-label": ui.t("cardLabel") },
       ui.findingView(item.finding, { onApply: applyFrom(session, item.finding) }));
-    node.addEventListener("mouseleave", () => setTimeout(() => card && card.node === node && !card.hovered && hideCard(), 200));
+    node.addEventListener("mouseleave", () => {
+      if (card && card.node === node) card.hovered = false;
+      setTimeout(() => card && card.node === node && !card.hovered && hideCard(), 200);
+    });
     node.addEventListener("mouseenter", () => card && (card.hovered = true));
     ui.root().append(node);
     const anchor = item.rects[0];
