@@ -1,6 +1,7 @@
 """Shared pieces of the extension's browser tests: a live API, Chromium with the extension, routed fixture sites."""
 from __future__ import annotations
 
+import io
 import json
 import threading
 from pathlib import Path
@@ -21,16 +22,24 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
 SITES = {"https://x.com/": "x.html", "https://www.threads.net/": "threads.html"}
 
 
-class OverrideLog:
-    """WSGI middleware keeping the status and JSON body of every POST /v1/overrides answer."""
+class RequestLog:
+    """WSGI middleware keeping each POST to `paths`: (path, request JSON, status, response JSON)."""
 
-    def __init__(self, app):
+    def __init__(self, app, paths: tuple[str, ...]):
         self.app = app
-        self.answers: list[tuple[int, dict]] = []
+        self.paths = paths
+        self.entries: list[tuple[str, dict, int, dict]] = []
+
+    def of(self, path: str) -> list[tuple[dict, int, dict]]:
+        return [(req, status, body) for p, req, status, body in self.entries if p == path]
 
     def __call__(self, environ, start_response):
-        if not (environ.get("PATH_INFO") == "/v1/overrides" and environ.get("REQUEST_METHOD") == "POST"):
+        path = environ.get("PATH_INFO")
+        if not (path in self.paths and environ.get("REQUEST_METHOD") == "POST"):
             return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(raw)
         seen = {}
 
         def remember(status, headers, exc_info=None):
@@ -38,12 +47,15 @@ class OverrideLog:
             return start_response(status, headers, exc_info)
 
         body = b"".join(self.app(environ, remember))
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            parsed = {}
-        self.answers.append((seen["status"], parsed))
+        self.entries.append((path, parse(raw), seen["status"], parse(body)))
         return [body]
+
+
+def parse(raw: bytes) -> dict:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return {}
 
 
 class LiveApi:
@@ -55,8 +67,8 @@ class LiveApi:
         self.app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)})
         self.service = self.app.extensions["preflight"]
         self.key = self.service.store.create_key("extension", "check")
-        self.overrides = OverrideLog(self.app.wsgi_app)
-        self.app.wsgi_app = self.overrides
+        self.requests = RequestLog(self.app.wsgi_app, ("/v1/check", "/v1/overrides"))
+        self.app.wsgi_app = self.requests
         self.httpd = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="extension-api", daemon=True)

@@ -1,6 +1,7 @@
 """The extension in real headless Chromium against a live API: underlines, suggestions, the gate, offline."""
 from __future__ import annotations
 
+import base64
 import socket
 from pathlib import Path
 
@@ -112,13 +113,14 @@ def type_on_x(page, text: str) -> None:
     editor.press_sequentially(text)
 
 
-def test_x_claim_after_an_emoji_is_underlined_in_place_and_counted(page):
+def test_x_claim_after_an_emoji_is_underlined_in_place_and_counted(page, api):
     type_on_x(page, CLAIM)
     expect(page.locator(BADGE)).to_have_text("Blocked · 2")
     expect(page.locator(BADGE)).to_have_attribute("aria-label", "preflight: Blocked, findings: 2. Show the list.")
     assert_under(page, X_EDITOR, "cure", "misleading-claims/health-claim")
     assert_under(page, X_EDITOR, "guaranteed", "misleading-claims/absolute-guarantee")
     assert page.locator(X_EDITOR).inner_text().strip() == CLAIM, "the composer's own DOM is left alone"
+    assert api.key not in page.content(), "the key never reaches the page"
 
     word = word_rect(page, X_EDITOR, "cure")
     page.mouse.move((word["left"] + word["right"]) / 2, word["bottom"] - 6)
@@ -177,6 +179,48 @@ def test_post_on_a_blocking_post_opens_the_gate_and_does_not_submit(page):
     expect(page.locator("#posted li")).to_have_count(0)
 
 
+def test_post_pressed_before_the_check_answered_still_waits_for_it(page):
+    type_on_x(page, CLAIM)
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.get_by_role("alertdialog").get_by_role("heading")).to_have_text("This post would be blocked")
+    expect(page.locator("#posted li")).to_have_count(0)
+
+
+def test_attached_image_is_sent_with_the_post_and_the_panel_shows_what_came_of_it(page, api):
+    type_on_x(page, "Our new trail shoe")
+    expect(page.locator(BADGE)).to_have_text("✓ OK")
+    page.evaluate("""() => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 64; canvas.height = 48;
+        const g = canvas.getContext("2d");
+        g.fillStyle = "#d33"; g.fillRect(0, 0, 64, 48);
+        const img = new Image();
+        img.alt = "A red shoe";
+        img.src = canvas.toDataURL("image/png");
+        document.querySelector('[data-testid="attachments"]').append(img);
+    }""")
+    page.locator(BADGE).click()
+    panel = page.locator("preflight-overlay .panel")
+    expect(panel).to_be_visible()
+
+    def with_image():
+        return [(req, body) for req, status, body in api.requests.of("/v1/check") if status == 200 and req.get("images")]
+
+    for _ in range(WAIT_MS // 100):
+        if with_image():
+            break
+        page.wait_for_timeout(100)
+    assert with_image(), "attaching an image checks the post again, with the image"
+    request, answer = with_image()[-1]
+    assert request["text"] == "Our new trail shoe"
+    assert [image["alt"] for image in request["images"]] == ["A red shoe"]
+    assert base64.b64decode(request["images"][0]["data"])[:3] == b"\xff\xd8\xff", "sent as JPEG"
+    for skipped in answer["skipped"]:
+        expect(panel).to_contain_text(skipped["reason"])
+    image_findings = [f for f in answer["findings"] if f.get("image") is not None]
+    expect(panel.locator(".finding .images img")).to_have_count(len(image_findings))
+
+
 def test_publish_anyway_records_the_reason_and_submits(page, api):
     type_on_x(page, CLAIM)
     expect(page.locator(BADGE)).to_have_text("Blocked · 2")
@@ -193,8 +237,8 @@ def test_publish_anyway_records_the_reason_and_submits(page, api):
 
     expect(page.locator("#posted li")).to_have_text([CLAIM])
     expect(dialog).to_have_count(0)
-    assert [status for status, _ in api.overrides.answers] == [201]
-    answered = api.overrides.answers[0][1]["override"]
+    assert [status for _, status, _ in api.requests.of("/v1/overrides")] == [201]
+    answered = api.requests.of("/v1/overrides")[0][2]["override"]
     stored = api.service.governance.store.overrides_of(answered["check_id"])
     assert [(o["reason"], o["rules"]) for o in stored] == [
         ("Approved by legal: the claim is backed by the 2025 clinical study.", ["misleading-claims/health-claim"])]
