@@ -325,6 +325,18 @@ def test_warn_confirmation_can_be_turned_off(browser, api, page):
     expect(page.get_by_role("alertdialog")).to_have_count(0)
 
 
+def test_popup_shows_the_connection_and_the_last_check(browser, page):
+    type_on_x(page, "Our cream never fails.")
+    expect(page.locator(BADGE)).to_have_text("Warnings · 1")
+    context, extension_id = browser
+    popup = context.new_page()
+    popup.goto(f"chrome-extension://{extension_id}/popup/popup.html")
+    expect(popup.locator("#status")).to_contain_text("Connected")
+    expect(popup.locator("#last")).to_contain_text("Last check: Warnings, findings: 1, on x.com")
+    screenshot(popup, "popup", clip={"x": 0, "y": 0, "width": 320, "height": 160})
+    popup.close()
+
+
 def test_api_stopped_shows_offline_and_post_submits(browser, tmp_path):
     stopped = LiveApi(tmp_path / "preflight.db")
     try:

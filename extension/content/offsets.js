@@ -1,31 +1,23 @@
 // The API counts Unicode code points; DOM strings and selections count UTF-16 units.
 preflight.offsets = (() => {
+  /** 2 where a surrogate pair starts at `i`, else 1 (a lone surrogate counts as one code point). */
+  function unitsAt(text, i) {
+    const code = text.charCodeAt(i);
+    return code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+
   /** UTF-16 index of code point `cp` in `text`, clamped to the text's end. */
   function codePointToUtf16(text, cp) {
     let units = 0;
-    let points = 0;
-    while (points < cp && units < text.length) {
-      const code = text.charCodeAt(units);
-      const pair = code >= 0xd800 && code <= 0xdbff && units + 1 < text.length &&
-        (text.charCodeAt(units + 1) & 0xfc00) === 0xdc00;
-      units += pair ? 2 : 1;
-      points += 1;
-    }
+    for (let points = 0; points < cp && units < text.length; points++) units += unitsAt(text, units);
     return units;
   }
 
   /** Code point count of the first `units` UTF-16 units of `text`. */
   function utf16ToCodePoint(text, units) {
-    let points = 0;
-    let i = 0;
     const end = Math.min(units, text.length);
-    while (i < end) {
-      const code = text.charCodeAt(i);
-      const pair = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length &&
-        (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-      i += pair ? 2 : 1;
-      points += 1;
-    }
+    let points = 0;
+    for (let i = 0; i < end; points++) i += unitsAt(text, i);
     return points;
   }
 
