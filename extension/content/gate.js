@@ -25,19 +25,36 @@ preflight.gate = (() => {
   }
 
   /**
-   * Listens on `doc` for publish actions. `sessionsFor(button)` lists the composers a publish button
+   * Listens on the window of `doc` for publish actions. `sessionsFor(button)` lists the composers a publish button
    * sends; `sessionOf(node)` is the composer session containing a node.
    */
   function install(doc, { sessionsFor, sessionOf, publishOf, isOurs, open, record, warnConfirm }) {
     let replaying = false;
+    let deciding = false;
 
     async function gateAction(event, button) {
       const sessions = sessionsFor(button);
       if (!sessions.length || replaying) return;
+      // a second activation while the dialog is up (Space's click after its keydown, a double click)
+      if (deciding) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        return;
+      }
       let kind = decide(sessions.map((s) => s.gateState()), warnConfirm());
       if (kind === "allow") return;
       event.preventDefault();
       event.stopImmediatePropagation();
+      deciding = true;
+      try {
+        if (await decided(kind, sessions)) replay(button);
+      } finally {
+        deciding = false;
+      }
+    }
+
+    /** Resolves to true when the post may go out. */
+    async function decided(kind, sessions) {
       if (kind === "recheck") {
         const timeout = new Promise((resolve) => setTimeout(resolve, FRESH_WAIT_MS));
         await Promise.race([Promise.all(sessions.map((s) => s.checkNow())), timeout]);
@@ -51,9 +68,9 @@ preflight.gate = (() => {
           kind, findings, crisisMessages, returnFocus: sessions[0].composer,
           record: (reason) => record(reports, reason),
         });
-        if (choice !== "publish") return;
+        return choice === "publish";
       }
-      replay(button);
+      return true;
     }
 
     function replay(button) {
@@ -66,13 +83,15 @@ preflight.gate = (() => {
       }
     }
 
-    doc.addEventListener("click", (event) => {
+    // on the window, so the capture phase reaches us before any listener the site put on the document
+    const target = doc.defaultView || doc;
+    target.addEventListener("click", (event) => {
       if (replaying || isOurs(event.target)) return;
       const button = publishOf(event.target);
       if (button) gateAction(event, button);
     }, true);
 
-    doc.addEventListener("keydown", (event) => {
+    target.addEventListener("keydown", (event) => {
       if (replaying || isOurs(event.target) || event.isComposing) return;
       let button = publishOf(event.target);
       if (button && !(event.key === "Enter" || event.key === " ")) button = null;
