@@ -1,13 +1,12 @@
 """The playground in headless Chromium against a live server: keys, highlights, suggestions, errors."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from .conftest import ROOT, RULES
+from .live_server import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -31,16 +30,8 @@ def server(tmp_path_factory):
     app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)})
     service = app.extensions["preflight"]
     key = service.store.create_key("playground", "check")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="playground-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", key
-    httpd.shutdown()
-    thread.join(timeout=5)
-    httpd.server_close()
-    # the recorder writes from its own thread: let it finish before the database goes away
-    service.recorder.flush()
-    service.store.dispose()
+    with serving(app) as url:
+        yield url, key
 
 
 @pytest.fixture(scope="module")

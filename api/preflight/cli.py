@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .storage.cli import add_keys_parser
 
     add_keys_parser(sub)
+    from .governance_cli import add_governance_parsers
+
+    add_governance_parsers(sub)
 
     rules = sub.add_parser("rules", help="lint, test or describe rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -78,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             from .storage.cli import run_keys
 
             return run_keys(args, database_url())
+        if args.command in ("crisis", "events", "audit"):
+            from .governance_cli import run_governance
+
+            return run_governance(args, database_url())
         if args.command == "serve":
             return run_serve(args, out)
         directory = getattr(args, "directory", None) or args.rules or default_rules_dir()

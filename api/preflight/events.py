@@ -74,6 +74,9 @@ def new_event(name: str, terms: list[str], starts: str, ends: str, note: str | N
         raise InputError("an event needs at least one term to recognise it by, e.g. its name or hashtag", field="terms")
     if len(cleaned) > MAX_TERMS or any(len(t) > MAX_TERM_CHARS for t in cleaned):
         raise InputError(f"up to {MAX_TERMS} terms of up to {MAX_TERM_CHARS} characters each", field="terms")
+    wordless = [t for t in cleaned if not any(c.isalnum() for c in t)]
+    if wordless:
+        raise InputError(f"the term {wordless[0]!r} has no letter or digit to match", field="terms")
     start, stop = parse_moment(starts, "starts", end=False), parse_moment(ends, "ends", end=True)
     if stop <= start:
         raise InputError(f"the event ends ({ends}) before it starts ({starts})", field="ends")

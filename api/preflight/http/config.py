@@ -7,6 +7,7 @@ from pathlib import Path
 DEFAULTS = {
     "DATABASE_URL": None,  # None: an SQLite file under ./var
     "REDIS_URL": None,
+    "REDIS_KEY_PREFIX": "preflight",  # several deployments (or test runs) can share one Redis
     "RULES_DIR": None,  # None: the bundled rules
     "STORE_TEXT": False,
     "MAX_BODY_BYTES": 16 * 2**20,

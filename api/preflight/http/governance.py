@@ -20,8 +20,7 @@ class GovernanceState:
         self.crisis: Crisis = self.store.crisis()
         self.events = []
         self.load_events()
-        self._matcher: EventMatcher | None = None
-        self._matcher_for: tuple = ()
+        self._built: tuple = (None, None, None)
         self._lock = threading.Lock()
         service.sync.on("crisis", self.load_crisis)
         service.sync.on("events", self.load_events)
@@ -38,11 +37,14 @@ class GovernanceState:
         events, ruleset = self.events, self.service.checker.ruleset
         if not events:
             return None
+        # Held, not just their ids: a freed list's id can come back for a new one.
+        built = self._built  # one read: another thread may replace it meanwhile
+        if built[0] is events and built[1] is ruleset:
+            return built[2]
         with self._lock:
-            if self._matcher_for != (id(events), id(ruleset)):
-                self._matcher = EventMatcher(events, ruleset, self.service.analyzer)
-                self._matcher_for = (id(events), id(ruleset))
-            return self._matcher
+            if not (self._built[0] is events and self._built[1] is ruleset):
+                self._built = (events, ruleset, EventMatcher(events, ruleset, self.service.analyzer))
+            return self._built[2]
 
     def amend(self, report: Report, text: str, language: str, platform: str | None, profile: str | None, context: str) -> Report:
         """Add the crisis and live-event findings to an engine report and decide its verdict again."""
