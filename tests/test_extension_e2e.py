@@ -245,9 +245,9 @@ def test_publish_anyway_records_the_reason_and_submits(page, api):
 
 
 def test_crisis_mode_pauses_publishing_and_shows_its_message(page, api):
-    governance = api.service.governance
-    governance.store.set_crisis(True, "Product recall in progress: no promotional posts", (), "comms-lead")
-    governance.load_crisis()
+    admin = {"Authorization": f"Bearer {api.service.store.create_key('comms-lead', 'admin')}"}
+    crisis = {"active": True, "message": "Product recall in progress: no promotional posts"}
+    assert api.app.test_client().put("/v1/crisis", json=crisis, headers=admin).status_code == 200
     try:
         type_on_x(page, "New colours in store this week!")
         expect(page.locator(BADGE)).to_have_text("Blocked · 1")
@@ -260,8 +260,7 @@ def test_crisis_mode_pauses_publishing_and_shows_its_message(page, api):
         dialog.get_by_role("button", name="Go back and fix").click()
         expect(page.locator("#posted li")).to_have_count(0)
     finally:
-        governance.store.set_crisis(False, "", (), "comms-lead")
-        governance.load_crisis()
+        assert api.app.test_client().put("/v1/crisis", json={"active": False}, headers=admin).status_code == 200
 
 
 def test_suggestion_goes_through_a_lexical_editors_own_input_handling(page):
