@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench eval soak install schema clean extension
+.PHONY: run test bench eval soak install system schema clean extension
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# Debian packages (Chromium for browser tests, Tesseract for OCR): installed when root, else named.
+system:
+	@bash .ci/install-system-packages
+
+run: install system
 	mkdir -p var
 	$(VENV)/bin/preflight serve --host 127.0.0.1 --port 8080 --print-key
 
-test: install
+test: install system
 	node --test extension/test/
 	$(PY) -m pytest -q
 	$(VENV)/bin/preflight rules test

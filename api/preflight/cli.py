@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .governance_cli import add_governance_parsers
 
     add_governance_parsers(sub)
+    from .images_cli import add_images_parser
+
+    add_images_parser(sub)
 
     rules = sub.add_parser("rules", help="lint, test or describe rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -85,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             from .governance_cli import run_governance
 
             return run_governance(args, database_url())
+        if args.command == "images":
+            from .images_cli import run_images
+
+            return run_images(args, database_url())
         if args.command == "serve":
             return run_serve(args, out)
         directory = getattr(args, "directory", None) or args.rules or default_rules_dir()

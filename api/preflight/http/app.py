@@ -32,10 +32,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .views_health import bp as health
     from .views_crisis import bp as crisis
     from .views_overrides import bp as overrides
+    from .views_images import bp as images
     from .views_packs import bp as packs
     from .views_reports import bp as reports
 
-    for blueprint in (check, packs, health, playground, overrides, crisis, reports):
+    for blueprint in (check, packs, health, playground, overrides, crisis, reports, images):
         app.register_blueprint(blueprint)
     return app
 

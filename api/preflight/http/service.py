@@ -6,8 +6,10 @@ import threading
 from ..analyzer import Analyzer
 from ..checker import Checker
 from ..errors import PackError
+from ..image_registry import LoadedIndex
 from ..packs.load import default_rules_dir
 from ..storage import Store
+from ..storage.images import COUNTER as REFERENCES, References
 from .auth import KeyCache
 from .governance import GovernanceState
 from .metrics import Metrics
@@ -30,6 +32,10 @@ class Service:
         self.sync = Sync(self.store, float(config["SYNC_SECONDS"]))
         self.sync.on("packs", self._load_packs)
         self.sync.on("keys", self.keys.clear)
+        self.references = References(self.store)
+        self.reference_index = LoadedIndex(self.references)
+        self.reference_index.refresh()
+        self.sync.on(REFERENCES, self.reference_index.refresh)
         self.governance = GovernanceState(self)
         self.sync.start()
 

@@ -1,9 +1,9 @@
-"""Tables: API keys (a hash of each secret, never the key), one row per check, change counters."""
+"""Tables: API keys (a hash of each secret, never the key), one row per check, change counters, reference images."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, DateTime, Float, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -133,3 +133,29 @@ class EventRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     key_name: Mapped[str] = mapped_column(String(NAME_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+REFERENCE_STATUSES = ("restricted", "licensed")
+LABEL_MAX = 200
+SOURCE_MAX = 500
+
+
+class ImageReferenceRow(Base):
+    """A registered image that attachments are matched against: its fingerprint, thumbnail and licence."""
+
+    __tablename__ = "image_references"
+    __table_args__ = (CheckConstraint("status IN ('restricted', 'licensed')", name="status"),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(LABEL_MAX), index=True)
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX))
+    status: Mapped[str] = mapped_column(String(16))
+    license_expires: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(NAME_MAX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    fingerprint: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
