@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bench-photos eval soak install system schema clean
+.PHONY: run test bench bench-photos eval soak install system schema clean extension
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ run: install system
 	$(VENV)/bin/preflight serve --host 127.0.0.1 --port 8080 --print-key
 
 test: install system
+	node --test extension/test/
 	$(PY) -m pytest -q
 	$(VENV)/bin/preflight rules test
 
@@ -46,6 +47,15 @@ soak: install
 schema: install
 	$(VENV)/bin/preflight rules schema > rules/pack.schema.json
 	$(VENV)/bin/preflight rules schema --profile > rules/profile.schema.json
+
+# web-ext (Mozilla's linter, the store's own checks) is installed from npm under build/, never committed.
+WEB_EXT := build/web-ext/node_modules/.bin/web-ext
+
+extension:
+	python3 extension/package.py --out build/extension
+	@test -x $(WEB_EXT) || npm install --silent --no-audit --no-fund --prefix build/web-ext web-ext >/dev/null 2>&1 || \
+	  echo "web-ext could not be installed from npm; the manifest is still checked by node --test extension/test/"
+	@if test -x $(WEB_EXT); then $(WEB_EXT) lint --source-dir build/extension/firefox --warnings-as-errors --output text; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
