@@ -1,18 +1,13 @@
 """Crisis mode: every check is held, except approved statements, in every process, through the API and the CLI."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
+from preflight.cli import main
 from preflight.crisis import MAX_STATEMENTS, Crisis, normalise_statement
 
-from .conftest import ROOT
-
-BIN = Path(sys.executable).parent
 STATEMENT = "We are aware of the outage and are working on it. Updates follow here."
 
 
@@ -119,22 +114,22 @@ def test_crisis_is_for_admins(client, keys):
     assert client.put("/v1/crisis", json={"active": True, "message": "x"}, headers=auth(keys["check"])).status_code == 403
 
 
-def test_the_cli_switches_it_and_running_servers_follow(crisis_off, keys, api, tmp_path):
-    env = {"PREFLIGHT_DATABASE_URL": api.config["DATABASE_URL"], "PATH": str(BIN), "USER": "owner"}
+def test_the_cli_switches_it_and_running_servers_follow(crisis_off, keys, api, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PREFLIGHT_DATABASE_URL", api.config["DATABASE_URL"])
+    monkeypatch.setenv("USER", "owner")
     statements = tmp_path / "statements.txt"
     statements.write_text(f"{STATEMENT}\n\nWe will email every customer today.\n", encoding="utf-8")
-    run = lambda *args: subprocess.run([str(BIN / "preflight"), "crisis", *args], env=env, cwd=ROOT,  # noqa: E731
-                                       capture_output=True, text=True, timeout=120)
-    on = run("on", "--message", "recall of batch 12", "--statements", str(statements))
-    assert on.returncode == 0, on.stderr
-    assert "2 approved statement" in on.stdout
-    again = run("on", "--message", "recall of batch 12", "--statements", str(statements))
-    assert again.returncode == 3 and "already on" in again.stderr
+    on = ["crisis", "on", "--message", "recall of batch 12", "--statements", str(statements)]
+    assert main(on) == 0
+    assert "2 approved statement" in capsys.readouterr().out
+    assert main(on) == 3 and "already on" in capsys.readouterr().err
     api.extensions["preflight"].sync.poll(force=True)
     body = crisis_off.post("/v1/check", json={"text": "New candles in store"}, headers=auth(keys["check"])).get_json()
     held = next(f for f in body["findings"] if f["rule"] == "crisis/publishing-paused")
     assert "recall of batch 12" in held["message"] and held["message"].endswith("by cli:owner")
-    status = run("status")
-    assert "ON" in status.stdout and "recall of batch 12" in status.stdout
-    assert run("off").returncode == 0
-    assert "off" in run("status").stdout
+    assert main(["crisis", "status"]) == 0
+    status = capsys.readouterr().out
+    assert "ON" in status and "recall of batch 12" in status
+    assert main(["crisis", "off"]) == 0
+    capsys.readouterr()
+    assert main(["crisis", "status"]) == 0 and "off" in capsys.readouterr().out

@@ -53,6 +53,12 @@ class Governance:
 
     def set_crisis(self, active: bool, message: str, statements: tuple[str, ...], key_name: str) -> Crisis:
         """Switch crisis mode on or off, or change its message; raises ConflictError when nothing would change."""
+        try:
+            return self._set_crisis(active, message, statements, key_name)
+        except IntegrityError:  # the very first switch, made twice at once: the row exists now
+            raise ConflictError("crisis mode was switched by someone else at the same moment: look at it again") from None
+
+    def _set_crisis(self, active: bool, message: str, statements: tuple[str, ...], key_name: str) -> Crisis:
         with self._sessions.begin() as session:
             row = session.get(CrisisRow, CRISIS_ROW, with_for_update=True)
             if row is None:
