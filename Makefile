@@ -52,7 +52,7 @@ schema: install
 WEB_EXT := build/web-ext/node_modules/.bin/web-ext
 
 extension:
-	python3 extension/package.py --out build/extension
+	$(PYTHON) extension/package.py --out build/extension
 	@test -x $(WEB_EXT) || npm install --silent --no-audit --no-fund --prefix build/web-ext web-ext >/dev/null 2>&1 || \
 	  echo "web-ext could not be installed from npm; the manifest is still checked by node --test extension/test/"
 	@if test -x $(WEB_EXT); then $(WEB_EXT) lint --source-dir build/extension/firefox --warnings-as-errors --output text; fi

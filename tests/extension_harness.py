@@ -14,7 +14,7 @@ CHROMIUM = "/usr/bin/chromium"
 EXTENSION = ROOT / "extension"
 FIXTURES = ROOT / "tests" / "extension_fixtures"
 ARTIFACTS = ROOT / "tests" / "artifacts" / "extension"
-WAIT_MS = 15_000
+WAIT_MS = 30_000  # generous: the machine may be busy; a passing wait returns at once
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                  f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"]
