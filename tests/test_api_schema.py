@@ -37,4 +37,5 @@ def test_generated_requests(api, keys, path):
 
 def test_every_documented_operation_is_exercised(api):
     assert {op.path for op in operations(api)} - SKIPPED == {
-        "/v1/check", "/v1/check/batch", "/v1/packs", "/v1/packs/{pack_id}", "/v1/profiles"}
+        "/v1/check", "/v1/check/batch", "/v1/packs", "/v1/packs/{pack_id}", "/v1/profiles",
+        "/v1/images/references", "/v1/images/references/{ref_id}", "/v1/images/references/{ref_id}/thumbnail"}

@@ -5,6 +5,7 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __version__
 from . import schemas as s
+from .openapi_images import MODELS as IMAGE_MODELS, image_paths
 
 ERRORS = {
     "400": "Malformed JSON", "401": "Missing or invalid API key", "403": "The key lacks the scope",
@@ -39,7 +40,7 @@ def _op(summary: str, response, request=None, scope: str | None = "check", error
 
 def build_openapi() -> dict:
     models = [s.CheckRequest, s.CheckResponse, s.BatchRequest, s.BatchResponse, s.ErrorResponse, s.PacksResponse,
-              s.PackDetail, s.ProfilesResponse, s.ReloadResponse]
+              s.PackDetail, s.ProfilesResponse, s.ReloadResponse, *IMAGE_MODELS]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
     check_errors = ("400", "401", "403", "413", "415", "422", "429")
     pack_id = [{"name": "pack_id", "in": "path", "required": True, "schema": {"type": "string"}}]
@@ -58,5 +59,6 @@ def build_openapi() -> dict:
             "/v1/profiles": {"get": _op("Brand profiles", s.ProfilesResponse)},
             "/v1/packs/reload": {"post": _op("Validate the rules directory and swap it in atomically", s.ReloadResponse,
                                              scope="admin", errors=("401", "403", "422", "429"))},
+            **image_paths(),
         },
     }

@@ -1,0 +1,1 @@
+"""Image checks: decoding with limits, near-duplicate fingerprints, embedded notices, OCR."""

@@ -1,0 +1,94 @@
+"""An image's fingerprint: global hashes for fast lookup plus keypoints for crops and framing."""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from .hashes import HASH_BYTES, dct_hash, trim_borders
+from .keypoints import Keypoints, detect
+
+VERSION = 1
+ANALYSIS_SIDE = 640
+_MAGIC = b"PFIF"
+_HEADER = struct.Struct("<4sBIIHHBHH")
+# Positions are stored as 1/8 pixel fixed point in the analysis frame.
+_POINT_SCALE = 8.0
+# Order of the rows of Fingerprint.hashes.
+HASH_KINDS = ("image", "trimmed", "mirror", "trimmed-mirror")
+
+
+class FingerprintFormatError(ValueError):
+    """Stored fingerprint bytes are not in a format this version reads."""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Global hashes (4 × 32 bytes, in HASH_KINDS order) and ORB keypoints of the picture and its mirror."""
+
+    width: int
+    height: int
+    frame: tuple[int, int]
+    hashes: np.ndarray
+    keypoints: Keypoints
+    mirror_keypoints: Keypoints
+
+    def to_bytes(self) -> bytes:
+        """A compact versioned binary form, for a BLOB column."""
+        head = _HEADER.pack(_MAGIC, VERSION, self.width, self.height, self.frame[0], self.frame[1],
+                            len(self.hashes), len(self.keypoints), len(self.mirror_keypoints))
+        parts = [head, np.ascontiguousarray(self.hashes, np.uint8).tobytes()]
+        for kp in (self.keypoints, self.mirror_keypoints):
+            parts.append(np.round(kp.points * _POINT_SCALE).astype("<u2").tobytes())
+            parts.append(kp.descriptors.tobytes())
+        return b"".join(parts)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Fingerprint:
+        """Read what to_bytes wrote; FingerprintFormatError for anything else."""
+        if len(data) < _HEADER.size:
+            raise FingerprintFormatError("fingerprint too short")
+        magic, version, width, height, fw, fh, n_hashes, n_points, n_mirror = _HEADER.unpack_from(data)
+        if magic != _MAGIC or version != VERSION:
+            raise FingerprintFormatError(f"not a version {VERSION} image fingerprint")
+        expected = _HEADER.size + n_hashes * HASH_BYTES + (n_points + n_mirror) * (4 + 32)
+        if len(data) != expected:
+            raise FingerprintFormatError(f"fingerprint is {len(data)} bytes, expected {expected}")
+        offset = _HEADER.size
+        hashes = np.frombuffer(data, np.uint8, n_hashes * HASH_BYTES, offset).reshape(n_hashes, HASH_BYTES)
+        offset += n_hashes * HASH_BYTES
+        sets = []
+        for count in (n_points, n_mirror):
+            points = np.frombuffer(data, "<u2", count * 2, offset).reshape(count, 2).astype(np.float32) / _POINT_SCALE
+            offset += count * 4
+            descriptors = np.frombuffer(data, np.uint8, count * 32, offset).reshape(count, 32)
+            offset += count * 32
+            sets.append(Keypoints(points, descriptors))
+        return cls(width, height, (fw, fh), hashes, sets[0], sets[1])
+
+
+def analysis_gray(image: Image.Image, side: int = ANALYSIS_SIDE) -> np.ndarray:
+    """A greyscale copy no larger than `side` on its longer edge."""
+    # Box-reducing by a whole factor first keeps the colour conversion off most of a large image's pixels.
+    factor = max(image.size) // side
+    if factor >= 2:
+        image = image.reduce(factor)
+    gray = np.asarray(image.convert("L"))
+    height, width = gray.shape
+    scale = side / max(width, height)
+    if scale < 1:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(gray)
+
+
+def fingerprint(image: Image.Image) -> Fingerprint:
+    """Fingerprint a decoded RGB image (any size)."""
+    gray = analysis_gray(image)
+    trimmed = trim_borders(gray)
+    hashes = np.stack([dct_hash(gray), dct_hash(trimmed), dct_hash(gray[:, ::-1]), dct_hash(trimmed[:, ::-1])])
+    keypoints, mirror = detect(gray)
+    return Fingerprint(image.width, image.height, (gray.shape[1], gray.shape[0]), hashes, keypoints, mirror)

@@ -1,0 +1,172 @@
+"""Search registered reference images: global hashes first, then voted keypoints checked geometrically."""
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from .fingerprint import HASH_KINDS, Fingerprint
+from .hashes import HASH_BYTES
+from .keypoints import MIN_INLIERS, Keypoints, agreeing
+
+# Hamming distance (of 256 bits) at or under which global hashes alone decide; unrelated photos sit near 128.
+HASH_MATCH = 40
+# Distance of the first 64 bits under which the whole hash is compared (matches sit far below it).
+_SCREEN = 20
+# References checked geometrically per query orientation: those with the most close descriptors.
+VOTED_CANDIDATES = 4
+# Each descriptor is looked up by BANDS of its 16-bit chunks; a true match usually shares at least one exactly.
+BANDS = 8
+# Buckets this many times fuller than average hold bland texture, which is close to everything: ignored.
+_CROWDED = 64
+# ORB descriptors of one physical point differ by up to about this many of their 256 bits.
+_DESCRIPTOR_MATCH = 56
+_REFERENCE_HASHES = (HASH_KINDS.index("image"), HASH_KINDS.index("trimmed"))
+
+
+@dataclass(frozen=True)
+class ImageMatch:
+    """A reference the image is a near-duplicate of; `how` says which evidence decided.
+
+    `distance` is the Hamming distance of the global hashes (of 256 bits) when they decided, else None.
+    """
+
+    ref_id: int
+    similarity: float
+    distance: int | None
+    how: str
+
+
+class _Snapshot:
+    """An immutable view of the references, so that searches never see a half-built index."""
+
+    def __init__(self, entries: dict[int, Fingerprint]) -> None:
+        self.ids = np.fromiter(entries, np.int64, len(entries))
+        fps = list(entries.values())
+        self.sides = np.array([float(max(fp.frame)) for fp in fps])
+        hashes = (np.stack([fp.hashes[list(_REFERENCE_HASHES)] for fp in fps]) if fps
+                  else np.zeros((0, len(_REFERENCE_HASHES), HASH_BYTES), np.uint8))
+        # As 64-bit words, XOR and popcount run over 4 words per hash instead of 32 bytes.
+        self.words = np.ascontiguousarray(hashes).view("<u8")
+        self.first_words = np.ascontiguousarray(self.words[:, :, 0])
+        self.owner = np.concatenate([np.full(len(fp.keypoints), row, np.uint32) for row, fp in enumerate(fps)]
+                                    or [np.zeros(0, np.uint32)])
+        self.points = np.concatenate([fp.keypoints.points for fp in fps] or [np.zeros((0, 2), np.float32)])
+        descriptors = np.concatenate([fp.keypoints.descriptors for fp in fps] or [np.zeros((0, 32), np.uint8)])
+        self.descriptors = np.ascontiguousarray(descriptors).view("<u8")
+        keys = _band_keys(descriptors)
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.slots = np.tile(np.arange(len(descriptors), dtype=np.uint32), BANDS)[order]
+        self.crowded = max(16, int(_CROWDED * len(self.keys) / (BANDS * 65536)))
+
+    def correspondences(self, keypoints: Keypoints) -> tuple[np.ndarray, np.ndarray]:
+        """For each query keypoint with a close reference descriptor: (query index, reference slot)."""
+        none = (np.zeros(0, np.intp), np.zeros(0, np.intp))
+        if not len(keypoints) or not len(self.keys):
+            return none
+        wanted = _band_keys(keypoints.descriptors)
+        starts = np.searchsorted(self.keys, wanted, side="left")
+        sizes = np.searchsorted(self.keys, wanted, side="right") - starts
+        keep = (sizes > 0) & (sizes <= self.crowded)
+        starts, sizes = starts[keep], sizes[keep]
+        if not len(sizes):
+            return none
+        offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        query = np.repeat(np.tile(np.arange(len(keypoints)), BANDS)[keep], sizes)
+        slots = self.slots[offsets].astype(np.intp)
+        query_words = np.ascontiguousarray(keypoints.descriptors).view("<u8")
+        distance = np.bitwise_count(query_words[query] ^ self.descriptors[slots]).sum(axis=1, dtype=np.int32)
+        close = distance <= _DESCRIPTOR_MATCH
+        query, slots, distance = query[close], slots[close], distance[close]
+        order = np.lexsort((distance, query))
+        query, slots = query[order], slots[order]
+        first = np.ones(len(query), bool)
+        first[1:] = query[1:] != query[:-1]
+        return query[first], slots[first]
+
+
+def _band_keys(descriptors: np.ndarray) -> np.ndarray:
+    """One uint32 key per (band, descriptor), band-major: the band number above the chunk's 16 bits."""
+    chunks = np.ascontiguousarray(descriptors[:, : 2 * BANDS]).view("<u2").astype(np.uint32)
+    return (chunks + (np.arange(BANDS, dtype=np.uint32) << 16)).T.ravel()
+
+
+class ReferenceIndex:
+    """The registered references; searches run concurrently with add/remove (each search sees one snapshot)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, Fingerprint] = {}
+        self._lock = threading.Lock()
+        self._snapshot: _Snapshot | None = _Snapshot({})
+
+    def add(self, ref_id: int, fp: Fingerprint) -> None:
+        """Register (or replace) a reference."""
+        with self._lock:
+            self._entries[ref_id] = fp
+            self._snapshot = None
+
+    def remove(self, ref_id: int) -> None:
+        """Forget a reference; unknown ids are ignored."""
+        with self._lock:
+            if self._entries.pop(ref_id, None) is not None:
+                self._snapshot = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def len(self) -> int:
+        """Number of references."""
+        return len(self._entries)
+
+    def _current(self) -> _Snapshot:
+        snapshot = self._snapshot
+        if snapshot is not None:
+            return snapshot
+        with self._lock:
+            if self._snapshot is None:
+                self._snapshot = _Snapshot(dict(self._entries))
+            return self._snapshot
+
+    def search(self, fp: Fingerprint) -> list[ImageMatch]:
+        """References `fp` is a near-duplicate of, most similar first."""
+        snapshot = self._current()
+        if not len(snapshot.ids):
+            return []
+        found: dict[int, ImageMatch] = {}
+        for row, distance, kind in hash_matches(snapshot.first_words, snapshot.words, fp.hashes):
+            if row not in found or distance < found[row].distance:
+                found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - distance / 128.0, 4), distance,
+                                        "hash" if kind == "image" else f"hash-{kind}")
+        for how, keypoints in (("keypoints", fp.keypoints), ("keypoints-mirror", fp.mirror_keypoints)):
+            query, slots = snapshot.correspondences(keypoints)
+            owners = snapshot.owner[slots]
+            votes = np.bincount(owners, minlength=len(snapshot.ids))
+            ranked = np.argsort(votes)[::-1][:VOTED_CANDIDATES]
+            for row in (int(r) for r in ranked if votes[r] >= MIN_INLIERS and int(r) not in found):
+                mine = owners == row
+                count = agreeing(keypoints.points[query[mine]], snapshot.points[slots[mine]], snapshot.sides[row])
+                if count >= MIN_INLIERS:
+                    found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - math.exp(-count / 20.0), 4),
+                                            None, how)
+        return sorted(found.values(), key=lambda m: (-m.similarity, m.ref_id))
+
+
+def hash_matches(first_words: np.ndarray, words: np.ndarray, query: np.ndarray) -> list[tuple[int, int, str]]:
+    """(row, distance, query hash kind) for every reference hash within HASH_MATCH of one of the query's.
+
+    The first 64 bits (the lowest frequencies, the steadiest) screen all references; the full 256 bits
+    are compared only for the few that pass, which keeps a million references within one memory pass.
+    """
+    query_words = np.ascontiguousarray(query).view("<u8")
+    found = []
+    for kind, hash_words in zip(HASH_KINDS, query_words):
+        screened = np.bitwise_count(first_words ^ hash_words[0]) <= _SCREEN
+        rows = np.flatnonzero(screened.any(axis=1))
+        if not len(rows):
+            continue
+        distance = np.bitwise_count(words[rows] ^ hash_words).sum(axis=-1, dtype=np.int32).min(axis=1)
+        found += [(int(r), int(d), kind) for r, d in zip(rows, distance) if d <= HASH_MATCH]
+    return found

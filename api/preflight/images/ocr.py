@@ -1,0 +1,133 @@
+"""Text inside images: a cheap gate that says whether OCR is worth it, and Tesseract to read it."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from .errors import OcrTimeout, OcrUnavailable
+from .fingerprint import analysis_gray
+
+TESSERACT_LANGUAGES = {"en": "eng", "nl": "nld", "da": "dan", "sv": "swe", "de": "deu"}
+_GATE_SIDE = 480
+# Text is high-contrast strokes: a morphological gradient at least this strong (grey levels).
+_STROKE_CONTRASTS = (48, 160)
+# Above this many candidate blobs the picture is texture (foliage, gravel), not lettering.
+_MAX_GLYPHS = 1500
+# Tesseract reads poorly past this size and slowly; larger images are scaled down first.
+_OCR_SIDE = 2400
+_MIN_CONFIDENCE = 30
+
+
+def likely_has_text(image: Image.Image) -> bool:
+    """Whether the image probably carries lettering: a row of letter-sized high-contrast strokes."""
+    gray = analysis_gray(image, _GATE_SIDE)
+    gradient = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
+    # Lettering over a busy photo only stands apart from the photo's own edges at a higher contrast.
+    return any(_strokes_in_line(gradient >= contrast) for contrast in _STROKE_CONTRASTS)
+
+
+def _strokes_in_line(strokes: np.ndarray) -> bool:
+    _, _, stats, _ = cv2.connectedComponentsWithStats(strokes.astype(np.uint8), connectivity=8)
+    left, top, width, height, area = (stats[1:, i] for i in range(5))
+    # At this scale a word's letters often merge into one blob, so wide blobs count too.
+    glyphs = (height >= 5) & (height <= 60) & (width >= 2) & (width <= 12 * height) & (area >= 0.15 * width * height)
+    if glyphs.sum() < 4 or glyphs.sum() > _MAX_GLYPHS:
+        return False
+    return _has_line(left[glyphs], top[glyphs] + height[glyphs], height[glyphs], left[glyphs] + width[glyphs])
+
+
+def _has_line(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, rights: np.ndarray) -> bool:
+    """Whether some four blobs follow each other left to right on one baseline, at about one size."""
+    gap = lefts[None, :] - rights[:, None]
+    follows = (gap >= -2) & (gap <= heights[:, None])
+    follows &= np.abs(bottoms[None, :] - bottoms[:, None]) <= np.maximum(2, heights[:, None] // 5)
+    ratio = heights[None, :] / heights[:, None]
+    follows &= (ratio >= 0.6) & (ratio <= 1.6)
+    np.fill_diagonal(follows, False)
+    count = len(lefts)
+    successor = np.where(follows.any(axis=1), follows.argmax(axis=1), count)
+    successor = np.append(successor, count)
+    reach = np.arange(count + 1)
+    for _ in range(3):
+        reach = successor[reach]
+    return bool((reach[:count] < count).any())
+
+
+@dataclass(frozen=True)
+class OcrText:
+    """What Tesseract read: the text (words joined by spaces, lines by newlines) and each word's box."""
+
+    text: str
+    words: tuple[tuple[int, int, tuple[int, int, int, int]], ...]
+
+    def box_for(self, start: int, end: int) -> tuple[int, int, int, int] | None:
+        """The box (x, y, w, h, in image pixels) around the words that the span start..end touches."""
+        boxes = [box for s, e, box in self.words if s < end and e > start]
+        if not boxes:
+            return None
+        left = min(b[0] for b in boxes)
+        top = min(b[1] for b in boxes)
+        right = max(b[0] + b[2] for b in boxes)
+        bottom = max(b[1] + b[3] for b in boxes)
+        return (left, top, right - left, bottom - top)
+
+
+@functools.cache
+def _installed_languages() -> frozenset[str]:
+    import pytesseract
+
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise OcrUnavailable("Tesseract is not installed, so text inside images is not read") from exc
+
+
+def read_text(image: Image.Image, languages: list[str], budget_seconds: float) -> OcrText:
+    """Read the text in `image` with Tesseract in the given languages (en, nl, da, sv, de)."""
+    import pytesseract
+
+    installed = _installed_languages()
+    codes = [TESSERACT_LANGUAGES[lang] for lang in languages if TESSERACT_LANGUAGES.get(lang) in installed]
+    if not codes:
+        codes = ["eng"] if "eng" in installed else []
+    if not codes:
+        raise OcrUnavailable("no Tesseract language data for " + ", ".join(languages or ["en"]))
+    scale = min(1.0, _OCR_SIDE / max(image.size))
+    source = image if scale == 1.0 else image.resize((round(image.width * scale), round(image.height * scale)))
+    try:
+        data = pytesseract.image_to_data(source.convert("RGB"), lang="+".join(codes), timeout=budget_seconds,
+                                         output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrUnavailable("Tesseract is not installed, so text inside images is not read") from exc
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise OcrTimeout(budget_seconds) from exc
+        raise
+    return _assemble(data, scale)
+
+
+def _assemble(data: dict, scale: float) -> OcrText:
+    """Join Tesseract's words into lines, remembering where each word sits in the text."""
+    parts: list[str] = []
+    words = []
+    length = 0
+    previous_line = None
+    for i, word in enumerate(data["text"]):
+        word = (word or "").strip()
+        if not word or float(data["conf"][i]) < _MIN_CONFIDENCE:
+            continue
+        line = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        if parts:
+            separator = " " if line == previous_line else "\n"
+            parts.append(separator)
+            length += 1
+        previous_line = line
+        box = tuple(round(data[k][i] / scale) for k in ("left", "top", "width", "height"))
+        words.append((length, length + len(word), box))
+        parts.append(word)
+        length += len(word)
+    return OcrText("".join(parts), tuple(words))

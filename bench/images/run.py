@@ -1,0 +1,325 @@
+"""Image copyright benchmark: recall per variant and false positives, against pHash and PDQ baselines; speed.
+
+Prints tables and writes bench/results/images.json. Not a test: nothing here asserts.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import multiprocessing
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import imagehash
+import numpy as np
+import pdqhash
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from photos import WALLPAPERS, Photo, missing_packages, photographs, tiles  # noqa: E402
+from results_file import save_results  # noqa: E402
+
+from preflight.images.decode import decode_image  # noqa: E402
+from preflight.images.fingerprint import Fingerprint, analysis_gray, fingerprint  # noqa: E402
+from preflight.images.hashes import content_box  # noqa: E402
+from preflight.images.index import ReferenceIndex, _Snapshot, hash_matches  # noqa: E402
+from preflight.images.keypoints import Keypoints  # noqa: E402
+from preflight.images.ocr import likely_has_text, read_text  # noqa: E402
+from preflight.images.variants import VARIANTS  # noqa: E402
+
+FP_BUDGET = 0.001
+console = Console()
+# Filled before the worker processes fork, so that they inherit the pictures instead of receiving them.
+STATE: dict = {}
+
+
+def small(image: Image.Image) -> Image.Image:
+    """Both baselines are computed on a copy of at most 512 px a side, as PDQ's own pipeline does."""
+    copy = image.copy()
+    copy.thumbnail((512, 512), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return copy
+
+
+def phash_pair(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """pHash (64 bits) of the image and of its mirror."""
+    return (imagehash.phash(image).hash.ravel(), imagehash.phash(ImageOps.mirror(image)).hash.ravel())
+
+
+def trimmed(image: Image.Image) -> Image.Image:
+    """The image without uniform borders, found on the engine's analysis copy."""
+    gray = analysis_gray(image)
+    top, bottom, left, right = content_box(gray)
+    scale = image.width / gray.shape[1]
+    return image.crop((round(left * scale), round(top * scale), round(right * scale), round(bottom * scale)))
+
+
+def pdq(image: Image.Image) -> np.ndarray:
+    bits, _quality = pdqhash.compute(np.ascontiguousarray(np.asarray(image.convert("RGB"))))
+    return bits.astype(bool)
+
+
+def pdq_set(image: Image.Image) -> list[np.ndarray]:
+    """PDQ of the image, its mirror, its border-trimmed content and that content's mirror."""
+    content = trimmed(image)
+    return [pdq(image), pdq(ImageOps.mirror(image)), pdq(content), pdq(ImageOps.mirror(content))]
+
+
+def build_references(references: list[Photo]) -> dict:
+    fps = [fingerprint(p.image) for p in references]
+    index = ReferenceIndex()
+    for ref_id, fp in enumerate(fps):
+        index.add(ref_id, Fingerprint.from_bytes(fp.to_bytes()))
+    return {
+        "index": index,
+        "fingerprint_bytes": [len(fp.to_bytes()) for fp in fps],
+        "phash": np.stack([imagehash.phash(small(p.image)).hash.ravel() for p in references]),
+        "pdq": np.stack([np.stack([pdq(small(p.image)), pdq(trimmed(small(p.image)))]) for p in references]),
+    }
+
+
+def query_picture(job: tuple[str, int]) -> list[dict]:
+    """All variants of one picture, searched by the engine and scored by both baselines."""
+    kind, number = job
+    picture = STATE[kind][number]
+    own = number if kind == "reference" else None
+    rows = []
+    for variant, edit in VARIANTS.items():
+        image = edit(picture.image)
+        started = time.perf_counter()
+        matches = STATE["index"].search(fingerprint(image))
+        elapsed = (time.perf_counter() - started) * 1000
+        image = small(image)
+        phashes = phash_pair(image)
+        p_dist = np.min([(STATE["phash"] != h).sum(axis=1) for h in phashes], axis=0)
+        pdqs = pdq_set(image)
+        q_dist = np.min([(STATE["pdq"] != h).sum(axis=2).min(axis=1) for h in pdqs], axis=0)
+        rows.append({
+            "kind": kind, "variant": variant, "picture": picture.name, "ms": elapsed,
+            "matches": [m.ref_id for m in matches], "how": matches[0].how if matches else None,
+            "phash_own": int(p_dist[own]) if own is not None else None, "phash_min": int(p_dist.min()),
+            "pdq_own": int(q_dist[own]) if own is not None else None, "pdq_min": int(q_dist.min()),
+        })
+    return rows
+
+
+def baseline_threshold(distractor_minimums: list[int]) -> int:
+    """The largest distance at which at most FP_BUDGET of distractor queries match anything."""
+    allowed = int(FP_BUDGET * len(distractor_minimums))
+    ordered = sorted(distractor_minimums)
+    return ordered[allowed] - 1 if allowed < len(ordered) else ordered[-1]
+
+
+def score(rows: list[dict]) -> dict:
+    refs = [r for r in rows if r["kind"] == "reference"]
+    distractors = [r for r in rows if r["kind"] == "distractor"]
+    names = [p.name for p in STATE["reference"]]
+    thresholds = {b: baseline_threshold([r[f"{b}_min"] for r in distractors]) for b in ("phash", "pdq")}
+    per_variant = {}
+    for variant in VARIANTS:
+        mine = [r for r in refs if r["variant"] == variant]
+        per_variant[variant] = {
+            "queries": len(mine),
+            "preflight": _rate(r["matches"][:1] == [names.index(r["picture"])] for r in mine),
+            "phash_mirror": _rate(r["phash_own"] <= thresholds["phash"] for r in mine),
+            "pdq_mirror_trim": _rate(r["pdq_own"] <= thresholds["pdq"] for r in mine),
+        }
+    found_by = {}
+    for r in refs:
+        if r["matches"][:1] == [names.index(r["picture"])]:
+            found_by[r["how"]] = found_by.get(r["how"], 0) + 1
+    wrong = sum(1 for r in refs if r["matches"] and r["matches"][0] != names.index(r["picture"]))
+    false_queries = sum(1 for r in distractors if r["matches"])
+    return {
+        "per_variant": per_variant,
+        "overall": {
+            "preflight": _rate(r["matches"][:1] == [names.index(r["picture"])] for r in refs),
+            "phash_mirror": _rate(r["phash_own"] <= thresholds["phash"] for r in refs),
+            "pdq_mirror_trim": _rate(r["pdq_own"] <= thresholds["pdq"] for r in refs),
+        },
+        "baseline_thresholds": thresholds,
+        "reference_queries": len(refs),
+        "reference_queries_matching_another_reference_first": wrong,
+        "found_by": found_by,
+        "distractor_queries": len(distractors),
+        "false_positive_queries": false_queries,
+        "false_positive_rate_per_query": false_queries / max(1, len(distractors)),
+        "false_positive_pairs": sum(len(r["matches"]) for r in distractors),
+        "false_positive_rate_per_pair": sum(len(r["matches"]) for r in distractors)
+        / max(1, len(distractors) * len(STATE["reference"])),
+        "false_positive_examples": [(r["picture"], r["variant"], r["matches"][:3]) for r in distractors
+                                    if r["matches"]][:10],
+        "baseline_false_positive_rates": {
+            b: _rate(r[f"{b}_min"] <= thresholds[b] for r in distractors) for b in ("phash", "pdq")},
+        "search_ms_median": statistics.median(r["ms"] for r in rows),
+        "search_ms_p95": sorted(r["ms"] for r in rows)[int(0.95 * len(rows))],
+    }
+
+
+def _rate(values) -> float:
+    values = list(values)
+    return round(sum(bool(v) for v in values) / max(1, len(values)), 4)
+
+
+def median_ms(fn, runs: int) -> float:
+    fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(samples), 2)
+
+
+def speed(photo: Image.Image, quick: bool) -> dict:
+    """Decode + fingerprint of a 12 MP and a 1080×1080 JPEG; lookups against synthetic references."""
+    results = {}
+    for label, size in (("12mp", (4000, 3000)), ("1080", (1080, 1080))):
+        data = io.BytesIO()
+        ImageOps.fit(photo, size, Image.Resampling.BICUBIC).save(data, "JPEG", quality=90)
+        raw = data.getvalue()
+        decoded = decode_image(raw, max_bytes=64 * 2**20, max_pixels=50_000_000)
+        results[f"decode_ms_{label}"] = median_ms(
+            lambda raw=raw: decode_image(raw, max_bytes=64 * 2**20, max_pixels=50_000_000), 7)
+        results[f"fingerprint_ms_{label}"] = median_ms(lambda d=decoded: fingerprint(d.image), 7)
+    rng = np.random.default_rng(5)
+    query = fingerprint(photo)
+    for count in (10_000, 100_000, 1_000_000):
+        words = rng.integers(0, 2**63, size=(count, 2, 4), dtype=np.uint64)
+        first = np.ascontiguousarray(words[:, :, 0])
+        results[f"hash_lookup_ms_{count}"] = median_ms(lambda w=words, f=first: hash_matches(f, w, query.hashes), 9)
+    for count in ((10_000,) if quick else (10_000, 100_000)):
+        snapshot_refs = _synthetic_index(count, rng)
+        results[f"full_search_ms_{count}"] = median_ms(lambda: snapshot_refs.search(query), 9)
+        snap = snapshot_refs._current()
+        arrays = (snap.words, snap.keys, snap.slots, snap.owner, snap.points, snap.descriptors, snap.ids, snap.sides)
+        total = sum(a.nbytes for a in arrays)
+        results[f"index_bytes_per_reference_{count}"] = round(total / count)
+        del snapshot_refs, snap
+    return results
+
+
+def _synthetic_index(count: int, rng) -> ReferenceIndex:
+    """References with random hashes and 300 random keypoints each (real ones cluster more)."""
+    index = ReferenceIndex()
+    descriptors = rng.integers(0, 256, size=(count, 300, 32), dtype=np.uint8)
+    points = rng.uniform(0, 640, size=(300, 2)).astype(np.float32)
+    hashes = rng.integers(0, 256, size=(count, 4, 32), dtype=np.uint8)
+    empty = Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
+    for ref_id in range(count):
+        index.add(ref_id, Fingerprint(640, 400, (640, 400), hashes[ref_id], Keypoints(points, descriptors[ref_id]),
+                                      empty))
+    assert isinstance(index._current(), _Snapshot)
+    return index
+
+
+def quote_cards(count: int) -> list[Image.Image]:
+    lines = ["Our cream never fails", "Guaranteed results in 3 days", "Onze schoenen genezen rugpijn",
+             "Vi elsker vores kunder", "Bästa kaffet i stan", "Jetzt 50 % günstiger", "Tag a friend who needs this",
+             "Monday mood", "Free shipping this weekend only", "New drop. Link in bio"]
+    cards = []
+    for i in range(count):
+        card = Image.new("RGB", (1080, 1080), [(245, 235, 220), (20, 30, 60), (200, 40, 60)][i % 3])
+        fill = (30, 30, 60) if i % 3 == 0 else (250, 250, 250)
+        draw = ImageDraw.Draw(card)
+        for j in range(1 + i % 3):
+            draw.text((90, 300 + 160 * j), lines[(i + j) % len(lines)], fill=fill,
+                      font=ImageFont.load_default(size=56 + 8 * (i % 4)))
+        cards.append(card)
+    return cards
+
+
+def ocr_costs(plain: list[Image.Image], texty: list[Image.Image]) -> dict:
+    gate_plain = [(median_ms(lambda im=im: likely_has_text(im), 3), likely_has_text(im)) for im in plain]
+    cards = quote_cards(10)
+    card_hits = [likely_has_text(c) for c in cards]
+    variant_hits = [likely_has_text(im) for im in texty]
+    started = time.perf_counter()
+    text = read_text(cards[0], ["en", "nl"], budget_seconds=30).text
+    ocr_ms = (time.perf_counter() - started) * 1000
+    return {
+        "gate_ms_median_on_photos": round(statistics.median(ms for ms, _ in gate_plain), 2),
+        "gate_flags_photos_without_text": _rate(flag for _, flag in gate_plain),
+        "photos_without_text": len(plain),
+        "gate_hits_quote_cards": _rate(card_hits),
+        "gate_hits_caption_and_overlay_variants": _rate(variant_hits),
+        "caption_and_overlay_variants": len(texty),
+        "ocr_ms_1080_quote_card_en_nl": round(ocr_ms, 1),
+        "ocr_text": text,
+    }
+
+
+def print_tables(result: dict) -> None:
+    table = Table(title=f"Recall per variant ({result['references']} references; "
+                        f"baselines at FP ≤ {FP_BUDGET:.1%} per query)")
+    for column in ("variant", "preflight", "pHash+mirror", "PDQ+mirror+trim"):
+        table.add_column(column, justify="right" if column != "variant" else "left")
+    for variant, row in result["quality"]["per_variant"].items():
+        table.add_row(variant, f"{row['preflight']:.3f}", f"{row['phash_mirror']:.3f}", f"{row['pdq_mirror_trim']:.3f}")
+    overall = result["quality"]["overall"]
+    table.add_row("overall", f"{overall['preflight']:.3f}", f"{overall['phash_mirror']:.3f}",
+                  f"{overall['pdq_mirror_trim']:.3f}", style="bold")
+    console.print(table)
+    q = result["quality"]
+    console.print(f"false positives: {q['false_positive_queries']} of {q['distractor_queries']} distractor queries "
+                  f"({q['false_positive_rate_per_query']:.4%}); pairs {q['false_positive_pairs']} "
+                  f"({q['false_positive_rate_per_pair']:.6%}); wrong first match on reference queries: "
+                  f"{q['reference_queries_matching_another_reference_first']}")
+    speed_table = Table(title="Speed and memory")
+    speed_table.add_column("measure")
+    speed_table.add_column("value", justify="right")
+    for key, value in {**result["speed"], **result["ocr"]}.items():
+        if key != "ocr_text":
+            speed_table.add_row(key, str(value))
+    console.print(speed_table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a quarter of the photos, two tiles each")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    missing = missing_packages()
+    if missing:
+        console.print(f"[yellow]missing Debian packages (their photos are left out): {' '.join(missing)}[/]")
+    photos = photographs()
+    if args.quick:
+        photos = photos[::4]
+    limit = 2 if args.quick else 12
+    STATE["reference"] = [t for name, image in photos[0::2] for t in tiles(name, image, limit)]
+    STATE["distractor"] = [t for name, image in photos[1::2] for t in tiles(name, image, limit)]
+    console.print(f"{len(photos)} distinct photographs; {len(STATE['reference'])} references (tiles of "
+                  f"{len(photos[0::2])} photos), {len(STATE['distractor'])} distractor pictures (tiles of "
+                  f"{len(photos[1::2])} photos), {len(VARIANTS)} variants each")
+    started = time.perf_counter()
+    STATE.update(build_references(STATE["reference"]))
+    jobs = [("reference", i) for i in range(len(STATE["reference"]))]
+    jobs += [("distractor", i) for i in range(len(STATE["distractor"]))]
+    with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+        rows = [row for chunk in pool.imap_unordered(query_picture, jobs, chunksize=4) for row in chunk]
+    quality_seconds = time.perf_counter() - started
+    texty = [VARIANTS[v](p.image) for p in STATE["distractor"][:40] for v in ("caption-below", "overlay-text")]
+    plain = [p.image for p in STATE["reference"] + STATE["distractor"]]
+    result = {
+        "photographs": len(photos),
+        "sources": {"debian": sorted(WALLPAPERS), "scikit-image": True},
+        "references": len(STATE["reference"]),
+        "distractor_pictures": len(STATE["distractor"]),
+        "variants": list(VARIANTS),
+        "quality": score(rows),
+        "quality_seconds": round(quality_seconds, 1),
+        "fingerprint_bytes_mean": round(statistics.mean(STATE["fingerprint_bytes"])),
+        "speed": speed(photos[0][1], args.quick),
+        "ocr": ocr_costs(plain, texty),
+        "quick": args.quick,
+    }
+    print_tables(result)
+    save_results("images-quick" if args.quick else "images", result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

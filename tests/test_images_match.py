@@ -1,0 +1,120 @@
+"""Near-duplicate matching: every kind of edited copy finds its reference; unrelated photos find nothing."""
+from __future__ import annotations
+
+import io
+import threading
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, photo
+from preflight.images.decode import decode_image
+from preflight.images.fingerprint import Fingerprint, FingerprintFormatError, fingerprint
+from preflight.images.index import ImageMatch, ReferenceIndex
+from preflight.images.thumbnail import thumbnail_jpeg
+from preflight.images.variants import VARIANTS
+
+
+@pytest.fixture(scope="module")
+def index() -> ReferenceIndex:
+    built = ReferenceIndex()
+    for ref_id, name in enumerate(REFERENCE_PHOTOS, start=1):
+        built.add(ref_id, fingerprint(photo(name)))
+    return built
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_every_variant_of_a_registered_photo_matches_it(index, variant):
+    missed = []
+    for ref_id, name in enumerate(REFERENCE_PHOTOS, start=1):
+        matches = index.search(fingerprint(VARIANTS[variant](photo(name))))
+        if not matches or matches[0].ref_id != ref_id:
+            missed.append(name)
+    assert len(missed) <= 1, f"{variant} missed {missed}"
+
+
+@pytest.mark.parametrize("name", UNRELATED_PHOTOS)
+def test_unrelated_photos_and_their_variants_match_nothing(index, name):
+    original = photo(name)
+    false = {v: index.search(fingerprint(edit(original))) for v, edit in VARIANTS.items()}
+    assert not {v: m for v, m in false.items() if m}
+
+
+def test_a_rotated_phone_photo_matches_its_upright_reference(index):
+    exif = Image.Exif()
+    exif[0x0112] = 8
+    stored = photo("astronaut.png").transpose(Image.Transpose.ROTATE_270)
+    decoded = decode_image(encode(stored, "JPEG", quality=88, exif=exif.tobytes()), max_bytes=2**24,
+                           max_pixels=10**8)
+    assert [m.ref_id for m in index.search(fingerprint(decoded.image))][:1] == [1]
+
+
+def test_a_match_says_how_it_was_found_and_how_close_it_is(index):
+    exact = index.search(fingerprint(photo("coffee.png")))[0]
+    assert exact.ref_id == 2 and exact.how == "hash" and exact.distance is not None and exact.similarity > 0.9
+    mirrored = index.search(fingerprint(VARIANTS["mirror"](photo("coffee.png"))))[0]
+    assert mirrored.ref_id == 2 and "mirror" in mirrored.how
+    cropped = index.search(fingerprint(VARIANTS["crop-20-offcentre"](photo("chelsea.png"))))[0]
+    assert cropped.ref_id == 3 and 0 < cropped.similarity <= 1
+
+
+def test_fingerprints_survive_their_binary_form(index):
+    original = fingerprint(photo("rocket.jpg"))
+    data = original.to_bytes()
+    restored = Fingerprint.from_bytes(data)
+    assert np.array_equal(restored.hashes, original.hashes)
+    assert np.array_equal(restored.keypoints.descriptors, original.keypoints.descriptors)
+    assert np.abs(restored.keypoints.points - original.keypoints.points).max() <= 1 / 16
+    assert len(data) < 32_000
+    fresh = ReferenceIndex()
+    fresh.add(7, restored)
+    assert fresh.search(fingerprint(VARIANTS["crop-10"](photo("rocket.jpg"))))[0].ref_id == 7
+
+
+@pytest.mark.parametrize("data", [b"", b"PFIF\x09" + b"\x00" * 40, b"not a fingerprint at all, really"])
+def test_foreign_bytes_are_not_read_as_a_fingerprint(data):
+    with pytest.raises(FingerprintFormatError):
+        Fingerprint.from_bytes(data)
+
+
+def test_removed_references_are_no_longer_found():
+    local = ReferenceIndex()
+    local.add(1, fingerprint(photo("coffee.png")))
+    local.add(2, fingerprint(photo("chelsea.png")))
+    local.remove(1)
+    local.remove(99)
+    assert local.len() == 1 == len(local)
+    assert local.search(fingerprint(photo("coffee.png"))) == []
+    assert [m.ref_id for m in local.search(fingerprint(photo("chelsea.png")))] == [2]
+
+
+def test_searches_run_while_references_are_added():
+    local = ReferenceIndex()
+    local.add(1, fingerprint(photo("coffee.png")))
+    query = fingerprint(VARIANTS["jpeg-q30"](photo("coffee.png")))
+    others = [fingerprint(VARIANTS["crop-5"](photo(n))) for n in UNRELATED_PHOTOS]
+    results: list[list[ImageMatch]] = []
+
+    def search() -> None:
+        for _ in range(20):
+            results.append(local.search(query))
+
+    threads = [threading.Thread(target=search) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for ref_id, fp in enumerate(others, start=10):
+        local.add(ref_id, fp)
+    for thread in threads:
+        thread.join()
+    assert len(results) == 60 and all(r and r[0].ref_id == 1 for r in results)
+
+
+def test_an_empty_index_matches_nothing():
+    assert ReferenceIndex().search(fingerprint(photo("coffee.png"))) == []
+
+
+def test_a_thumbnail_is_a_small_jpeg_of_the_picture():
+    data = thumbnail_jpeg(photo("coffee.png"))
+    with Image.open(io.BytesIO(data)) as thumb:
+        assert thumb.format == "JPEG" and max(thumb.size) == 160 and thumb.size[0] > thumb.size[1]
