@@ -7,6 +7,7 @@ from typing import Callable
 from ..analysis import Token
 from ..forms import collapse, deobfuscate, fold
 from .base import Context, Hit
+from .masks import MASK_RUN, unmask
 
 END = "\x00"
 # Layers of token forms a term can be matched on.
@@ -73,6 +74,8 @@ class TermIndex:
                 tokens = post.tokens
                 key = _text if layer == EXACT else _form
             self._walk(layer, tokens, key, hits)
+            if layer == OBFUSCATED:
+                self._masked(layer, tokens, hits)
         return hits
 
     def _single(self, layer: str, tokens: list[Token], hits: dict[int, list[Hit]]) -> None:
@@ -81,6 +84,18 @@ class TermIndex:
             found = root and root.get(token.form, {}).get(END)
             if found:
                 _record(found, token, token, hits)
+
+    def _masked(self, layer: str, tokens: list[Token], hits: dict[int, list[Hit]]) -> None:
+        """Single-word terms hidden behind mask signs ("sh*t"), compared with each masked chunk."""
+        for token in tokens:
+            if not MASK_RUN.search(token.text):
+                continue
+            root = self._tries.get((layer, token.lang))
+            if not root:
+                continue
+            words = [w for w, node in root.items() if not w.startswith("~") and END in node]
+            for word in unmask(token.text, token.lang, words):
+                _record(root[word][END], token, token, hits)
 
     def _walk(self, layer: str, tokens: list[Token], key, hits: dict[int, list[Hit]]) -> None:
         tries = self._tries
