@@ -118,3 +118,9 @@ def test_a_thumbnail_is_a_small_jpeg_of_the_picture():
     data = thumbnail_jpeg(photo("coffee.png"))
     with Image.open(io.BytesIO(data)) as thumb:
         assert thumb.format == "JPEG" and max(thumb.size) == 160 and thumb.size[0] > thumb.size[1]
+
+
+def test_a_built_index_finds_what_an_incrementally_filled_one_finds(index):
+    built = ReferenceIndex.build((ref_id, fingerprint(photo(name))) for ref_id, name in enumerate(REFERENCE_PHOTOS, 1))
+    query = fingerprint(VARIANTS["caption-below"](photo("rocket.jpg")))
+    assert [m.ref_id for m in built.search(query)] == [m.ref_id for m in index.search(query)] == [4]

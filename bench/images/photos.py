@@ -45,8 +45,8 @@ SKIMAGE_PHOTOS = ("astronaut.png", "brick.png", "camera.png", "chelsea.png", "co
                   "rocket.jpg", "clock_motion.png", "cell.png")
 # Photos larger than this on their longer side are scaled down first: a social post is rarely bigger.
 MAX_SIDE = 2560
-# Large photos are cut into non-overlapping tiles of at least this many pixels a side, each its own picture.
-TILE_SIDE = 640
+# Large photos are cut into non-overlapping tiles of about this many pixels a side, each its own picture.
+TILE_SIDE = 512
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,8 @@ def photographs() -> list[tuple[str, Image.Image]]:
 
 def tiles(name: str, image: Image.Image, limit: int) -> list[Photo]:
     """Non-overlapping tiles (at most `limit`) of a large photo; small photos stay whole."""
-    columns = max(1, min(4, image.width // TILE_SIDE))
-    rows = max(1, min(3, image.height // TILE_SIDE))
+    columns = max(1, min(5, round(image.width / TILE_SIDE)))
+    rows = max(1, min(5, round(image.height / TILE_SIDE)))
     while columns * rows > limit:
         if image.width / columns < image.height / rows:
             columns -= 1

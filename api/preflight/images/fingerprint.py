@@ -17,8 +17,12 @@ _MAGIC = b"PFIF"
 _HEADER = struct.Struct("<4sBIIHHBHH")
 # Positions are stored as 1/8 pixel fixed point in the analysis frame.
 _POINT_SCALE = 8.0
-# Order of the rows of Fingerprint.hashes.
+# Order of the first rows of Fingerprint.hashes; any further rows are hashes of sub-windows.
 HASH_KINDS = ("image", "trimmed", "mirror", "trimmed-mirror")
+# Pictures with fewer keypoints than this (sky, fog, gradients) are too bland for the keypoint check to find
+# a crop of them, so their fingerprint also carries hashes of windows at two scales and nine places.
+BLAND = 200
+_WINDOWS = tuple((scale, x, y) for scale in (0.9, 0.8) for x in (0.0, 0.5, 1.0) for y in (0.0, 0.5, 1.0))
 
 
 class FingerprintFormatError(ValueError):
@@ -27,7 +31,7 @@ class FingerprintFormatError(ValueError):
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """Global hashes (4 × 32 bytes, in HASH_KINDS order) and ORB keypoints of the picture and its mirror."""
+    """Global hashes (rows of 32 bytes: HASH_KINDS, then windows), ORB keypoints of the picture and its mirror."""
 
     width: int
     height: int
@@ -89,6 +93,16 @@ def fingerprint(image: Image.Image) -> Fingerprint:
     """Fingerprint a decoded RGB image (any size)."""
     gray = analysis_gray(image)
     trimmed = trim_borders(gray)
-    hashes = np.stack([dct_hash(gray), dct_hash(trimmed), dct_hash(gray[:, ::-1]), dct_hash(trimmed[:, ::-1])])
+    hashes = [dct_hash(gray), dct_hash(trimmed), dct_hash(gray[:, ::-1]), dct_hash(trimmed[:, ::-1])]
     keypoints, mirror = detect(gray)
-    return Fingerprint(image.width, image.height, (gray.shape[1], gray.shape[0]), hashes, keypoints, mirror)
+    if len(keypoints) < BLAND:
+        hashes += [dct_hash(_window(trimmed, *window)) for window in _WINDOWS]
+    return Fingerprint(image.width, image.height, (gray.shape[1], gray.shape[0]), np.stack(hashes), keypoints, mirror)
+
+
+def _window(gray: np.ndarray, scale: float, x: float, y: float) -> np.ndarray:
+    """The window of `scale` × each side, placed at (x, y) from the top left (0) to the bottom right (1)."""
+    height, width = gray.shape
+    w, h = max(1, round(width * scale)), max(1, round(height * scale))
+    left, top = round((width - w) * x), round((height - h) * y)
+    return gray[top:top + h, left:left + w]

@@ -1,28 +1,32 @@
 """Search registered reference images: global hashes first, then voted keypoints checked geometrically."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .fingerprint import HASH_KINDS, Fingerprint
 from .hashes import HASH_BYTES
-from .keypoints import MIN_INLIERS, Keypoints, agreeing
+from .keypoints import EMPTY, MIN_INLIERS, Keypoints, agreeing
 
 # Hamming distance (of 256 bits) at or under which global hashes alone decide; unrelated photos sit near 128.
-HASH_MATCH = 40
+HASH_MATCH = 52
+# Windows of bland pictures resemble other bland pictures more, so they must be closer.
+WINDOW_MATCH = 36
 # Distance of the first 64 bits under which the whole hash is compared (matches sit far below it).
-_SCREEN = 20
+_SCREEN = 24
 # References checked geometrically per query orientation: those with the most close descriptors.
-VOTED_CANDIDATES = 4
+VOTED_CANDIDATES = 8
 # Each descriptor is looked up by BANDS of its 16-bit chunks; a true match usually shares at least one exactly.
 BANDS = 8
 # Buckets this many times fuller than average hold bland texture, which is close to everything: ignored.
 _CROWDED = 64
 # ORB descriptors of one physical point differ by up to about this many of their 256 bits.
-_DESCRIPTOR_MATCH = 56
+_DESCRIPTOR_MATCH = 64
 _REFERENCE_HASHES = (HASH_KINDS.index("image"), HASH_KINDS.index("trimmed"))
 
 
@@ -46,11 +50,15 @@ class _Snapshot:
         self.ids = np.fromiter(entries, np.int64, len(entries))
         fps = list(entries.values())
         self.sides = np.array([float(max(fp.frame)) for fp in fps])
-        hashes = (np.stack([fp.hashes[list(_REFERENCE_HASHES)] for fp in fps]) if fps
-                  else np.zeros((0, len(_REFERENCE_HASHES), HASH_BYTES), np.uint8))
+        rows = [np.concatenate([fp.hashes[list(_REFERENCE_HASHES)], fp.hashes[len(HASH_KINDS):]]) for fp in fps]
+        hashes = np.concatenate(rows or [np.zeros((0, HASH_BYTES), np.uint8)])
         # As 64-bit words, XOR and popcount run over 4 words per hash instead of 32 bytes.
         self.words = np.ascontiguousarray(hashes).view("<u8")
-        self.first_words = np.ascontiguousarray(self.words[:, :, 0])
+        self.first_words = np.ascontiguousarray(self.words[:, 0])
+        self.hash_owner = np.concatenate([np.full(len(r), row, np.intp) for row, r in enumerate(rows)]
+                                         or [np.zeros(0, np.intp)])
+        self.hash_is_window = np.concatenate([np.arange(len(r)) >= len(_REFERENCE_HASHES) for r in rows]
+                                             or [np.zeros(0, bool)])
         self.owner = np.concatenate([np.full(len(fp.keypoints), row, np.uint32) for row, fp in enumerate(fps)]
                                     or [np.zeros(0, np.uint32)])
         self.points = np.concatenate([fp.keypoints.points for fp in fps] or [np.zeros((0, 2), np.float32)])
@@ -102,10 +110,19 @@ class ReferenceIndex:
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = _Snapshot({})
 
+    @classmethod
+    def build(cls, references: Iterable[tuple[int, Fingerprint]]) -> ReferenceIndex:
+        """A ready index (its first search does not pay for building), to swap in for an older one."""
+        index = cls()
+        for ref_id, fp in references:
+            index._entries[ref_id] = _as_reference(fp)
+        index._snapshot = _Snapshot(dict(index._entries))
+        return index
+
     def add(self, ref_id: int, fp: Fingerprint) -> None:
         """Register (or replace) a reference."""
         with self._lock:
-            self._entries[ref_id] = fp
+            self._entries[ref_id] = _as_reference(fp)
             self._snapshot = None
 
     def remove(self, ref_id: int) -> None:
@@ -136,10 +153,14 @@ class ReferenceIndex:
         if not len(snapshot.ids):
             return []
         found: dict[int, ImageMatch] = {}
-        for row, distance, kind in hash_matches(snapshot.first_words, snapshot.words, fp.hashes):
+        for hash_row, distance, kind in hash_matches(snapshot.first_words, snapshot.words, fp.hashes):
+            row = int(snapshot.hash_owner[hash_row])
+            window = bool(snapshot.hash_is_window[hash_row])
+            if window and distance > WINDOW_MATCH:
+                continue
             if row not in found or distance < found[row].distance:
-                found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - distance / 128.0, 4), distance,
-                                        "hash" if kind == "image" else f"hash-{kind}")
+                how = ("hash" if kind == "image" else f"hash-{kind}") + ("-window" if window else "")
+                found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - distance / 128.0, 4), distance, how)
         for how, keypoints in (("keypoints", fp.keypoints), ("keypoints-mirror", fp.mirror_keypoints)):
             query, slots = snapshot.correspondences(keypoints)
             owners = snapshot.owner[slots]
@@ -154,8 +175,13 @@ class ReferenceIndex:
         return sorted(found.values(), key=lambda m: (-m.similarity, m.ref_id))
 
 
+def _as_reference(fp: Fingerprint) -> Fingerprint:
+    """What a reference needs to be found: a query's mirror is compared to it, never its own."""
+    return dataclasses.replace(fp, mirror_keypoints=EMPTY)
+
+
 def hash_matches(first_words: np.ndarray, words: np.ndarray, query: np.ndarray) -> list[tuple[int, int, str]]:
-    """(row, distance, query hash kind) for every reference hash within HASH_MATCH of one of the query's.
+    """(hash row, distance, query hash kind) for every stored hash within HASH_MATCH of one of the query's.
 
     The first 64 bits (the lowest frequencies, the steadiest) screen all references; the full 256 bits
     are compared only for the few that pass, which keeps a million references within one memory pass.
@@ -163,10 +189,9 @@ def hash_matches(first_words: np.ndarray, words: np.ndarray, query: np.ndarray) 
     query_words = np.ascontiguousarray(query).view("<u8")
     found = []
     for kind, hash_words in zip(HASH_KINDS, query_words):
-        screened = np.bitwise_count(first_words ^ hash_words[0]) <= _SCREEN
-        rows = np.flatnonzero(screened.any(axis=1))
+        rows = np.flatnonzero(np.bitwise_count(first_words ^ hash_words[0]) <= _SCREEN)
         if not len(rows):
             continue
-        distance = np.bitwise_count(words[rows] ^ hash_words).sum(axis=-1, dtype=np.int32).min(axis=1)
+        distance = np.bitwise_count(words[rows] ^ hash_words).sum(axis=-1, dtype=np.int32)
         found += [(int(r), int(d), kind) for r, d in zip(rows, distance) if d <= HASH_MATCH]
     return found

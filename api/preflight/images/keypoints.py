@@ -8,7 +8,7 @@ import numpy as np
 
 FEATURES = 300
 # A candidate is the same picture when this many matched keypoints agree on one similarity transform.
-MIN_INLIERS = 14
+MIN_INLIERS = 10
 _REPROJECTION = 0.012  # of the reference frame's longer side
 _SCALES = (0.08, 12.0)
 _GRID = 6
@@ -31,7 +31,7 @@ EMPTY = Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
 def detect(gray: np.ndarray, features: int = FEATURES) -> tuple[Keypoints, Keypoints]:
     """ORB keypoints of `gray` and, computed at the mirrored positions, those of its mirror image."""
     orb = cv2.ORB_create(nfeatures=4 * features, scaleFactor=1.25, nlevels=6, edgeThreshold=15, patchSize=15,
-                         fastThreshold=10)
+                         fastThreshold=7)
     found = _spread(orb.detect(gray, None), gray.shape, features)
     found, descriptors = orb.compute(gray, found)
     if descriptors is None or not found:
