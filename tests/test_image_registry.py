@@ -252,3 +252,17 @@ def test_a_large_index_is_rebuilt_in_the_background_and_then_serves(references):
     references.delete(chelsea.id)
     loaded.refresh(wait=True)
     assert loaded.index.search(probe) == []
+
+
+def test_with_a_large_index_a_change_is_in_force_at_the_next_check(references):
+    # inline_rebuild=0: every registry counts as large, so changes go to the small tier.
+    loaded = LoadedIndex(references, inline_rebuild=0)
+    coffee = references.add(new("coffee.png"))
+    loaded.refresh(wait=True)
+    chelsea = references.add(new("chelsea.png"))
+    loaded.refresh()
+    assert [m.ref_id for m in loaded.index.search(fingerprint(photo("chelsea.png").resize((300, 200))))] == [chelsea.id]
+    references.delete(coffee.id)
+    loaded.refresh()
+    assert loaded.index.search(fingerprint(photo("coffee.png").resize((300, 200)))) == []
+    assert loaded.index.len() == 1
