@@ -183,8 +183,8 @@ def _as_reference(fp: Fingerprint) -> Fingerprint:
 def hash_matches(first_words: np.ndarray, words: np.ndarray, query: np.ndarray) -> list[tuple[int, int, str]]:
     """(hash row, distance, query hash kind) for every stored hash within HASH_MATCH of one of the query's.
 
-    The first 64 bits (the lowest frequencies, the steadiest) screen all references; the full 256 bits
-    are compared only for the few that pass, which keeps a million references within one memory pass.
+    The first 64 bits (the four lowest rows of frequencies, the steadiest) screen all references; the
+    full 256 bits are compared only for the few that pass, which keeps a million references to one pass.
     """
     query_words = np.ascontiguousarray(query).view("<u8")
     found = []
