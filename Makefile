@@ -4,10 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bench-photos eval soak install schema clean
-
-# Debian packages whose photographs bench/images uses (.ci/run installs them too).
-BENCH_PHOTO_PACKAGES := lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 mate-backgrounds plasma-workspace-wallpapers
+.PHONY: run test bench bench-photos eval soak install system schema clean extension
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,18 +14,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# Debian packages (Chromium for browser tests, Tesseract for OCR): installed when root, else named.
+system:
+	@bash .ci/install-system-packages
+
+run: install system
 	mkdir -p var
 	$(VENV)/bin/preflight serve --host 127.0.0.1 --port 8080 --print-key
 
-test: install
+test: install system
+	node --test extension/test/
 	$(PY) -m pytest -q
 	$(VENV)/bin/preflight rules test
 
+# The photographs bench/images uses come from Debian's wallpaper packages.
 bench-photos:
-	@missing=$$(for p in $(BENCH_PHOTO_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then echo "bench/images: missing Debian packages, their photos are left out:" $$missing; \
-	echo "  install them with: apt-get install" $$missing; fi
+	@bash .ci/install-system-packages .ci/apt-packages-bench
 
 bench: install bench-photos
 	$(PY) bench/engine.py
@@ -46,6 +47,15 @@ soak: install
 schema: install
 	$(VENV)/bin/preflight rules schema > rules/pack.schema.json
 	$(VENV)/bin/preflight rules schema --profile > rules/profile.schema.json
+
+# web-ext (Mozilla's linter, the store's own checks) is installed from npm under build/, never committed.
+WEB_EXT := build/web-ext/node_modules/.bin/web-ext
+
+extension:
+	$(PYTHON) extension/package.py --out build/extension
+	@test -x $(WEB_EXT) || npm install --silent --no-audit --no-fund --prefix build/web-ext web-ext >/dev/null 2>&1 || \
+	  echo "web-ext could not be installed from npm; the manifest is still checked by node --test extension/test/"
+	@if test -x $(WEB_EXT); then $(WEB_EXT) lint --source-dir build/extension/firefox --warnings-as-errors --output text; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

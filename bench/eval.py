@@ -1,13 +1,17 @@
-"""Evaluate the bundled rule packs on the labelled corpus (tests/corpus/posts.jsonl).
+"""Evaluate the bundled rule packs on the labelled corpus and on the held-out corpus, side by side.
 
 A pack counts as "raised" for a post when the report has at least one finding of
 that pack with severity warning or block (info findings do not count). For each
-pack we compute precision, recall and F1 over all posts, and per language; the
-false-positive rate on the negatives (posts whose `packs` list is empty); the
+corpus we compute precision, recall and F1 per pack, overall and per language;
+the false-positive rate on the negatives (posts whose `packs` list is empty); the
 number of `block` verdicts on negatives; the worst misses and false positives;
 and, on the English offensive-language items, the better_profanity baseline.
 
-Usage: python bench/eval.py [--corpus PATH] [--out PATH] [--show N]
+`tests/corpus/posts.jsonl` was written together with the packs (in-corpus figures);
+`tests/corpus/heldout.jsonl` was written apart from them and each batch scored once
+before any tuning (docs/eval.md keeps those first scores).
+
+Usage: python bench/eval.py [--corpus PATH] [--heldout PATH] [--out PATH] [--show N]
 """
 from __future__ import annotations
 
@@ -53,13 +57,7 @@ def score(tp: int, fp: int, fn: int) -> dict:
     return {"tp": tp, "fp": fp, "fn": fn, "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def run(corpus: Path, out: Path, show: int) -> dict:
-    from preflight import Checker
-
-    console = Console()
-    checker = Checker.from_directory(ROOT / "rules")
-    posts = load_corpus(corpus)
-    started = time.perf_counter()
+def check_all(checker, posts: list[dict]) -> list[dict]:
     results = []
     for post in posts:
         today = date.fromisoformat(post["date"]) if post.get("date") else None
@@ -71,16 +69,17 @@ def run(corpus: Path, out: Path, show: int) -> dict:
             profile=post.get("profile"),
             today=today,
         )
-        raised = sorted({f.pack for f in report.findings if f.severity in RAISING})
         results.append({
             "post": post,
             "expected": sorted(set(post.get("packs") or [])),
-            "raised": raised,
+            "raised": sorted({f.pack for f in report.findings if f.severity in RAISING}),
             "verdict": report.verdict,
             "findings": [(f.rule, f.severity, f.span.text) for f in report.findings if f.severity in RAISING],
         })
-    elapsed = time.perf_counter() - started
+    return results
 
+
+def summarise(results: list[dict], corpus: Path) -> dict:
     counts = {pack: defaultdict(lambda: [0, 0, 0]) for pack in PACKS}  # language -> [tp, fp, fn]
     misses, false_positives = [], []
     for r in results:
@@ -99,16 +98,50 @@ def run(corpus: Path, out: Path, show: int) -> dict:
 
     per_pack, per_pack_language = {}, {}
     for pack in PACKS:
-        total = [sum(c[i] for c in counts[pack].values()) for i in range(3)]
-        per_pack[pack] = score(*total)
+        per_pack[pack] = score(*[sum(c[i] for c in counts[pack].values()) for i in range(3)])
         per_pack_language[pack] = {lang: score(*counts[pack][lang]) for lang in LANGUAGES if lang in counts[pack]}
+    per_language = {lang: score(*[sum(counts[p][lang][i] for p in PACKS if lang in counts[p]) for i in range(3)])
+                    for lang in LANGUAGES}
 
     negatives = [r for r in results if not r["expected"]]
     negatives_flagged = [r for r in negatives if r["raised"]]
-    negatives_blocked = [r for r in negatives if r["verdict"] == "block"]
     micro = score(*[sum(per_pack[p][k] for p in PACKS) for k in ("tp", "fp", "fn")])
 
-    # Baseline: better_profanity on the English items relevant to offensive language.
+    batches = {}
+    for r in results:
+        cell = batches.setdefault(r["post"].get("batch", "main"), {"posts": 0, "negatives": 0, "negatives_flagged": 0, "tp": 0, "fp": 0, "fn": 0})
+        cell["posts"] += 1
+        cell["negatives"] += not r["expected"]
+        cell["negatives_flagged"] += bool(not r["expected"] and r["raised"])
+        for pack in PACKS:
+            expected, raised = pack in r["expected"], pack in r["raised"]
+            cell["tp"] += expected and raised
+            cell["fp"] += raised and not expected
+            cell["fn"] += expected and not raised
+
+    return {
+        "corpus": str(corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus),
+        "posts": len(results),
+        "negatives": len(negatives),
+        "by_language": {lang: sum(1 for r in results if r["post"].get("language") == lang) for lang in LANGUAGES},
+        "positives_per_pack": {p: sum(1 for r in results if p in r["expected"]) for p in PACKS},
+        "per_pack": per_pack,
+        "per_pack_language": per_pack_language,
+        "per_language": per_language,
+        "micro": micro,
+        "negatives_false_positive_rate": round(len(negatives_flagged) / len(negatives), 4) if negatives else 0.0,
+        "negatives_flagged": len(negatives_flagged),
+        "negatives_blocked": sum(1 for r in negatives if r["verdict"] == "block"),
+        "baseline_en_offensive": baseline(results),
+        "by_batch": {name: {**c, **score(c["tp"], c["fp"], c["fn"])} for name, c in batches.items()},
+        # Worst first: a missed block-worthy problem or a block on a negative matters most.
+        "misses": [_case(p, r) for p, r in sorted(misses, key=_worst)],
+        "false_positives": [_case(p, r) for p, r in sorted(false_positives, key=_worst)],
+    }
+
+
+def baseline(results: list[dict]) -> dict:
+    """better_profanity and preflight on the English items, for offensive language only."""
     from better_profanity import profanity
 
     profanity.load_censor_words()
@@ -123,109 +156,102 @@ def run(corpus: Path, out: Path, show: int) -> dict:
                 cell[1] += 1
             elif expected:
                 cell[2] += 1
-    baseline = {"items": len(english), "positives": sum(1 for r in english if "offensive-language" in r["expected"]),
-                "better_profanity": score(*base), "preflight": score(*ours)}
+    return {"items": len(english), "positives": sum(1 for r in english if "offensive-language" in r["expected"]),
+            "better_profanity": score(*base), "preflight": score(*ours)}
 
-    batches = {}
-    for r in results:
-        batch = r["post"].get("batch", "main")
-        cell = batches.setdefault(batch, {"posts": 0, "negatives": 0, "tp": 0, "fp": 0, "fn": 0, "negatives_flagged": 0})
-        cell["posts"] += 1
-        cell["negatives"] += not r["expected"]
-        cell["negatives_flagged"] += bool(not r["expected"] and r["raised"])
-        for pack in PACKS:
-            expected, raised = pack in r["expected"], pack in r["raised"]
-            cell["tp"] += expected and raised
-            cell["fp"] += raised and not expected
-            cell["fn"] += expected and not raised
-    by_batch = {name: {**c, **score(c["tp"], c["fp"], c["fn"])} for name, c in batches.items()}
 
-    summary = {
-        "corpus": str(corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus),
-        "posts": len(results),
-        "negatives": len(negatives),
-        "by_language": {lang: sum(1 for r in results if r["post"].get("language") == lang) for lang in LANGUAGES},
-        "positives_per_pack": {p: sum(1 for r in results if p in r["expected"]) for p in PACKS},
-        "per_pack": per_pack,
-        "per_pack_language": per_pack_language,
-        "micro": micro,
-        "negatives_false_positive_rate": round(len(negatives_flagged) / len(negatives), 4) if negatives else 0.0,
-        "negatives_flagged": len(negatives_flagged),
-        "negatives_blocked": len(negatives_blocked),
-        "baseline_en_offensive": baseline,
-        "by_batch": by_batch,
-        "seconds": round(elapsed, 2),
-        "misses": [_case(pack, r) for pack, r in misses],
-        "false_positives": [_case(pack, r) for pack, r in false_positives],
-    }
-
-    table = Table(title=f"preflight on {len(results)} labelled posts ({len(negatives)} negatives)")
+def print_side_by_side(console: Console, runs: dict[str, dict]) -> None:
+    names = list(runs)
+    table = Table(title="Precision / recall per pack and language: " + " | ".join(
+        f"{n} ({runs[n]['posts']} posts, {runs[n]['negatives']} negatives)" for n in names))
     table.add_column("pack")
     table.add_column("lang")
-    for name in ("pos", "TP", "FP", "FN", "precision", "recall", "F1"):
-        table.add_column(name, justify="right")
+    for n in names:
+        for col in ("pos", "P", "R", "F1"):
+            table.add_column(f"{n} {col}", justify="right")
     for pack in PACKS:
-        for lang, s in per_pack_language[pack].items():
-            table.add_row(pack, lang, str(s["tp"] + s["fn"]), str(s["tp"]), str(s["fp"]), str(s["fn"]),
-                          _fmt(s["precision"]), _fmt(s["recall"]), _fmt(s["f1"]))
-        s = per_pack[pack]
-        table.add_row(f"[bold]{pack}[/]", "[bold]all[/]", str(s["tp"] + s["fn"]), str(s["tp"]), str(s["fp"]), str(s["fn"]),
-                      _fmt(s["precision"]), _fmt(s["recall"]), _fmt(s["f1"]), end_section=True)
-    table.add_row("[bold]all packs (micro)[/]", "", str(micro["tp"] + micro["fn"]), str(micro["tp"]), str(micro["fp"]),
-                  str(micro["fn"]), _fmt(micro["precision"]), _fmt(micro["recall"]), _fmt(micro["f1"]))
+        for lang in LANGUAGES + ["all"]:
+            row = [f"[bold]{pack}[/]" if lang == "all" else pack, "[bold]all[/]" if lang == "all" else lang]
+            for n in names:
+                s = runs[n]["per_pack"][pack] if lang == "all" else runs[n]["per_pack_language"][pack].get(lang)
+                row += _cells(s)
+            table.add_row(*row, end_section=lang == "all")
+    for lang in LANGUAGES:
+        table.add_row("all packs", lang, *[c for n in names for c in _cells(runs[n]["per_language"][lang])])
+    table.add_row("[bold]all packs (micro)[/]", "", *[c for n in names for c in _cells(runs[n]["micro"])])
     console.print(table)
 
-    console.print(f"Negatives: {len(negatives)}; flagged (warning/block): {len(negatives_flagged)} "
-                  f"(false-positive rate {summary['negatives_false_positive_rate']:.1%}); "
-                  f"block verdicts on negatives: [bold]{len(negatives_blocked)}[/] (target 0)")
+    neg = Table(title="Negatives and the better_profanity baseline (English offensive-language items)")
+    for col in ("corpus", "negatives", "flagged", "FP rate", "blocked", "ours P / R", "better_profanity P / R"):
+        neg.add_column(col, justify="left" if col == "corpus" else "right")
+    for n in names:
+        r = runs[n]
+        b = r["baseline_en_offensive"]
+        neg.add_row(n, str(r["negatives"]), str(r["negatives_flagged"]), f"{r['negatives_false_positive_rate']:.1%}",
+                    f"[bold]{r['negatives_blocked']}[/] (target 0)",
+                    f"{_fmt(b['preflight']['precision'])} / {_fmt(b['preflight']['recall'])} of {b['positives']}",
+                    f"{_fmt(b['better_profanity']['precision'])} / {_fmt(b['better_profanity']['recall'])}")
+    console.print(neg)
 
-    base_table = Table(title=f"English offensive language: {baseline['positives']} positives in {baseline['items']} English posts")
-    for name in ("checker", "TP", "FP", "FN", "precision", "recall", "F1"):
-        base_table.add_column(name, justify="right" if name != "checker" else "left")
-    for name in ("preflight", "better_profanity"):
-        s = baseline[name]
-        base_table.add_row(name, str(s["tp"]), str(s["fp"]), str(s["fn"]), _fmt(s["precision"]), _fmt(s["recall"]), _fmt(s["f1"]))
-    console.print(base_table)
-
-    batch_table = Table(title="By corpus batch (probe batches were written after the rules existed, then used for tuning; see docs/eval.md)")
-    for name in ("batch", "posts", "negatives", "neg. flagged", "TP", "FP", "FN", "precision", "recall"):
-        batch_table.add_column(name, justify="left" if name == "batch" else "right")
-    for name, c in by_batch.items():
-        batch_table.add_row(name, str(c["posts"]), str(c["negatives"]), str(c["negatives_flagged"]), str(c["tp"]),
+    batches = Table(title="By batch (first scores of each held-out batch, before tuning, are in docs/eval.md)")
+    for col in ("corpus", "batch", "posts", "negatives", "neg. flagged", "TP", "FP", "FN", "precision", "recall"):
+        batches.add_column(col, justify="left" if col in ("corpus", "batch") else "right")
+    for n in names:
+        for batch, c in runs[n]["by_batch"].items():
+            batches.add_row(n, batch, str(c["posts"]), str(c["negatives"]), str(c["negatives_flagged"]), str(c["tp"]),
                             str(c["fp"]), str(c["fn"]), _fmt(c["precision"]), _fmt(c["recall"]))
-    console.print(batch_table)
+    console.print(batches)
 
-    for title, items in (("Misses", misses), ("False positives", false_positives)):
-        if show <= 0:
-            console.print(f"{title}: {len(items)}")
+
+def print_cases(console: Console, name: str, summary: dict, show: int) -> None:
+    for title, items in (("Misses", summary["misses"]), ("False positives", summary["false_positives"])):
+        if show <= 0 or not items:
+            console.print(f"{name}: {title.lower()}: {len(items) or 'none'}")
             continue
-        if not items:
-            console.print(f"{title}: none")
-            continue
-        worst = Table(title=f"{title} ({len(items)}, first {min(show, len(items))})", show_lines=False)
-        worst.add_column("pack")
-        worst.add_column("id")
-        worst.add_column("lang")
-        worst.add_column("text", overflow="fold")
-        worst.add_column("raised / findings", overflow="fold")
-        # Worst first: a missed block-worthy pack or a block on a negative matters most.
-        items = sorted(items, key=lambda item: (item[1]["verdict"] != "block", item[0]))
-        for pack, r in items[:show]:
-            found = "; ".join(f"{rule} ({sev}): {text}" for rule, sev, text in r["findings"]) or "-"
-            worst.add_row(pack, r["post"]["id"], r["post"].get("language", "?"), r["post"]["text"], found)
+        worst = Table(title=f"{name}: {title.lower()} ({len(items)}, first {min(show, len(items))})")
+        for col in ("pack", "id", "lang", "text", "raised / findings"):
+            worst.add_column(col, overflow="fold")
+        for case in items[:show]:
+            found = "; ".join(f"{rule} ({sev}): {text}" for rule, sev, text in case["findings"]) or "-"
+            worst.add_row(case["pack"], case["id"], case["language"] or "?", case["text"], found)
         console.print(worst)
 
-    console.print(f"{len(results)} posts checked in {elapsed:.1f}s")
+
+def run(corpora: dict[str, Path], out: Path, show: int) -> dict:
+    from preflight import Checker
+
+    # Wide enough for the side-by-side table when the output goes to a file or a pipe.
+    console = Console() if sys.stdout.isatty() else Console(width=170)
+    checker = Checker.from_directory(ROOT / "rules")
+    runs, started = {}, time.perf_counter()
+    for name, path in corpora.items():
+        runs[name] = summarise(check_all(checker, load_corpus(path)), path)
+    elapsed = time.perf_counter() - started
+    print_side_by_side(console, runs)
+    for name, summary in runs.items():
+        print_cases(console, name, summary, show)
+    console.print(f"{sum(r['posts'] for r in runs.values())} posts checked in {elapsed:.1f}s")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out.write_text(json.dumps({**runs, "seconds": round(elapsed, 2)}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     console.print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
-    return summary
+    return runs
+
+
+def _worst(item: tuple[str, dict]) -> tuple:
+    pack, r = item
+    return (r["verdict"] != "block", pack, r["post"]["id"])
 
 
 def _case(pack: str, r: dict) -> dict:
     return {"pack": pack, "id": r["post"]["id"], "language": r["post"].get("language"), "text": r["post"]["text"],
             "expected": r["expected"], "raised": r["raised"], "verdict": r["verdict"],
             "findings": [list(f) for f in r["findings"]]}
+
+
+def _cells(s: dict | None) -> list[str]:
+    if s is None:
+        return ["0", "-", "-", "-"]
+    return [str(s["tp"] + s["fn"]), _fmt(s["precision"]), _fmt(s["recall"]), _fmt(s["f1"])]
 
 
 def _fmt(value: float) -> str:
@@ -236,10 +262,15 @@ def _fmt(value: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus" / "posts.jsonl")
+    parser.add_argument("--heldout", type=Path, default=ROOT / "tests" / "corpus" / "heldout.jsonl",
+                        help="held-out corpus printed beside the main one; '-' for none")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "eval.json")
-    parser.add_argument("--show", type=int, default=25, help="how many misses and false positives to print")
+    parser.add_argument("--show", type=int, default=15, help="how many misses and false positives to print per corpus")
     args = parser.parse_args(argv)
-    run(args.corpus.resolve(), args.out.resolve(), args.show)
+    corpora = {"in-corpus": args.corpus.resolve()}
+    if str(args.heldout) != "-":
+        corpora["held-out"] = args.heldout.resolve()
+    run(corpora, args.out.resolve(), args.show)
     return 0
 
 

@@ -36,11 +36,19 @@ def test_check_is_recorded_without_text_by_default(client, keys, api):
     assert record["text"] is None and len(record["text_sha256"]) == 64
 
 
+def small_png() -> bytes:
+    from PIL import Image
+
+    out = __import__("io").BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
 def test_multipart_with_images_is_accepted(client, keys):
-    data = {"text": "Our cream never fails.", "language": "en", "images": [(__import__("io").BytesIO(b"\x89PNG..."), "a.png")]}
+    data = {"text": "Our cream never fails.", "language": "en", "images": [(__import__("io").BytesIO(small_png()), "a.png")]}
     response = client.post("/v1/check", data=data, headers=auth(keys["check"]), content_type="multipart/form-data")
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()["skipped"][0]["check"] == "image-copyright"
+    assert response.get_json()["images"] == [{"index": 0, "name": "a.png", "format": "PNG", "width": 64, "height": 48, "error": None}]
 
 
 def test_batch_keeps_order_and_isolates_bad_items(client, keys):
@@ -159,7 +167,7 @@ def test_cors_only_for_configured_origins(client, keys):
 
 
 def test_base64_image_field(client, keys):
-    data = base64.b64encode(b"\x89PNG\r\n").decode()
+    data = base64.b64encode(small_png()).decode()
     response = client.post("/v1/check", json={"text": "hi", "images": [{"data": data, "name": "a.png"}]}, headers=auth(keys["check"]))
     assert response.status_code == 200
-    assert json.loads(response.get_data())["skipped"][0]["check"] == "image-copyright"
+    assert json.loads(response.get_data())["images"][0]["format"] == "PNG"

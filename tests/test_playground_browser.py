@@ -1,13 +1,13 @@
 """The playground in headless Chromium against a live server: keys, highlights, suggestions, errors."""
 from __future__ import annotations
 
-import threading
+import shutil
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from .conftest import ROOT, RULES
+from .live_server import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -31,16 +31,8 @@ def server(tmp_path_factory):
     app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)})
     service = app.extensions["preflight"]
     key = service.store.create_key("playground", "check")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="playground-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", key
-    httpd.shutdown()
-    thread.join(timeout=5)
-    httpd.server_close()
-    # the recorder writes from its own thread: let it finish before the database goes away
-    service.recorder.flush()
-    service.store.dispose()
+    with serving(app) as url:
+        yield url, key, service
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +166,44 @@ def test_offset_helpers_count_code_points_and_split_overlaps(page):
     assert result["past_end"] == 2
     assert [(p["start"], p["end"], p["covering"]) for p in result["pieces"]] == [
         (0, 2, []), (2, 4, [0]), (4, 6, [0, 1]), (6, 8, [1]), (8, 10, [])]
+
+
+def test_attached_images_show_their_findings_and_the_matched_reference(page, server, tmp_path):
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .image_samples import encode, photo
+    from preflight.image_registry import prepare_reference
+    from preflight.storage.images import NewReference
+
+    service = server[2]
+    prepared = prepare_reference(encode(photo("astronaut.png")), max_bytes=10 * 2**20, max_pixels=40_000_000)
+    service.references.add(NewReference(label="Astronaut portrait", source="NASA JSC", status="restricted",
+                                        sha256=prepared.sha256, fingerprint=prepared.fingerprint,
+                                        thumbnail=prepared.thumbnail, created_by="test"))
+    service.reference_index.refresh()
+    copy, card, junk = tmp_path / "copy.jpg", tmp_path / "card.png", tmp_path / "notes.jpg"
+    copy.write_bytes(encode(photo("astronaut.png").crop((30, 20, 480, 500)), "JPEG", quality=40))
+    quote = Image.new("RGB", (1080, 320), (245, 235, 220))
+    ImageDraw.Draw(quote).text((60, 120), "This shit is real", fill=(20, 20, 50), font=ImageFont.load_default(size=72))
+    card.write_bytes(encode(quote))
+    junk.write_bytes(b"not a picture")
+
+    save_key(page, server[1])
+    page.get_by_label("Images", exact=True).set_input_files([str(copy), str(card), str(junk)])
+    expect(page.locator("#attached li")).to_have_count(3)
+    page.get_by_label("Alt text of card.png").fill("Guaranteed to cure back pain")
+    check(page, "Monday motivation", "en")
+
+    expect(page.locator("#verdict")).to_have_text("Block")
+    first = page.locator('.image-result[data-image="0"]')
+    expect(first.locator(".match figcaption")).to_contain_text("Astronaut portrait")
+    expect(first.locator('li.finding[data-rule="image-copyright/restricted"]')).to_be_visible()
+    assert first.locator("img.match-thumb").get_attribute("src").startswith("data:image/jpeg;base64,")
+    assert first.locator(".image-frame img").evaluate("img => img.naturalWidth") > 0
+    second = page.locator('.image-result[data-image="1"]')
+    expect(second.locator(".where", has_text="In the alt text")).to_have_count(2)
+    if shutil.which("tesseract"):
+        expect(second.locator("mark.ocr-box")).to_have_count(1)
+        expect(second.locator(".where", has_text="In the text read from the image")).to_contain_text("shit")
+    expect(page.locator('.image-result[data-image="2"] .image-error')).to_contain_text("not_an_image")
+    screenshot(page, "06-images")

@@ -51,11 +51,16 @@ def test_no_term_is_in_two_packs(checker):
 
 
 def _term_nodes(node):
+    """Term lists whose words a finding can report: an `all` reports its first matcher only.
+
+    Context words further down an `all` ("friends" in "tag 3 friends") never become a
+    finding of their own, so two packs may share them.
+    """
     for kind in ("phrase", "lemma"):
         value = getattr(node, kind)
         if value:
             yield value
-    for child in (node.all or []) + (node.any or []) + ([node.not_] if node.not_ else []):
+    for child in (node.all or [])[:1] + (node.any or []):
         yield from _term_nodes(child)
 
 

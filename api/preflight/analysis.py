@@ -18,10 +18,14 @@ SPACED_RUN_MAX = 24
 CHUNK_RE = re.compile(r"\S+")
 # Signs that a word may be disguised: a digit or symbol between letters ("sh1t", "s.h.i.t"),
 # leetspeak before a letter ("@ss", "$hit"), three single characters in a row ("s h i t"),
-# a letter typed three times ("shiiit"). A post without any of them reads the same
-# de-obfuscated, so that layer is skipped.
+# a letter typed three times ("shiiit"), a hyphen, dot or apostrophe that some languages' tokenizers
+# keep on the word ("retard-", "-retard", ".shit"), a mask or separator left at a word's end
+# ("shit*") or any sign before one ("*shit", ".Fan").
+# A post without any of them reads the same de-obfuscated, so that layer is skipped.
 OBFUSCATION_HINT = re.compile(
     r"[^\W\d_](?:[^\w\s]|[\d_])+[^\W\d_]"
+    r"|[^\W\d_][^\w\s]*-[^\w\s]*(?!\S)|(?<!\S)[^\w\s]*[-.'’][^\W\d_]"
+    r"|[^\W\d_][-_*'’`·•~^/\\]+(?!\w)|(?<!\S)[^\w\s]+[^\W\d_]"
     r"|(?<!\S)[\d@$!|€¡+]+[^\W\d_]"
     r"|(?:(?<!\S)\w[^\w\s]*\s+){2,}\w(?!\w)"
     r"|([^\W\d_])\1\1"

@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .storage.cli import add_keys_parser
 
     add_keys_parser(sub)
+    from .governance_cli import add_governance_parsers
+
+    add_governance_parsers(sub)
+    from .images_cli import add_images_parser
+
+    add_images_parser(sub)
 
     rules = sub.add_parser("rules", help="lint, test or describe rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -54,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("directory", nargs="?", type=Path, default=None)
     schema = rules_sub.add_parser("schema", help="print the JSON Schema of packs (or profiles)")
     schema.add_argument("--profile", action="store_true", help="the schema of brand profiles instead")
+    from .impact_cli import add_impact_parser
+
+    add_impact_parser(rules_sub, add_post_options)
     return parser
 
 
@@ -78,8 +87,20 @@ def main(argv: list[str] | None = None) -> int:
             from .storage.cli import run_keys
 
             return run_keys(args, database_url())
+        if args.command in ("crisis", "events", "audit"):
+            from .governance_cli import run_governance
+
+            return run_governance(args, database_url())
+        if args.command == "images":
+            from .images_cli import run_images
+
+            return run_images(args, database_url())
         if args.command == "serve":
             return run_serve(args, out)
+        if args.command == "rules" and args.rules_command == "impact":
+            from .impact_cli import run_impact
+
+            return run_impact(args, args.rules or default_rules_dir(), out)
         directory = getattr(args, "directory", None) or args.rules or default_rules_dir()
         from .checker import Checker
 
@@ -141,6 +162,11 @@ def run_serve(args, out: Console) -> int:
 def run_check(checker, args, out: Console) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     report = checker.check(text, language=args.lang, platform=args.platform, profile=args.profile, context=args.context)
+    from .grammar import Grammar
+
+    report, skipped = Grammar.from_environment().extend(report, text, checker.ruleset.profiles.get(args.profile))
+    for entry in skipped:
+        print(f"skipped {entry['check']}: {entry['reason']}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SEVERITIES = ("info", "warning", "block")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
@@ -21,30 +21,62 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Box:
+    """A rectangle in an image's pixels (of the upright image), e.g. where OCR read the words."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+    def to_dict(self) -> dict:
+        return {"x": self.x, "y": self.y, "width": self.width, "height": self.height}
+
+
+# Where a finding about an attached image was found; text findings have none.
+IMAGE_SOURCES = ("image", "alt", "ocr")
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule that fired on one span."""
+    """One rule that fired on one span of the post, or on an attached image (`image` is its index)."""
 
     rule: str
     pack: str
     severity: str
     message: str
-    span: Span
+    span: Span | None
     suggestions: tuple[str, ...] = ()
     reference: str | None = None
+    image: int | None = None
+    source: str | None = None
+    box: Box | None = None
+    match: dict | None = None
 
     def sort_key(self) -> tuple:
-        return (self.span.start, self.span.end, self.rule)
+        # Post findings first, as before; then per image: the image itself, its alt text, its OCR text.
+        where = (-1, -1) if self.image is None else (self.image, IMAGE_SOURCES.index(self.source))
+        span = (self.span.start, self.span.end) if self.span is not None else (-1, -1)
+        return (*where, *span, self.rule)
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "rule": self.rule,
             "pack": self.pack,
             "severity": self.severity,
             "message": self.message,
-            "span": self.span.to_dict(),
+            "span": self.span.to_dict() if self.span is not None else None,
             "suggestions": list(self.suggestions),
             "reference": self.reference,
         }
+        if self.image is not None:
+            out["image"] = self.image
+            out["source"] = self.source
+            if self.box is not None:
+                out["box"] = self.box.to_dict()
+            if self.match is not None:
+                out["match"] = self.match
+        return out
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ from flask_limiter import Limiter
 from . import errors, metrics
 from .auth import rate_limit_key
 from .config import load_config
+from .redis_health import TIMEOUT_S as REDIS_TIMEOUT_S
 from .service import Service
 
 UNLIMITED_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static", "/openapi.json", "/docs")
@@ -24,13 +25,19 @@ def create_app(config: dict | None = None) -> Flask:
     metrics.init_app(app, service.metrics)
     init_limits(app)
     init_cors(app)
+    app.before_request(service.sync.poll)
 
     from .playground import bp as playground
     from .views_check import bp as check
     from .views_health import bp as health
+    from .views_crisis import bp as crisis
+    from .views_overrides import bp as overrides
+    from .views_images import bp as images
     from .views_packs import bp as packs
+    from .views_preview import bp as preview
+    from .views_reports import bp as reports
 
-    for blueprint in (check, packs, health, playground):
+    for blueprint in (check, packs, health, playground, overrides, crisis, reports, images, preview):
         app.register_blueprint(blueprint)
     return app
 
@@ -42,6 +49,9 @@ def init_limits(app: Flask) -> Limiter:
         default_limits=[app.config["RATE_LIMIT"]],
         storage_uri=app.config["REDIS_URL"] or "memory://",
         in_memory_fallback_enabled=bool(app.config["REDIS_URL"]),
+        key_prefix=app.config["REDIS_KEY_PREFIX"],
+        # A Redis that stops answering must not hold requests up: after this, limits fall back per process.
+        storage_options={"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S},
         headers_enabled=True,
         strategy="fixed-window",
     )

@@ -36,6 +36,11 @@ class KeyCache:
             self._entries[digest] = (now + self._seconds, key)
         return key
 
+    def clear(self) -> None:
+        """Forget every verified key: a key was revoked somewhere."""
+        with self._lock:
+            self._entries.clear()
+
 
 def presented_key() -> str | None:
     header = request.headers.get("Authorization", "")

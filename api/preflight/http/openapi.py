@@ -5,10 +5,12 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __version__
 from . import schemas as s
+from .openapi_governance import MODELS as GOVERNANCE_MODELS, governance_paths
+from .openapi_images import MODELS as IMAGE_MODELS, image_paths
 
 ERRORS = {
     "400": "Malformed JSON", "401": "Missing or invalid API key", "403": "The key lacks the scope",
-    "404": "Not found", "413": "Body or text over the limit", "415": "Unsupported content type",
+    "404": "Not found", "409": "Conflicts with the current state (the message says how)", "413": "Body or text over the limit", "415": "Unsupported content type",
     "422": "The request does not match the schema", "429": "Rate limit reached (see Retry-After)",
 }
 
@@ -17,8 +19,9 @@ def _ref(model) -> dict:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _op(summary: str, response, request=None, scope: str | None = "check", errors=("401", "403", "429"), params=None) -> dict:
-    op: dict = {"summary": summary, "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": _ref(response)}}}}}
+def _op(summary: str, response, request=None, scope: str | None = "check", errors=("401", "403", "429"), params=None,
+        status: str = "200") -> dict:
+    op: dict = {"summary": summary, "responses": {status: {"description": "OK", "content": {"application/json": {"schema": _ref(response)}}}}}
     for code in errors:
         op["responses"][code] = {"description": ERRORS[code], "content": {"application/json": {"schema": _ref(s.ErrorResponse)}}}
     if request is not None:
@@ -39,7 +42,7 @@ def _op(summary: str, response, request=None, scope: str | None = "check", error
 
 def build_openapi() -> dict:
     models = [s.CheckRequest, s.CheckResponse, s.BatchRequest, s.BatchResponse, s.ErrorResponse, s.PacksResponse,
-              s.PackDetail, s.ProfilesResponse, s.ReloadResponse]
+              s.PackDetail, s.ProfilesResponse, s.ReloadResponse, *IMAGE_MODELS, *GOVERNANCE_MODELS]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
     check_errors = ("400", "401", "403", "413", "415", "422", "429")
     pack_id = [{"name": "pack_id", "in": "path", "required": True, "schema": {"type": "string"}}]
@@ -58,5 +61,7 @@ def build_openapi() -> dict:
             "/v1/profiles": {"get": _op("Brand profiles", s.ProfilesResponse)},
             "/v1/packs/reload": {"post": _op("Validate the rules directory and swap it in atomically", s.ReloadResponse,
                                              scope="admin", errors=("401", "403", "422", "429"))},
+            **image_paths(),
+            **governance_paths(_op),
         },
     }

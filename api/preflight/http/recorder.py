@@ -24,11 +24,18 @@ class Recorder:
         self._thread: threading.Thread | None = None
         self._pid = None
         self._lock = threading.Lock()
+        # Records not yet written, by check id: an override may follow its check before the next batch.
+        self._pending: dict[str, dict] = {}
         atexit.register(self.flush)
 
     def record(self, record: dict) -> None:
         self._ensure_thread()
+        self._pending[record["check_id"]] = record
         self._queue.put(record)
+
+    def pending(self, check_id: str) -> dict | None:
+        """The record of `check_id` if it is queued here and not yet written."""
+        return self._pending.get(check_id)
 
     def _ensure_thread(self) -> None:
         # gunicorn forks workers after the app is built: each process needs its own thread.
@@ -53,6 +60,8 @@ class Recorder:
     def _write(self, batch: list[dict]) -> None:
         try:
             self._store.record_checks(batch)
+            for record in batch:
+                self._pending.pop(record["check_id"], None)
         except Exception:  # the database may be briefly away; keep the records and retry
             log.exception("could not write %d check records; retrying", len(batch))
             for record in batch:

@@ -1,6 +1,7 @@
 """Request and response shapes: they validate requests and generate the OpenAPI document."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,10 +33,40 @@ class BatchRequest(Strict):
     items: list[dict] = Field(min_length=1, max_length=100, description="Check requests; each is validated on its own.")
 
 
+class PreviewRequest(Strict):
+    rules_dir: str = Field(min_length=1, max_length=4096,
+                           description="The proposed rules directory on the server, inside PREFLIGHT_PREVIEW_ROOT (relative paths start there).")
+    posts: Literal["audit"] | None = Field(None, description="'audit': the texts stored in the audit trail; "
+                                                             "in multipart/form-data, a posts file (JSON Lines or CSV) instead.")
+    limit: int = Field(1000, ge=1, le=10_000, description="With 'audit': how many of the most recent stored texts.")
+    language: Language = "auto"
+    platform: Platform | None = None
+    profile: str | None = Field(None, max_length=100)
+    context: Literal["post", "reply"] = "post"
+
+
 class SpanOut(BaseModel):
     start: int
     end: int
     text: str
+
+
+class BoxOut(BaseModel):
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+class MatchOut(BaseModel):
+    reference_id: int
+    label: str
+    source: str
+    status: Literal["restricted", "licensed"]
+    similarity: float
+    distance: int | None
+    license_expires: date | None
+    thumbnail: str = Field(description="The reference's thumbnail as a data: URL (image/jpeg).")
 
 
 class FindingOut(BaseModel):
@@ -43,9 +74,13 @@ class FindingOut(BaseModel):
     pack: str
     severity: Literal["info", "warning", "block"]
     message: str
-    span: SpanOut
+    span: SpanOut | None = Field(description="Where in the text (the post, the alt text or the OCR text); null for findings about the pixels.")
     suggestions: list[str]
     reference: str | None
+    image: int | None = Field(None, description="Index of the attached image the finding is about; absent for the post's text.")
+    source: Literal["image", "alt", "ocr"] | None = None
+    box: BoxOut | None = None
+    match: MatchOut | None = None
 
 
 class PackRef(BaseModel):
@@ -56,6 +91,21 @@ class PackRef(BaseModel):
 class Skipped(BaseModel):
     check: str
     reason: str
+    image: int | None = None
+
+
+class ImageErrorOut(BaseModel):
+    code: str
+    message: str
+
+
+class ImageEntry(BaseModel):
+    index: int
+    name: str | None
+    format: str | None
+    width: int | None
+    height: int | None
+    error: ImageErrorOut | None = Field(description="Why this image could not be checked; the rest of the request was.")
 
 
 class CheckResponse(BaseModel):
@@ -66,6 +116,7 @@ class CheckResponse(BaseModel):
     packs: list[PackRef]
     elapsed_ms: float
     skipped: list[Skipped]
+    images: list[ImageEntry] = Field(default_factory=list, description="One entry per attached image.")
 
 
 class ErrorBody(BaseModel):
@@ -129,3 +180,46 @@ class ReloadResponse(BaseModel):
     reloaded: bool
     packs: list[PackRef]
     problems: list[str]
+
+
+ReferenceStatus = Literal["restricted", "licensed"]
+REFERENCE_ID_MAX = 2**31 - 1
+
+
+class ReferenceForm(Strict):
+    """The form fields of POST /v1/images/references (the file comes as `file`)."""
+
+    label: str = Field(min_length=1, max_length=200)
+    source: str = Field(min_length=1, max_length=500, description="Where it comes from, e.g. 'Getty Images 123456'.")
+    status: ReferenceStatus
+    license_expires: date | None = Field(None, description="The last day of the licence (YYYY-MM-DD).")
+    notes: str | None = Field(None, max_length=5000)
+
+
+class ReferencePatch(Strict):
+    label: str | None = Field(None, min_length=1, max_length=200)
+    source: str | None = Field(None, min_length=1, max_length=500)
+    status: ReferenceStatus | None = None
+    license_expires: date | None = None
+    notes: str | None = Field(None, max_length=5000)
+
+
+class ReferenceOut(BaseModel):
+    id: int
+    label: str
+    source: str
+    status: ReferenceStatus
+    license_expires: date | None
+    notes: str | None
+    created_by: str
+    created_at: str
+    updated_at: str
+    sha256: str
+    thumbnail_url: str
+
+
+class ReferencesResponse(BaseModel):
+    references: list[ReferenceOut]
+    total: int
+    limit: int
+    offset: int

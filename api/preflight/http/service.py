@@ -6,11 +6,16 @@ import threading
 from ..analyzer import Analyzer
 from ..checker import Checker
 from ..errors import PackError
+from ..grammar import Grammar
+from ..image_registry import LoadedIndex
 from ..packs.load import default_rules_dir
 from ..storage import Store
+from ..storage.images import COUNTER as REFERENCES, References
 from .auth import KeyCache
+from .governance import GovernanceState
 from .metrics import Metrics
 from .recorder import Recorder
+from .sync import Sync
 
 
 class Service:
@@ -24,10 +29,26 @@ class Service:
         self.keys = KeyCache(self.store, float(config["KEY_CACHE_SECONDS"]))
         self.recorder = Recorder(self.store)
         self.metrics = Metrics()
+        self.grammar = Grammar.from_config(config)
         self._reload_lock = threading.Lock()
+        self.sync = Sync(self.store, float(config["SYNC_SECONDS"]))
+        self.sync.on("packs", self._load_packs)
+        self.sync.on("keys", self.keys.clear)
+        self.references = References(self.store)
+        self.reference_index = LoadedIndex(self.references)
+        self.reference_index.refresh(wait=True)  # before the workers fork: they share what was built
+        self.sync.on(REFERENCES, self.reference_index.refresh)
+        self.governance = GovernanceState(self)
+        self.sync.start()
 
     def reload(self) -> list[str]:
-        """Load the rules directory anew and swap it in; on any problem keep the current packs."""
+        """Load the rules directory anew and swap it in, in every process; on any problem keep the current packs."""
+        problems = self._load_packs()
+        if not problems:
+            self.sync.changed("packs")
+        return problems
+
+    def _load_packs(self) -> list[str]:
         with self._reload_lock:
             try:
                 fresh = Checker.from_directory(self.rules_dir, analyzer=self.analyzer, max_chars=self.checker.max_chars)

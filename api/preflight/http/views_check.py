@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from ..errors import InputError
 from .auth import require
 from .errors import ApiError
+from .image_checks import check_attached
 from .schemas import BatchRequest, CheckRequest
 
 bp = Blueprint("check", __name__)
@@ -63,9 +64,13 @@ def run_check(req: CheckRequest) -> dict:
         except (binascii.Error, ValueError):
             raise ApiError(422, "invalid_image", f"image {index} is not valid base64", [{"field": f"images.{index}.data"}]) from None
     report = service.checker.check(req.text, language=req.language, platform=req.platform, profile=req.profile, context=req.context)
+    report, grammar_skipped = service.grammar.extend(report, req.text, service.checker.ruleset.profiles.get(req.profile))
+    report, skipped, images = check_attached(service, config, req, report)
+    report = service.governance.amend(report, req.text, req.language, req.platform, req.profile, req.context)
     body = report.to_dict()
     body["check_id"] = uuid.uuid4().hex
-    body["skipped"] = [{"check": "image-copyright", "reason": "image checks are not enabled on this server"}] if req.images else []
+    body["skipped"] = skipped + grammar_skipped
+    body["images"] = images
     service.metrics.observe_report(body)
     service.recorder.record({
         "check_id": body["check_id"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template
 
 from .openapi import build_openapi
+from .redis_health import redis_state
 
 bp = Blueprint("health", __name__, template_folder="templates")
 
@@ -19,7 +20,7 @@ def readyz():
     database = service.store.ping()
     packs = [{"id": i, "version": v} for i, v in service.checker.packs]
     optional = {
-        "redis": "configured" if current_app.config["REDIS_URL"] else "not configured (rate limits per process)",
+        "redis": redis_state(current_app.config["REDIS_URL"]),
         "languagetool": "configured" if current_app.config["LANGUAGETOOL_URL"] else "not configured",
     }
     ready = database and bool(packs)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .base import Context, Hit, Matcher, Scope, whole_post
+from .terms import dedupe
 
 
 class NotOf:
@@ -31,7 +32,8 @@ class AnyOf:
         return found
 
     def find(self, ctx: Context) -> list[Hit]:
-        return [hit for child in self.children for hit in child.find(ctx)]
+        # One problem, one finding: a hit inside a longer one of another alternative adds nothing.
+        return dedupe([hit for child in self.children for hit in child.find(ctx)])
 
 
 class AllOf:

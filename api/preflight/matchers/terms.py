@@ -7,6 +7,7 @@ from typing import Callable
 from ..analysis import Token
 from ..forms import collapse, deobfuscate, fold
 from .base import Context, Hit
+from .masks import MASK_RUN, unmask
 
 END = "\x00"
 # Layers of token forms a term can be matched on.
@@ -73,6 +74,8 @@ class TermIndex:
                 tokens = post.tokens
                 key = _text if layer == EXACT else _form
             self._walk(layer, tokens, key, hits)
+            if layer == OBFUSCATED:
+                self._masked(layer, tokens, hits)
         return hits
 
     def _single(self, layer: str, tokens: list[Token], hits: dict[int, list[Hit]]) -> None:
@@ -81,6 +84,18 @@ class TermIndex:
             found = root and root.get(token.form, {}).get(END)
             if found:
                 _record(found, token, token, hits)
+
+    def _masked(self, layer: str, tokens: list[Token], hits: dict[int, list[Hit]]) -> None:
+        """Single-word terms hidden behind mask signs ("sh*t"), compared with each masked chunk."""
+        for token in tokens:
+            if not MASK_RUN.search(token.text):
+                continue
+            root = self._tries.get((layer, token.lang))
+            if not root:
+                continue
+            words = [w for w, node in root.items() if not w.startswith("~") and END in node]
+            for word in unmask(token.text, token.lang, words):
+                _record(root[word][END], token, token, hits)
 
     def _walk(self, layer: str, tokens: list[Token], key, hits: dict[int, list[Hit]]) -> None:
         tries = self._tries
@@ -130,7 +145,7 @@ class TermsMatcher:
 
     def find(self, ctx: Context) -> list[Hit]:
         hits = ctx.term_hits.get(self.matcher_id, [])
-        return _dedupe(hits)
+        return dedupe(hits)
 
 
 class SubstitutionMatcher(TermsMatcher):
@@ -139,7 +154,7 @@ class SubstitutionMatcher(TermsMatcher):
     def find(self, ctx: Context) -> list[Hit]:
         text = ctx.post.text
         out = []
-        for hit in _dedupe(ctx.term_hits.get(self.matcher_id, [])):
+        for hit in dedupe(ctx.term_hits.get(self.matcher_id, [])):
             out.append(Hit(hit.start, hit.end, hit.sent, data=match_case(text[hit.start:hit.end], hit.data or "")))
         return out
 
@@ -152,7 +167,7 @@ class ConsistencyMatcher(TermsMatcher):
     """
 
     def find(self, ctx: Context) -> list[Hit]:
-        hits = sorted(_dedupe(ctx.term_hits.get(self.matcher_id, [])), key=lambda h: h.start)
+        hits = sorted(dedupe(ctx.term_hits.get(self.matcher_id, [])), key=lambda h: h.start)
         if not hits:
             return []
         text = ctx.post.text
@@ -166,7 +181,7 @@ class ConsistencyMatcher(TermsMatcher):
         return [Hit(h.start, h.end, h.sent, other=first_text) for h in hits if h.data != first.data]
 
 
-def _dedupe(hits: list[Hit]) -> list[Hit]:
+def dedupe(hits: list[Hit]) -> list[Hit]:
     """Drop hits nested in a longer hit of the same matcher ("100% guaranteed" over "guaranteed")."""
     if len(hits) < 2:
         return list(hits)

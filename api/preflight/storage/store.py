@@ -1,4 +1,4 @@
-"""The database behind the API: API keys (hashed) and check records, on SQLite or PostgreSQL."""
+"""The database behind the API: API keys (hashed), check records and change counters, on SQLite or PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from .models import NAME_MAX, SCOPES, CheckRow, KeyRow
+from .models import NAME_MAX, SCOPES, CheckRow, CounterRow, KeyRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: every process running preflight's migrations takes this PostgreSQL advisory lock.
@@ -32,6 +32,7 @@ KEY_FORMAT = re.compile(r"pf_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
 # Alembic keeps the running migration in module globals: one migration per process at a time.
 MIGRATING = threading.Lock()
 TOUCH_EVERY = timedelta(minutes=1)
+STORED_TEXTS_MAX = 10_000
 CHECK_FIELDS = ("key_name", "profile", "platform", "language", "context", "verdict", "rules", "packs",
                 "text_sha256", "text", "elapsed_ms")
 
@@ -121,7 +122,25 @@ class Store:
                 return False
             if row.revoked_at is None:
                 row.revoked_at = utcnow()
+                self.bump("keys", session)
         return True
+
+    def bump(self, name: str, session=None) -> None:
+        """Count one change of `name`; inside `session` when given, so the change and its count commit together."""
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(CounterRow.__table__).values(name=name, value=1)
+        statement = statement.on_conflict_do_update(index_elements=["name"],
+                                                    set_={"value": CounterRow.__table__.c.value + 1})
+        if session is not None:
+            session.execute(statement)
+            return
+        with self._engine.begin() as connection:
+            connection.execute(statement)
+
+    def counters(self) -> dict[str, int]:
+        """Every change counter: processes compare them with what they last saw."""
+        with self._engine.connect() as connection:
+            return dict(connection.execute(select(CounterRow.name, CounterRow.value)).all())
 
     def record_check(self, *, check_id: str, key_name: str, profile: str | None, platform: str | None,
                      language: str, context: str, verdict: str, rules: list[str], packs: list[dict],
@@ -165,6 +184,14 @@ class Store:
     def dispose(self) -> None:
         """Close every pooled connection (the store opens new ones if used again)."""
         self._engine.dispose()
+
+    def stored_texts(self, limit: int) -> list[dict]:
+        """The most recent checks whose text was stored, newest first: id, text, language, platform, profile, context."""
+        limit = max(0, min(int(limit), STORED_TEXTS_MAX))
+        columns = (CheckRow.id, CheckRow.text, CheckRow.language, CheckRow.platform, CheckRow.profile, CheckRow.context)
+        query = select(*columns).where(CheckRow.text.is_not(None)).order_by(CheckRow.created_at.desc(), CheckRow.id).limit(limit)
+        with self._engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
 
 
 def open_engine(url: str) -> Engine:

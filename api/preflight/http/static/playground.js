@@ -11,6 +11,21 @@ const VERDICTS = {
   block: { label: "Block", headline: "Do not publish this post as it is" },
 };
 const LANGUAGES = { en: "English", nl: "Dutch", da: "Danish", sv: "Swedish", de: "German" };
+const WHERE = { text: "In the post", alt: "In the alt text", ocr: "In the text read from the image" };
+
+function spanStart(finding) {
+  return finding.image === undefined && finding.span ? finding.span.start : Number.MAX_SAFE_INTEGER;
+}
+
+/** The file's bytes as base64, for the JSON body. */
+function base64Of(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
 
 /** Convert an offset in Unicode code points (how the API counts) to a UTF-16 index into `text`. */
 export function codePointToUtf16(text, offset) {
@@ -76,7 +91,7 @@ function describeFailure(response, body) {
     case 403:
       return new ApiProblem(status, `This key may not do that (403)${said}.`);
     case 413:
-      return new ApiProblem(status, `The post is too long (413)${said}.`);
+      return new ApiProblem(status, `Too large to check (413)${said}.`);
     case 422:
       return new ApiProblem(status, `The post could not be checked (422)${said}.`, details);
     case 429: {
@@ -112,8 +127,10 @@ function init() {
     checkForm: $("check-form"), post: $("post"), count: $("count"), language: $("language"),
     platform: $("platform"), profile: $("profile"), context: $("context"), checkButton: $("check"),
     status: $("status"), packList: $("pack-list"), error: $("error"), summary: $("summary"), results: $("results"),
+    images: $("images"), attached: $("attached"),
   };
-  const state = { key: readStoredKey(), checked: null, sequence: 0 };
+  // attachments: { file, url (an object URL for previews), alt }
+  const state = { key: readStoredKey(), checked: null, sequence: 0, attachments: [] };
 
   async function callApi(path, options = {}) {
     const controller = new AbortController();
@@ -215,12 +232,16 @@ function init() {
       return;
     }
     const text = ui.post.value;
+    const attachments = [...state.attachments];
     const sequence = ++state.sequence;
     clearError();
     ui.checkButton.disabled = true;
     ui.results.setAttribute("aria-busy", "true");
     ui.status.textContent = "Checking…";
     try {
+      const images = await Promise.all(attachments.map(async (a) => ({
+        data: await base64Of(a.file), name: a.file.name, alt: a.alt || null,
+      })));
       const report = await callApi("/v1/check", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
@@ -230,11 +251,12 @@ function init() {
           platform: ui.platform.value || null,
           profile: ui.profile.value || null,
           context: ui.context.value,
+          images,
         }),
       });
       if (sequence !== state.sequence) return; // a newer check owns the results
-      state.checked = { text, report };
-      renderReport(text, report);
+      state.checked = { text, report, attachments };
+      renderReport(text, report, attachments);
       ui.status.textContent = "";
     } catch (problem) {
       if (sequence !== state.sequence) return;
@@ -296,8 +318,11 @@ function init() {
       head,
       el("p", { class: "message" }, finding.message),
     );
-    if (finding.span.text) item.append(el("p", { class: "where" }, "In the post: ", el("q", {}, finding.span.text)));
-    if (finding.suggestions.length) {
+    if (finding.span && finding.span.text) {
+      item.append(el("p", { class: "where" }, `${WHERE[finding.source || "text"]}: `, el("q", {}, finding.span.text)));
+    }
+    if (finding.match) item.append(renderMatch(finding.match));
+    if (finding.suggestions.length && finding.image === undefined) {
       const buttons = finding.suggestions.map((suggestion) => {
         const label = suggestion === "" ? "Remove it" : suggestion;
         const button = el("button", {
@@ -319,12 +344,70 @@ function init() {
     return item;
   }
 
-  function renderReport(text, report) {
-    const verdict = VERDICTS[report.verdict] || { label: report.verdict, headline: "" };
-    const findings = [...report.findings].sort(
-      (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.span.start - b.span.start,
+  function renderMatch(match) {
+    const figure = el("figure", { class: "match" });
+    // only an inline JPEG from the API becomes an image source
+    if (typeof match.thumbnail === "string" && match.thumbnail.startsWith("data:image/jpeg;base64,")) {
+      figure.append(el("img", { src: match.thumbnail, alt: `Registered reference: ${match.label}`, class: "match-thumb" }));
+    }
+    const similarity = `${Math.round(match.similarity * 100)} % similar`;
+    const licence = match.license_expires ? ` · licence until ${match.license_expires}` : "";
+    figure.append(el("figcaption", {},
+      el("strong", {}, match.label), ` (${match.source}) · `, el("span", { class: `status-${match.status}` }, match.status),
+      ` · reference #${match.reference_id} · ${similarity}${licence}`,
+    ));
+    return figure;
+  }
+
+  function renderImage(entry, attachment, found) {
+    const name = entry.name || (attachment && attachment.file.name) || `image ${entry.index + 1}`;
+    const frame = el("div", { class: "image-frame" });
+    // a file the server could not read as an image is not shown as one either
+    if (attachment && !entry.error) frame.append(el("img", { src: attachment.url, alt: `Attached image ${entry.index + 1}: ${name}` }));
+    for (const [finding, id] of found) {
+      if (!finding.box || !entry.width || !entry.height) continue;
+      const { x, y, width, height } = finding.box;
+      frame.append(el("mark", {
+        class: `ocr-box sev-${finding.severity}`, "data-findings": id, title: finding.message,
+        style: `left:${(100 * x) / entry.width}%;top:${(100 * y) / entry.height}%;` +
+          `width:${(100 * width) / entry.width}%;height:${(100 * height) / entry.height}%`,
+      }));
+    }
+    const section = el("section", { class: "image-result", "data-image": String(entry.index) },
+      el("h3", {}, `Image ${entry.index + 1}: ${name}`),
     );
-    const ids = findings.map((_, k) => `finding-${k + 1}`);
+    if (!entry.error) section.append(frame);
+    if (entry.error) {
+      section.append(el("p", { class: "image-error", role: "note" }, `Not checked: ${entry.error.message} (${entry.error.code})`));
+    } else if (!found.length) {
+      section.append(el("p", { class: "all-clear" }, "No findings for this image."));
+    }
+    if (found.length) section.append(el("ol", { class: "findings" }, ...found.map(([f, id]) => renderFinding(f, id))));
+    return section;
+  }
+
+  function renderAttached() {
+    ui.attached.replaceChildren(...state.attachments.map((a, k) => {
+      const alt = el("input", { type: "text", value: a.alt, "aria-label": `Alt text of ${a.file.name}`, placeholder: "Alt text (optional)" });
+      alt.addEventListener("input", () => { a.alt = alt.value; });
+      const remove = el("button", { type: "button", class: "link", "aria-label": `Remove ${a.file.name}` }, "Remove");
+      remove.addEventListener("click", () => {
+        URL.revokeObjectURL(a.url);
+        state.attachments.splice(k, 1);
+        renderAttached();
+      });
+      return el("li", {}, el("img", { src: a.url, alt: "" }), el("span", { class: "file-name" }, a.file.name), alt, remove);
+    }));
+  }
+
+  function renderReport(text, report, attachments = []) {
+    const verdict = VERDICTS[report.verdict] || { label: report.verdict, headline: "" };
+    const all = [...report.findings].sort(
+      (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || spanStart(a) - spanStart(b),
+    );
+    const allIds = all.map((_, k) => `finding-${k + 1}`);
+    const findings = all.filter((f) => f.image === undefined);
+    const ids = allIds.filter((_, k) => all[k].image === undefined);
     const language = LANGUAGES[report.language] || report.language;
     const counts = Object.keys(SEVERITY_LABEL)
       .reverse()
@@ -335,7 +418,7 @@ function init() {
       el("span", { class: "badge", id: "verdict" }, verdict.label),
       el("div", {},
         el("p", { class: "headline" }, verdict.headline),
-        el("p", { class: "meta" }, `Language: ${language} · ${findings.length} finding${findings.length === 1 ? "" : "s"} · ${report.elapsed_ms.toFixed(1)} ms`),
+        el("p", { class: "meta" }, `Language: ${language} · ${all.length} finding${all.length === 1 ? "" : "s"} · ${report.elapsed_ms.toFixed(1)} ms`),
       ),
     );
     const parts = [
@@ -355,6 +438,10 @@ function init() {
     } else {
       parts.push(el("p", { class: "all-clear" }, "No findings: none of the rules matched this post."));
     }
+    for (const entry of report.images || []) {
+      const mine = all.map((f, k) => [f, allIds[k]]).filter(([f]) => f.image === entry.index);
+      parts.push(renderImage(entry, attachments[entry.index], mine));
+    }
     if (report.skipped.length) {
       parts.push(el("div", { class: "skipped" },
         el("h3", {}, "Not checked"),
@@ -367,7 +454,9 @@ function init() {
     ));
     ui.results.replaceChildren(...parts);
     const tally = counts.map(([s, n]) => `${n} ${SEVERITY_LABEL[s].toLowerCase()}`).join(", ");
-    ui.summary.textContent = `Verdict: ${verdict.label}. ${findings.length ? `Findings: ${tally}.` : "No findings."}`;
+    const imageCount = all.length - findings.length;
+    const imageTally = imageCount ? ` Image findings: ${imageCount}.` : "";
+    ui.summary.textContent = `Verdict: ${verdict.label}. ${findings.length ? `Findings: ${tally}.` : "No findings."}${imageTally}`;
     markStaleness();
     // in the one-column layout the result lands below the fold
     const panel = ui.results.closest(".panel");
@@ -392,6 +481,11 @@ function init() {
       event.preventDefault();
       runCheck();
     }
+  });
+  ui.images.addEventListener("change", () => {
+    for (const file of ui.images.files) state.attachments.push({ file, url: URL.createObjectURL(file), alt: "" });
+    ui.images.value = ""; // choosing the same file again adds it again
+    renderAttached();
   });
   ui.post.addEventListener("input", () => {
     updateCount();

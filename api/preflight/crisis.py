@@ -1,0 +1,80 @@
+"""Crisis mode: while it is on, every post is held except the approved statements."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .errors import InputError
+from .report import Finding, Span
+
+PACK = "crisis"
+RULE = "crisis/publishing-paused"
+MAX_MESSAGE_CHARS = 500
+MAX_STATEMENTS = 50
+MAX_STATEMENT_CHARS = 5000
+MESSAGES = {
+    "en": "publishing is paused: {message}, since {since}, by {by}",
+    "nl": "publiceren is gepauzeerd: {message}, sinds {since}, door {by}",
+    "da": "udgivelse er sat på pause: {message}, siden {since}, af {by}",
+    "sv": "publicering är pausad: {message}, sedan {since}, av {by}",
+    "de": "Veröffentlichen ist pausiert: {message}, seit {since}, von {by}",
+}
+
+
+def normalise_statement(text: str) -> str:
+    """The text without differences of case, punctuation or white space, to compare with approved statements."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(" " if unicodedata.category(c).startswith("P") else c for c in folded)
+    return " ".join(kept.split())
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """The crisis switch as every process holds it."""
+
+    active: bool = False
+    message: str = ""
+    approved_statements: tuple[str, ...] = ()
+    since: datetime | None = None
+    key_name: str | None = None
+    _approved: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_approved", frozenset(normalise_statement(s) for s in self.approved_statements))
+
+    def is_approved(self, text: str) -> bool:
+        return normalise_statement(text) in self._approved
+
+    def finding(self, text: str, language: str) -> Finding | None:
+        """The finding that holds this post, or None when crisis mode is off or the post is approved."""
+        if not self.active or self.is_approved(text):
+            return None
+        since = f"{self.since:%Y-%m-%d %H:%M} UTC" if self.since else "-"
+        message = MESSAGES.get(language, MESSAGES["en"]).format(message=self.message, since=since, by=self.key_name or "-")
+        return Finding(rule=RULE, pack=PACK, severity="block", message=message, span=Span(0, len(text), text))
+
+    def to_dict(self) -> dict:
+        return {"active": self.active, "message": self.message, "approved_statements": list(self.approved_statements),
+                "since": self.since.isoformat() if self.since else None, "by": self.key_name}
+
+
+def validate_crisis(active: bool, message: str, statements: list[str]) -> tuple[str, tuple[str, ...]]:
+    """The message and statements, trimmed; raises InputError naming what to fix."""
+    message = message.strip()
+    if active and not message:
+        raise InputError("switching crisis mode on needs a message: editors see it on every held post", field="message")
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise InputError(f"the message is {len(message)} characters; the limit is {MAX_MESSAGE_CHARS}", field="message")
+    if len(statements) > MAX_STATEMENTS:
+        raise InputError(f"{len(statements)} approved statements; the limit is {MAX_STATEMENTS}: "
+                         "approve the few posts that may go out during the crisis", field="approved_statements")
+    cleaned = []
+    for index, statement in enumerate(statements):
+        if not statement.strip():
+            raise InputError(f"approved statement {index} is empty", field=f"approved_statements.{index}")
+        if len(statement) > MAX_STATEMENT_CHARS:
+            raise InputError(f"approved statement {index} is {len(statement)} characters; the limit is {MAX_STATEMENT_CHARS}",
+                             field=f"approved_statements.{index}")
+        cleaned.append(statement.strip())
+    return message, tuple(dict.fromkeys(cleaned))

@@ -1,0 +1,137 @@
+"""`preflight crisis`, `preflight events` and `preflight audit`: what policy owners do from the shell."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .crisis import validate_crisis
+from .errors import InputError
+from .events import new_event, parse_moment
+from .storage.cli import EXIT_ERROR
+
+
+def add_governance_parsers(subparsers) -> None:
+    """Add `crisis on|off|status`, `events list|add|remove` and `audit prune|log` to an argparse subparsers object."""
+    crisis = subparsers.add_parser("crisis", help="pause publishing: every check is blocked except approved statements")
+    actions = crisis.add_subparsers(dest="crisis_command", required=True)
+    on = actions.add_parser("on", help="switch crisis mode on (or change its message and statements)")
+    on.add_argument("--message", required=True, help="what editors see on every held post")
+    on.add_argument("--statement", action="append", default=[], help="an approved statement that may still go out (repeatable)")
+    on.add_argument("--statements", type=Path, help="a file of approved statements, separated by blank lines")
+    actions.add_parser("off", help="switch crisis mode off")
+    actions.add_parser("status", help="show whether crisis mode is on")
+    for parser in (on, actions.choices["off"]):
+        parser.add_argument("--by", default=None, help="who switches it, for the audit trail (default: cli:<user>)")
+
+    events = subparsers.add_parser("events", help="live sensitive events that posts should not joke about or sell on")
+    actions = events.add_subparsers(dest="events_command", required=True)
+    actions.add_parser("list", help="list the events, live or not")
+    add = actions.add_parser("add", help="add an event")
+    add.add_argument("name")
+    add.add_argument("--term", action="append", required=True, help="a word, phrase or hashtag naming it (repeatable)")
+    add.add_argument("--starts", required=True, help="YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)")
+    add.add_argument("--ends", required=True, help="YYYY-MM-DD (to the end of that day) or YYYY-MM-DDTHH:MM")
+    add.add_argument("--note", default=None)
+    remove = actions.add_parser("remove", help="remove an event by id")
+    remove.add_argument("id", type=int)
+    for parser in (add, remove):
+        parser.add_argument("--by", default=None, help="who makes the change, for the audit trail (default: cli:<user>)")
+
+    audit = subparsers.add_parser("audit", help="the audit trail: checks, overrides, policy changes")
+    actions = audit.add_subparsers(dest="audit_command", required=True)
+    prune = actions.add_parser("prune", help="delete records older than the retention period")
+    prune.add_argument("--days", type=int, default=None, help="keep this many days (default: PREFLIGHT_AUDIT_RETENTION_DAYS)")
+    log = actions.add_parser("log", help="list policy changes: crisis switches, events added and removed")
+    log.add_argument("--since", default=None, help="YYYY-MM-DD (default: everything kept)")
+
+
+def run_governance(args, database_url: str) -> int:
+    """Run one governance command against the database; 0 on success, 3 with a message on stderr otherwise."""
+    from .storage import Store, StorageError
+    from .storage.governance import Governance
+
+    store = None
+    try:
+        if args.command == "audit" and args.audit_command == "prune":
+            before = prune_before(args.days)
+        store = Store(database_url)
+        governance = Governance(store)
+        if args.command == "crisis":
+            return run_crisis(args, governance)
+        if args.command == "events":
+            return run_events(args, governance)
+        if args.audit_command == "log":
+            since = parse_moment(args.since, "--since", end=False) if args.since else None
+            for change in governance.audit_trail(since):
+                print(f"{change['at']:%Y-%m-%d %H:%M:%S} UTC\t{change['by']}\t{change['action']}\t"
+                      + json.dumps(change["details"], ensure_ascii=False))
+            return 0
+        counts = governance.prune(before)
+        print(f"deleted records from before {before:%Y-%m-%d %H:%M} UTC: "
+              + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()))
+        return 0
+    except (StorageError, InputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        if store is not None:
+            store.dispose()
+
+
+def run_crisis(args, governance) -> int:
+    if args.crisis_command == "status":
+        crisis = governance.crisis()
+        if not crisis.active:
+            print("crisis mode is off")
+        else:
+            print(f"crisis mode is ON since {crisis.since:%Y-%m-%d %H:%M} UTC, by {crisis.key_name}: {crisis.message}")
+            for statement in crisis.approved_statements:
+                print(f"  approved: {statement}")
+        return 0
+    active = args.crisis_command == "on"
+    statements = list(args.statement) if active else []
+    if active and args.statements:
+        text = args.statements.read_text(encoding="utf-8")
+        statements += [block.strip() for block in text.split("\n\n") if block.strip()]
+    message, cleaned = validate_crisis(active, args.message if active else "", statements)
+    crisis = governance.set_crisis(active, message, cleaned, who(args.by))
+    print(f"crisis mode is on: {len(crisis.approved_statements)} approved statement(s)" if crisis.active else "crisis mode is off")
+    return 0
+
+
+def run_events(args, governance) -> int:
+    if args.events_command == "list":
+        now = datetime.now(timezone.utc)
+        for event in governance.events():
+            state = "live" if event.live(now) else ("ended" if event.ends <= now else "upcoming")
+            print(f"{event.id}\t{state}\t{event.starts:%Y-%m-%d %H:%M}\t{event.ends:%Y-%m-%d %H:%M}\t{event.name}\t"
+                  + ", ".join(event.terms))
+        return 0
+    if args.events_command == "add":
+        event = governance.add_event(new_event(args.name, args.term, args.starts, args.ends, args.note), who(args.by))
+        print(f"added event {event.id}: {event.name}")
+        return 0
+    event = governance.remove_event(args.id, who(args.by))
+    print(f"removed event {event.id}: {event.name}")
+    return 0
+
+
+def prune_before(days: int | None) -> datetime:
+    if days is None:
+        configured = os.environ.get("PREFLIGHT_AUDIT_RETENTION_DAYS")
+        if not configured:
+            raise InputError("how long to keep records? set PREFLIGHT_AUDIT_RETENTION_DAYS or pass --days N")
+        try:
+            days = int(configured)
+        except ValueError:
+            raise InputError(f"PREFLIGHT_AUDIT_RETENTION_DAYS={configured!r} is not a whole number of days") from None
+    if days < 1:
+        raise InputError("keep at least 1 day of records")
+    return datetime.now(timezone.utc) - timedelta(days=days)
+
+
+def who(by: str | None) -> str:
+    return (by or f"cli:{os.environ.get('USER') or 'unknown'}")[:64]

@@ -1,0 +1,94 @@
+"""Crisis mode and live sensitive events, for admins: GET/PUT /v1/crisis, GET/POST/DELETE /v1/events."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, g, jsonify
+from pydantic import Field
+
+from ..crisis import validate_crisis
+from ..events import EventMatcher, new_event
+from ..storage.governance import ConflictError, NotFoundError
+from .auth import require
+from .errors import ApiError
+from .schemas import Strict
+from .views_check import parse_json
+
+bp = Blueprint("crisis", __name__)
+
+
+class CrisisRequest(Strict):
+    active: bool
+    message: str = Field("", max_length=10_000)
+    approved_statements: list[str] = Field(default_factory=list, max_length=10_000)
+
+
+class EventRequest(Strict):
+    name: str = Field(max_length=1000)
+    terms: list[str] = Field(max_length=10_000)
+    starts: str = Field(max_length=40, description="YYYY-MM-DD, or a date and time (UTC unless it says otherwise)")
+    ends: str = Field(max_length=40, description="YYYY-MM-DD (the event lasts to the end of that day), or a date and time")
+    note: str | None = Field(None, max_length=2000)
+
+
+def governance():
+    return current_app.extensions["preflight"].governance
+
+
+def stored(change, *args):
+    """Make a change to the governance tables as the calling key; its refusals as API errors."""
+    try:
+        return change(*args, g.api_key.name)
+    except ConflictError as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    except NotFoundError as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+
+
+@bp.get("/v1/crisis")
+@require("admin")
+def get_crisis():
+    state = governance()
+    state.load_crisis()
+    return jsonify(state.crisis.to_dict())
+
+
+@bp.put("/v1/crisis")
+@require("admin")
+def put_crisis():
+    req = parse_json(CrisisRequest)
+    message, statements = validate_crisis(req.active, req.message, req.approved_statements)
+    state = governance()
+    crisis = state.crisis = stored(state.store.set_crisis, req.active, message, statements)
+    return jsonify(crisis.to_dict())
+
+
+@bp.get("/v1/events")
+@require("admin")
+def list_events():
+    now = datetime.now(timezone.utc)
+    return jsonify({"events": [e.to_dict(now) for e in governance().store.events()]})
+
+
+@bp.post("/v1/events")
+@require("admin")
+def add_event():
+    req = parse_json(EventRequest)
+    event = new_event(req.name, req.terms, req.starts, req.ends, req.note)
+    service = current_app.extensions["preflight"]
+    problems = EventMatcher([event], service.checker.ruleset, service.analyzer).problems
+    if problems:
+        raise ApiError(422, "invalid_request", "; ".join(problems), [{"field": "terms"}])
+    state = governance()
+    added = stored(state.store.add_event, event)
+    state.load_events()
+    return jsonify({"event": added.to_dict(datetime.now(timezone.utc))}), 201
+
+
+@bp.delete("/v1/events/<int:event_id>")
+@require("admin")
+def remove_event(event_id: int):
+    state = governance()
+    removed = stored(state.store.remove_event, event_id)
+    state.load_events()
+    return jsonify({"event": removed.to_dict(datetime.now(timezone.utc))})

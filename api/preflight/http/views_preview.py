@@ -1,0 +1,78 @@
+"""POST /v1/packs/preview: what a proposed rules directory would change on past posts (admin)."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import ValidationError
+
+from ..checker import Checker
+from ..errors import PackError
+from ..impact import TooManyPostsError, replay, take
+from ..scan import read_posts
+from .auth import require
+from .errors import ApiError
+from .schemas import PreviewRequest
+from .views_check import parse_json, validation_details
+
+bp = Blueprint("preview", __name__)
+
+
+@bp.post("/v1/packs/preview")
+@require("admin")
+def preview():
+    service = current_app.extensions["preflight"]
+    config = current_app.config
+    req, upload = parse_preview_request()
+    directory = proposed_directory(req.rules_dir, config["PREVIEW_ROOT"] or Path(service.rules_dir).resolve().parent)
+    limit = int(config["PREVIEW_MAX_POSTS"])
+    if upload is not None:
+        items = uploaded_posts(upload, limit)
+    elif req.posts == "audit":
+        if not config["STORE_TEXT"]:
+            raise ApiError(422, "texts_not_stored", "the audit trail holds no post texts because PREFLIGHT_STORE_TEXT is off; "
+                           "upload a posts file instead", [{"field": "posts"}])
+        items = service.store.stored_texts(min(req.limit, limit))
+    else:
+        raise ApiError(422, "invalid_request", "name the posts to replay: upload a posts file (multipart) or send \"posts\": \"audit\"",
+                       [{"field": "posts"}])
+    try:
+        proposed = Checker.from_directory(directory, analyzer=service.analyzer, max_chars=service.checker.max_chars)
+    except PackError as exc:
+        raise ApiError(422, "invalid_pack", "the proposed rules directory has problems",
+                       [{"problem": str(p)} for p in exc.problems]) from None
+    defaults = {"language": req.language, "platform": req.platform, "profile": req.profile, "context": req.context}
+    return jsonify(replay(service.checker, proposed, items, defaults).to_dict())
+
+
+def parse_preview_request():
+    """The request model, and the uploaded posts file when the body is multipart."""
+    if request.mimetype != "multipart/form-data":
+        return parse_json(PreviewRequest), None
+    upload = request.files.get("posts")
+    fields = {k: v for k, v in request.form.items() if v != ""}
+    try:
+        return PreviewRequest.model_validate(fields), upload
+    except ValidationError as exc:
+        raise ApiError(422, "invalid_request", "the request does not match the schema", validation_details(exc)) from None
+
+
+def proposed_directory(named: str, root) -> Path:
+    """`named` resolved inside `root`: an admin key names rules to compare, not any directory on the server."""
+    root = Path(root).resolve()
+    directory = (root / named).resolve()
+    if not directory.is_relative_to(root):
+        raise ApiError(422, "invalid_request", f"rules_dir must be inside the preview root {root}", [{"field": "rules_dir"}])
+    return directory
+
+
+def uploaded_posts(upload, limit: int) -> list[dict]:
+    # The scan reader takes a path: the upload goes through a temporary file, gone when the posts are read.
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.filename or "posts").suffix) as handle:
+        upload.save(handle)
+        handle.flush()
+        try:
+            return take(read_posts(Path(handle.name)), limit)
+        except TooManyPostsError as exc:
+            raise ApiError(413, exc.code, str(exc), [{"field": "posts"}]) from None

@@ -1,0 +1,49 @@
+"""GET /v1/reports/rules (JSON or CSV) and the /reports page for policy owners."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from .. import __version__
+from ..events import parse_moment
+from ..reports import report_csv, rule_report
+from .auth import require
+from .errors import ApiError
+
+bp = Blueprint("reports", __name__, template_folder="templates")
+DEFAULT_DAYS = 30
+
+
+def window() -> tuple[datetime, datetime]:
+    """[since, until) from the query: dates or dates and times; by default the last 30 days."""
+    until_text, since_text = request.args.get("until", ""), request.args.get("since", "")
+    until = parse_moment(until_text, "until", end=True) if until_text else datetime.now(timezone.utc)
+    since = parse_moment(since_text, "since", end=False) if since_text else until - timedelta(days=DEFAULT_DAYS)
+    if since >= until:
+        raise ApiError(422, "invalid_request", f"since ({since_text}) is not before until ({until_text or 'now'})",
+                       [{"field": "since"}])
+    return since, until
+
+
+@bp.get("/v1/reports/rules")
+@require("admin")
+def rules_report():
+    output = request.args.get("format", "json")
+    if output not in ("json", "csv"):
+        raise ApiError(422, "invalid_request", f"unknown format {output!r}: use json or csv", [{"field": "format"}])
+    since, until = window()
+    service = current_app.extensions["preflight"]
+    store = service.governance.store
+    report = rule_report(store.checks_between(since, until), store.overridden_rules(since, until), since, until)
+    if output == "csv":
+        name = f"preflight-rules-{since:%Y%m%d}-{until:%Y%m%d}.csv"
+        return Response(report_csv(report), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return jsonify({"since": since.isoformat(), "until": until.isoformat(), **report})
+
+
+@bp.get("/reports")
+def reports_page():
+    """The page; it fetches the report from the browser with the policy owner's admin key."""
+    return render_template("reports.html", version=__version__)

@@ -1,0 +1,82 @@
+"""Rule reports for policy owners: how often each rule fired and was overridden, by pack, language and day."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+VERDICTS = ("pass", "warn", "block")
+CSV_COLUMNS = ("rule", "pack", "language", "fired", "overridden", "override_rate")
+
+
+def rate(overridden: int, fired: int) -> float:
+    """The share of firings editors overrode: the false-positive signal."""
+    return round(overridden / fired, 4) if fired else 0.0
+
+
+MAX_DAYS = 366
+
+
+def rule_report(checks: Iterable[tuple[str, datetime, str, str, list]], overridden: dict[str, set[str]],
+                since: datetime, until: datetime) -> dict:
+    """Aggregate (check id, time, language, verdict, rules) rows of [since, until) and the rules overridden per check id."""
+    fired: Counter = Counter()
+    over: Counter = Counter()
+    verdicts: Counter = Counter()
+    days: dict[str, Counter] = defaultdict(Counter)
+    total = 0
+    for check_id, created_at, language, verdict, rules in checks:
+        total += 1
+        verdicts[verdict] += 1
+        days[created_at.date().isoformat()][verdict] += 1
+        undone = overridden.get(check_id, ())
+        for rule in set(rules):
+            fired[rule, language] += 1
+            if rule in undone:
+                over[rule, language] += 1
+    by_rule: dict[str, dict] = {}
+    for (rule, language), count in fired.items():
+        entry = by_rule.setdefault(rule, {"rule": rule, "pack": rule.split("/")[0], "fired": 0, "overridden": 0, "languages": {}})
+        entry["fired"] += count
+        entry["overridden"] += over[rule, language]
+        entry["languages"][language] = {"fired": count, "overridden": over[rule, language],
+                                        "override_rate": rate(over[rule, language], count)}
+    rules = sorted(by_rule.values(), key=lambda e: (-e["fired"], e["rule"]))
+    packs: dict[str, dict] = {}
+    for entry in rules:
+        entry["override_rate"] = rate(entry["overridden"], entry["fired"])
+        entry["languages"] = dict(sorted(entry["languages"].items()))
+        pack = packs.setdefault(entry["pack"], {"pack": entry["pack"], "fired": 0, "overridden": 0})
+        pack["fired"] += entry["fired"]
+        pack["overridden"] += entry["overridden"]
+    for pack in packs.values():
+        pack["override_rate"] = rate(pack["overridden"], pack["fired"])
+    return {
+        "checks": total,
+        "verdicts": {v: verdicts[v] for v in VERDICTS},
+        "rules": [{k: e[k] for k in ("rule", "pack", "fired", "overridden", "override_rate", "languages")} for e in rules],
+        "packs": sorted(packs.values(), key=lambda p: (-p["fired"], p["pack"])),
+        "days": [{"day": day, **{v: days[day][v] for v in VERDICTS}} for day in day_range(since, until, days)],
+    }
+
+
+def report_csv(report: dict) -> str:
+    """One row per rule and language, for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in report["rules"]:
+        for language, counts in entry["languages"].items():
+            writer.writerow((entry["rule"], entry["pack"], language, counts["fired"], counts["overridden"],
+                             f"{counts['override_rate']:.4f}"))
+    return out.getvalue()
+
+
+def day_range(since: datetime, until: datetime, seen: dict) -> list[str]:
+    """Every day of the window, quiet ones included, so a chart shows the gaps; only the busy ones for long windows."""
+    first, last = since.date(), (until - timedelta(microseconds=1)).date()
+    if (last - first).days >= MAX_DAYS:
+        return sorted(seen)
+    return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]

@@ -1,0 +1,38 @@
+// Calls to the preflight API. Unreachable or refused-key answers are "offline": nothing is blocked then.
+preflight.api = (() => {
+  const TIMEOUT_MS = 10000;
+
+  /** {ok, status, body} for a 2xx; {ok: false, offline, reason} or {ok: false, status, error} otherwise. */
+  async function call(settings, method, path, { body, signal, auth = true } = {}) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (auth) {
+      if (!settings.apiKey) return { ok: false, offline: true, reason: "no-key" };
+      headers.Authorization = `Bearer ${settings.apiKey}`;
+    }
+    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let response;
+    try {
+      response = await fetch(settings.apiUrl + path, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: combined,
+        credentials: "omit", cache: "no-store",
+      });
+    } catch (err) {
+      if (signal && signal.aborted) return { ok: false, cancelled: true };
+      return { ok: false, offline: true, reason: "unreachable" };
+    }
+    let parsed = null;
+    try {
+      parsed = await response.json();
+    } catch {
+      parsed = null;
+    }
+    if (response.ok) return { ok: true, status: response.status, body: parsed };
+    if (response.status === 401 || response.status === 403) return { ok: false, offline: true, reason: "key", status: response.status };
+    const error = parsed && parsed.error ? parsed.error : { code: "http_" + response.status, message: response.statusText, details: [] };
+    return { ok: false, status: response.status, error };
+  }
+
+  return { call };
+})();

@@ -1,0 +1,160 @@
+// The only place that holds the API key and talks to the API; pages and content scripts send messages.
+if (typeof importScripts === "function") {
+  importScripts("../shared/namespace.js", "../shared/messages.js", "../shared/settings.js", "api.js", "sites.js");
+}
+
+(() => {
+  const { ext, MSG, api, settings: config, registerGeneric } = preflight;
+  const inflight = new Map();
+  const BADGE_COLOURS = { pass: "#188038", warn: "#e37400", block: "#d93025", offline: "#80868b" };
+
+  async function loadSettings() {
+    const stored = await ext.storage.local.get("settings");
+    return config.normalise(stored.settings);
+  }
+
+  function fromExtensionPage(sender) {
+    return typeof sender.url === "string" && sender.url.startsWith(ext.runtime.getURL(""));
+  }
+
+  function requireExtensionPage(sender) {
+    if (!fromExtensionPage(sender)) throw new Error("this message is only accepted from the extension's own pages");
+  }
+
+  async function showOnAction(tabId, state, count) {
+    if (tabId === undefined) return;
+    const text = state === "offline" ? "off" : state === "pass" ? "" : String(count);
+    await ext.action.setBadgeText({ tabId, text });
+    await ext.action.setBadgeBackgroundColor({ tabId, color: BADGE_COLOURS[state] || BADGE_COLOURS.offline });
+  }
+
+  async function check(msg, sender) {
+    const settings = await loadSettings();
+    const tabId = sender.tab ? sender.tab.id : undefined;
+    const slot = `${tabId}:${msg.composer}`;
+    if (inflight.has(slot)) inflight.get(slot).abort();
+    const controller = new AbortController();
+    inflight.set(slot, controller);
+    const body = {
+      text: String(msg.text || ""),
+      language: settings.language,
+      platform: msg.platform || null,
+      profile: settings.profile || null,
+      context: "post",
+      images: Array.isArray(msg.images) ? msg.images : [],
+    };
+    const answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
+    if (inflight.get(slot) === controller) inflight.delete(slot);
+    if (answer.cancelled) return { ok: false, cancelled: true };
+    const site = sender.tab && sender.tab.url ? new URL(sender.tab.url).hostname : "";
+    const verdict = answer.ok ? answer.body.verdict : "offline";
+    const count = answer.ok ? answer.body.findings.length : 0;
+    await ext.storage.local.set({ lastCheck: { site, verdict, count, at: Date.now(), reason: answer.reason || null } });
+    await showOnAction(tabId, verdict, count).catch(() => {});
+    if (answer.ok) return { ok: true, report: answer.body, warnConfirm: settings.warnConfirm };
+    return { ok: false, offline: Boolean(answer.offline), reason: answer.reason || null, error: answer.error || null };
+  }
+
+  async function override(msg) {
+    const settings = await loadSettings();
+    const rules = Array.isArray(msg.rules) ? msg.rules.map(String) : [];
+    const body = { check_id: String(msg.check_id || ""), rules, reason: String(msg.reason || "") };
+    const answer = await api.call(settings, "POST", "/v1/overrides", { body });
+    if (answer.ok) return { ok: true, override: answer.body && answer.body.override };
+    return { ok: false, offline: Boolean(answer.offline), reason: answer.reason || null, error: answer.error || null };
+  }
+
+  async function status(msg, sender) {
+    const settings = await loadSettings();
+    const stored = await ext.storage.local.get("lastCheck");
+    const reply = { lastCheck: stored.lastCheck || null, warnConfirm: settings.warnConfirm, configured: Boolean(settings.apiKey) };
+    if (msg.site) reply.enabled = msg.site === "generic" || settings.sites[msg.site] !== false;
+    if (fromExtensionPage(sender)) {
+      reply.apiUrl = settings.apiUrl;
+      reply.genericOrigins = settings.genericOrigins;
+    }
+    return reply;
+  }
+
+  async function getSettings(msg, sender) {
+    requireExtensionPage(sender);
+    return { settings: await loadSettings() };
+  }
+
+  async function saveSettings(msg, sender) {
+    requireExtensionPage(sender);
+    const current = await loadSettings();
+    const next = config.normalise({ ...current, ...msg.settings });
+    await ext.storage.local.set({ settings: next });
+    return { settings: next };
+  }
+
+  /** The stored settings with the options form's unsaved URL and key over them. */
+  async function withForm(msg) {
+    const form = msg.settings || {};
+    const stored = await loadSettings();
+    return config.normalise({ ...stored, apiUrl: form.apiUrl ?? stored.apiUrl, apiKey: form.apiKey ?? stored.apiKey });
+  }
+
+  async function testConnection(msg, sender) {
+    requireExtensionPage(sender);
+    const settings = await withForm(msg);
+    const ready = await api.call(settings, "GET", "/readyz", { auth: false });
+    if (ready.offline) return { ok: false, reason: "unreachable" };
+    if (!ready.ok) return { ok: false, reason: "not-ready", status: ready.status };
+    const keyed = await api.call(settings, "GET", "/v1/profiles");
+    if (keyed.reason === "no-key") return { ok: false, reason: "no-key" };
+    if (keyed.offline) return { ok: false, reason: keyed.reason, status: keyed.status };
+    if (!keyed.ok) return { ok: false, reason: "not-ready", status: keyed.status };
+    return { ok: true, packs: (ready.body && ready.body.packs || []).length };
+  }
+
+  async function listOptions(msg, sender) {
+    requireExtensionPage(sender);
+    const settings = await withForm(msg);
+    const [profiles, packs] = await Promise.all([
+      api.call(settings, "GET", "/v1/profiles"),
+      api.call(settings, "GET", "/v1/packs"),
+    ]);
+    if (!profiles.ok || !packs.ok) return { ok: false, reason: profiles.reason || packs.reason || "error" };
+    return { ok: true, profiles: profiles.body.profiles, packs: packs.body.packs };
+  }
+
+  async function setGeneric(msg, sender, enable) {
+    requireExtensionPage(sender);
+    if (!config.isOrigin(msg.origin)) throw new Error(`not an origin: ${msg.origin}`);
+    const current = await loadSettings();
+    const origins = new Set(current.genericOrigins);
+    if (enable) origins.add(msg.origin);
+    else origins.delete(msg.origin);
+    const next = config.normalise({ ...current, genericOrigins: [...origins] });
+    await ext.storage.local.set({ settings: next });
+    await registerGeneric(next.genericOrigins);
+    if (enable && Number.isInteger(msg.tabId)) await preflight.injectGeneric(msg.tabId);
+    return { ok: true, genericOrigins: next.genericOrigins };
+  }
+
+  const HANDLERS = {
+    [MSG.CHECK]: check,
+    [MSG.OVERRIDE]: override,
+    [MSG.STATUS]: status,
+    [MSG.GET_SETTINGS]: getSettings,
+    [MSG.SAVE_SETTINGS]: saveSettings,
+    [MSG.TEST_CONNECTION]: testConnection,
+    [MSG.LIST_OPTIONS]: listOptions,
+    [MSG.ENABLE_SITE]: (msg, sender) => setGeneric(msg, sender, true),
+    [MSG.DISABLE_SITE]: (msg, sender) => setGeneric(msg, sender, false),
+  };
+
+  ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    const handler = HANDLERS[msg && msg.type];
+    if (!handler) throw new Error(`unknown message: ${msg && msg.type}`);
+    handler(msg, sender).then(sendResponse, (err) => sendResponse({ ok: false, error: { code: "extension", message: String(err.message || err) } }));
+    return true;
+  });
+
+  ext.runtime.onInstalled.addListener(async () => {
+    const settings = await loadSettings();
+    await registerGeneric(settings.genericOrigins).catch(() => {});
+  });
+})();

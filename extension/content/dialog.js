@@ -1,0 +1,103 @@
+// The gate's modal dialogs: focus moves in, stays in (Tab wraps), Escape goes back, focus returns after.
+preflight.dialog = (() => {
+  const { ui } = preflight;
+  const { t, el } = ui;
+
+  const FOCUSABLE = 'button:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
+  function trapFocus(box, onEscape) {
+    box.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        onEscape();
+        return;
+      }
+      if (event.key !== "Tab") return;
+      const items = [...box.querySelectorAll(FOCUSABLE)].filter((n) => !n.closest("[hidden]"));
+      if (!items.length) return;
+      const active = box.getRootNode().activeElement;
+      const first = items[0];
+      const last = items[items.length - 1];
+      if (event.shiftKey && (active === first || !box.contains(active))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (active === last || !box.contains(active))) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+  }
+
+  function findingList(findings) {
+    const list = el("ul");
+    for (const f of findings) list.append(el("li", {}, document.createTextNode(f.message + " "), el("code", { text: f.rule })));
+    return list;
+  }
+
+  /**
+   * Shows a gate dialog and resolves to "publish" or "back". `kind` is block, crisis or warn;
+   * for block and crisis, publishing asks for a reason and `record(reason)` must resolve to
+   * {ok: true} (or {ok: false, message}) before the dialog lets go.
+   */
+  function open({ kind, findings, crisisMessages = [], record = null, returnFocus = null }) {
+    return new Promise((resolve) => {
+      const layer = ui.root();
+      const titleId = "preflight-gate-title";
+      const descId = "preflight-gate-desc";
+      const box = el("div", { class: `dialog kind-${kind}`, role: "alertdialog", "aria-modal": "true", "aria-labelledby": titleId, "aria-describedby": descId });
+      const backdrop = el("div", { class: "backdrop", "data-preflight-gate": kind }, box);
+      const title = kind === "crisis" ? t("gateCrisisTitle") : kind === "block" ? t("gateBlockTitle") : t("gateWarnTitle", [String(findings.length)]);
+      box.append(el("h2", { id: titleId, text: title }));
+      box.append(el("p", { id: descId, text: kind === "crisis" ? t("gateCrisisIntro") : kind === "block" ? t("gateBlockIntro") : t("gateWarnIntro") }));
+      for (const message of crisisMessages) box.append(el("p", { class: "crisis", text: message }));
+      const listed = findings.filter((f) => f.pack !== "crisis");
+      if (listed.length) box.append(findingList(listed));
+
+      const needsReason = kind !== "warn";
+      const reasonId = "preflight-gate-reason";
+      const errorLine = el("p", { class: "error", role: "alert" });
+      const reason = el("textarea", { id: reasonId, "aria-required": "true", "aria-describedby": "preflight-gate-error", maxlength: "2000" });
+      errorLine.id = "preflight-gate-error";
+      const reasonBox = el("div", { class: "reason", hidden: true }, el("label", { for: reasonId, text: t("gateReasonLabel") }), reason, errorLine);
+      if (needsReason) box.append(reasonBox);
+      reason.addEventListener("input", () => (errorLine.textContent = ""));
+
+      const close = (choice) => {
+        backdrop.remove();
+        if (returnFocus && returnFocus.isConnected) returnFocus.focus({ preventScroll: true });
+        resolve(choice);
+      };
+      const back = el("button", { type: "button", class: "primary", text: kind === "warn" ? t("gateWarnBack") : t("gateBack"), onclick: () => close("back") });
+      const publish = el("button", { type: "button", class: needsReason ? "danger" : "", text: kind === "warn" ? t("gateWarnPublish") : t("gatePublishAnyway") });
+      let asking = false;
+      publish.addEventListener("click", async () => {
+        if (!needsReason) return close("publish");
+        if (!asking) {
+          asking = true;
+          reasonBox.hidden = false;
+          publish.textContent = t("gateRecordAndPublish");
+          reason.focus();
+          return;
+        }
+        const text = reason.value.trim();
+        if (text.length < 3) {
+          errorLine.textContent = t("gateReasonMissing");
+          reason.focus();
+          return;
+        }
+        publish.disabled = true;
+        errorLine.textContent = "";
+        const result = await record(text);
+        publish.disabled = false;
+        if (result.ok) return close("publish");
+        errorLine.textContent = result.message;
+      });
+      box.append(el("div", { class: "actions" }, publish, back));
+      trapFocus(box, () => close("back"));
+      layer.append(backdrop);
+      back.focus();
+    });
+  }
+
+  return { open };
+})();

@@ -1,0 +1,107 @@
+// The gate before Publish: publish clicks and shortcuts are caught in the capture phase, before the
+// site's own handlers, and let through (replayed) only once the editor has decided.
+preflight.gate = (() => {
+  const FRESH_WAIT_MS = 5000;
+
+  /**
+   * What to do with a publish action given the composers' states: "allow" without stopping it,
+   * "recheck" first, or show the "block", "crisis" or "warn" dialog.
+   */
+  function decide(states, warnConfirm) {
+    if (states.some((s) => s.stale)) return "recheck";
+    const live = states.filter((s) => !s.offline && s.report);
+    const findings = live.flatMap((s) => s.report.findings);
+    if (findings.some((f) => f.pack === "crisis")) return "crisis";
+    if (live.some((s) => s.report.verdict === "block")) return "block";
+    if (warnConfirm && live.some((s) => s.report.verdict === "warn")) return "warn";
+    return "allow";
+  }
+
+  /** The findings the dialog lists for `kind`. */
+  function findingsFor(kind, reports) {
+    const all = reports.flatMap((r) => r.findings);
+    if (kind === "warn") return all.filter((f) => f.severity === "warning");
+    return all.filter((f) => f.severity === "block");
+  }
+
+  /**
+   * Listens on the window of `doc` for publish actions. `sessionsFor(button)` lists the composers a publish button
+   * sends; `sessionOf(node)` is the composer session containing a node.
+   */
+  function install(doc, { sessionsFor, sessionOf, publishOf, isOurs, open, record, warnConfirm }) {
+    let replaying = false;
+    let deciding = false;
+
+    async function gateAction(event, button) {
+      const sessions = sessionsFor(button);
+      if (!sessions.length || replaying) return;
+      // a second activation while the dialog is up (Space's click after its keydown, a double click)
+      if (deciding) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        return;
+      }
+      let kind = decide(sessions.map((s) => s.gateState()), warnConfirm());
+      if (kind === "allow") return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      deciding = true;
+      try {
+        if (await decided(kind, sessions)) replay(button);
+      } finally {
+        deciding = false;
+      }
+    }
+
+    /** Resolves to true when the post may go out. */
+    async function decided(kind, sessions) {
+      if (kind === "recheck") {
+        const timeout = new Promise((resolve) => setTimeout(resolve, FRESH_WAIT_MS));
+        await Promise.race([Promise.all(sessions.map((s) => s.checkNow())), timeout]);
+        kind = decide(sessions.map((s) => ({ ...s.gateState(), stale: false })), warnConfirm());
+      }
+      if (kind !== "allow") {
+        const reports = sessions.map((s) => s.gateState()).filter((s) => s.report && !s.offline).map((s) => s.report);
+        const findings = findingsFor(kind, reports);
+        const crisisMessages = [...new Set(reports.flatMap((r) => r.findings).filter((f) => f.pack === "crisis").map((f) => f.message))];
+        const choice = await open({
+          kind, findings, crisisMessages, returnFocus: sessions[0].composer,
+          record: (reason) => record(reports, reason),
+        });
+        return choice === "publish";
+      }
+      return true;
+    }
+
+    function replay(button) {
+      if (!button.isConnected) return;
+      replaying = true;
+      try {
+        button.click();
+      } finally {
+        replaying = false;
+      }
+    }
+
+    // on the window, so the capture phase reaches us before any listener the site put on the document
+    const target = doc.defaultView || doc;
+    target.addEventListener("click", (event) => {
+      if (replaying || isOurs(event.target)) return;
+      const button = publishOf(event.target);
+      if (button) gateAction(event, button);
+    }, true);
+
+    target.addEventListener("keydown", (event) => {
+      if (replaying || isOurs(event.target) || event.isComposing) return;
+      let button = publishOf(event.target);
+      if (button && !(event.key === "Enter" || event.key === " ")) button = null;
+      if (!button) {
+        const session = sessionOf(event.target);
+        if (session && session.adapter.isShortcut(event)) button = session.publishButton();
+      }
+      if (button) gateAction(event, button);
+    }, true);
+  }
+
+  return { decide, findingsFor, install };
+})();

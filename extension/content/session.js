@@ -1,0 +1,222 @@
+// One composer being watched: its text, the latest answer for it, and what is drawn over it.
+preflight.Session = (() => {
+  const { ext, MSG, offsets, scheduling, textmap, geometry, images, ui } = preflight;
+  const DEBOUNCE_MS = 500;
+  let counter = 0;
+
+  /** The message to the worker; a dead extension context (after an update) reads as offline. */
+  async function send(message) {
+    try {
+      return (await ext.runtime.sendMessage(message)) || { ok: false, offline: true, reason: "extension" };
+    } catch {
+      return { ok: false, offline: true, reason: "extension" };
+    }
+  }
+
+  /**
+   * Findings drawn in the composer: text findings with a span. Image, alt and OCR ones go to the
+   * panel only, and so does crisis mode, whose span is the whole post.
+   */
+  function underlined(finding) {
+    return Boolean(finding.span) && finding.pack !== "crisis" &&
+      (finding.source === undefined || finding.source === null || finding.source === "text");
+  }
+
+  class Session {
+    constructor(composer, adapter, hooks) {
+      this.id = ++counter;
+      this.composer = composer;
+      this.adapter = adapter;
+      this.hooks = hooks;
+      this.state = "idle";
+      this.report = null;
+      this.checkedText = null;
+      this.attached = [];
+      this.imageSignature = "";
+      this.layout = [];
+      this.group = ui.group();
+      this.underlines = ui.el("div");
+      this.badge = ui.el("button", { type: "button", class: "badge", "aria-haspopup": "dialog", "aria-expanded": "false" });
+      this.badge.addEventListener("click", () => hooks.togglePanel(this));
+      this.group.append(this.underlines, this.badge);
+      this.mirror = null;
+      this.request = scheduling.latestOnly((message) => send(message));
+      this.schedule = scheduling.debounce(() => this.check(), DEBOUNCE_MS);
+      this.onInput = () => {
+        this.schedule();
+        this.draw();
+      };
+      composer.addEventListener("input", this.onInput);
+      // editors that render their own DOM (Lexical, Draft.js) do not always fire input events
+      this.observer = new MutationObserver(this.onInput);
+      this.observer.observe(composer, { characterData: true, childList: true, subtree: true });
+      composer.addEventListener("focus", () => this.state === "idle" && this.schedule());
+      this.render();
+      if (this.readText().trim()) this.schedule();
+    }
+
+    readText() {
+      return this.adapter.isPlain(this.composer) ? this.composer.value : textmap.extract(this.composer).text;
+    }
+
+    publishButton() {
+      return this.adapter.findPublish(this.composer);
+    }
+
+    /** What the gate needs: the report, whether it is for the current text, and whether the API answered. */
+    gateState() {
+      const current = this.readText();
+      const stale = this.schedule.pending() || this.state === "checking" || (current.trim() !== "" && current !== this.checkedText && this.state !== "offline");
+      return { report: this.report, offline: this.state === "offline", stale };
+    }
+
+    /** Checks now, cancelling a scheduled check. */
+    checkNow() {
+      this.schedule.cancel();
+      return this.check();
+    }
+
+    async check() {
+      const text = this.readText();
+      const previews = this.adapter.findImages(this.composer);
+      this.imageSignature = images.signature(previews);
+      this.attached = await images.collect(previews);
+      if (!text.trim() && !this.attached.length) {
+        this.request.supersede();
+        Object.assign(this, { state: "idle", report: null, checkedText: text });
+        this.render();
+        return;
+      }
+      this.state = "checking";
+      this.render();
+      const answer = await this.request({
+        type: MSG.CHECK, composer: this.id, text, platform: this.adapter.platform,
+        images: this.attached.map(({ data, name, alt }) => ({ data, name, alt })),
+      });
+      if (answer.stale || answer.cancelled) return;
+      if (answer.ok) {
+        Object.assign(this, { state: "ready", report: answer.report, checkedText: text });
+        this.hooks.setWarnConfirm(answer.warnConfirm);
+      } else {
+        Object.assign(this, { state: "offline", report: null, checkedText: text, offlineReason: answer.reason || (answer.error && answer.error.message) });
+      }
+      this.render();
+    }
+
+    /** Re-checks when attached images change (the composer's text events do not tell us). */
+    watchImages() {
+      const signature = images.signature(this.adapter.findImages(this.composer));
+      if (signature !== this.imageSignature) {
+        this.imageSignature = signature;
+        this.schedule();
+      }
+    }
+
+    render() {
+      const { cls, text, label } = ui.badgeState(this.state, this.report);
+      this.badge.className = `badge state-${cls}`;
+      this.badge.textContent = text;
+      this.badge.setAttribute("aria-label", label);
+      this.badge.title = this.state === "offline" ? ui.t("offlineHint") : label;
+      this.draw();
+      this.hooks.rendered(this);
+    }
+
+    /** Underline rects for UTF-16 [start, end) of the composer's current text. */
+    rectsFor(start, end) {
+      let range;
+      if (this.adapter.isPlain(this.composer)) {
+        this.mirror = ui.mirrorFor(this.composer, this.mirror);
+        range = document.createRange();
+        const node = this.mirror.firstChild;
+        range.setStart(node, Math.min(start, node.length));
+        range.setEnd(node, Math.min(end, node.length));
+      } else {
+        range = textmap.range(textmap.extract(this.composer), start, end, document);
+      }
+      return range ? [...range.getClientRects()] : [];
+    }
+
+    /** Draws underlines for the findings still valid in the current text (text typed after a span keeps it). */
+    draw() {
+      const box = this.composer.getBoundingClientRect();
+      const shown = box.width > 0 && box.height > 0 && this.composer.isConnected;
+      this.group.hidden = !shown;
+      this.layout = [];
+      if (!shown) return;
+      ui.positionBadge(this.badge, box);
+      const current = this.readText();
+      const checked = this.checkedText || "";
+      let same = 0;
+      while (same < current.length && same < checked.length && current.charCodeAt(same) === checked.charCodeAt(same)) same++;
+      if (this.report) {
+        for (const finding of this.report.findings) {
+          if (!underlined(finding)) continue;
+          const span = offsets.spanToUtf16(checked, finding.span);
+          if (!span || span.end > same) continue;
+          const rects = this.rectsFor(span.start, span.end);
+          this.layout.push({ finding, span, rects, boxes: geometry.underlineBoxes(rects, box), severity: finding.severity, rule: finding.rule });
+        }
+      }
+      ui.drawUnderlines(this.underlines, this.layout);
+    }
+
+    /** The finding under a viewport point, if any. */
+    findingAt(x, y) {
+      const hit = this.layout.find((item) => geometry.hits(item.rects, x, y));
+      return hit || null;
+    }
+
+    /** Replaces a finding's words through the editor's own input path, so the site's state follows. */
+    apply(finding, suggestion) {
+      const checked = this.checkedText || "";
+      if (this.readText() !== checked) return false;
+      const span = offsets.spanToUtf16(checked, finding.span);
+      if (!span) return false;
+      const composer = this.composer;
+      composer.focus({ preventScroll: true });
+      if (this.adapter.isPlain(composer)) {
+        composer.setSelectionRange(span.start, span.end);
+      } else {
+        const range = textmap.range(textmap.extract(composer), span.start, span.end, document);
+        const selection = getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+      }
+      // execCommand edits as typing does, with the input events editors listen to; only where it
+      // raised none (an editor that disabled it) is the editor sent a beforeinput of its own
+      let seen = false;
+      const notice = () => (seen = true);
+      composer.addEventListener("beforeinput", notice, true);
+      composer.addEventListener("input", notice, true);
+      document.execCommand("insertText", false, suggestion);
+      composer.removeEventListener("beforeinput", notice, true);
+      composer.removeEventListener("input", notice, true);
+      if (!seen) {
+        const before = new InputEvent("beforeinput", { inputType: "insertReplacementText", data: suggestion, bubbles: true, cancelable: true, composed: true });
+        if (composer.dispatchEvent(before) && this.adapter.isPlain(composer)) {
+          composer.setRangeText(suggestion, span.start, span.end, "end");
+          composer.dispatchEvent(new InputEvent("input", { inputType: "insertReplacementText", data: suggestion, bubbles: true }));
+        }
+      }
+      this.schedule();
+      this.schedule.flush();
+      return true;
+    }
+
+    /** The attached image's thumbnail for an image finding. */
+    thumbnailFor(finding) {
+      return Number.isInteger(finding.image) && this.attached[finding.image] ? this.attached[finding.image].thumb : null;
+    }
+
+    destroy() {
+      this.schedule.cancel();
+      this.composer.removeEventListener("input", this.onInput);
+      this.observer.disconnect();
+      this.group.remove();
+      if (this.mirror) this.mirror.remove();
+    }
+  }
+
+  return Session;
+})();

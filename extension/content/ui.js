@@ -1,0 +1,149 @@
+// The overlay: one shadow root outside the composer holding underlines, badges, cards and the panel.
+// Everything is built with createElement/textContent: post text never goes through an HTML parser.
+preflight.ui = (() => {
+  const { ext, geometry } = preflight;
+  let host = null;
+  let layer = null;
+
+  /** A localised UI string, or the id itself when a locale lacks it. */
+  function t(id, subs) {
+    try {
+      return ext.i18n.getMessage(id, subs) || id;
+    } catch {
+      return id;
+    }
+  }
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  /** The shadow layer, created on first use. */
+  function root() {
+    if (layer && host.isConnected) return layer;
+    host = document.createElement("preflight-overlay");
+    host.setAttribute("data-preflight", "");
+    const shadow = host.attachShadow({ mode: "open" });
+    shadow.append(el("style", { text: preflight.UI_CSS }));
+    layer = el("div", { class: "layer" });
+    shadow.append(layer);
+    // keys typed in our dialog must not reach the site's shortcuts
+    for (const type of ["keydown", "keyup", "keypress", "input", "beforeinput", "paste"]) {
+      host.addEventListener(type, (event) => event.stopPropagation());
+    }
+    document.documentElement.append(host);
+    return layer;
+  }
+
+  function isOurs(node) {
+    return Boolean(host && node && (node === host || host.contains(node)));
+  }
+
+  function severityLabel(severity) {
+    return t(`severity_${severity}`);
+  }
+
+  function safeHttpUrl(value) {
+    try {
+      const url = new URL(value);
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** One finding as a card body: severity, message, the words, rule, reference, thumbnails, suggestions. */
+  function findingView(finding, { thumbnail = null, onApply = null } = {}) {
+    const severity = ["block", "warning", "info"].includes(finding.severity) ? finding.severity : "info";
+    const view = el("article", { class: `finding sev-${severity}`, "data-rule": finding.rule });
+    view.append(el("p", { class: "sev", text: severityLabel(severity) }));
+    const pictures = [];
+    if (thumbnail) pictures.push(el("img", { src: thumbnail, alt: t("imageAttached") }));
+    const match = finding.match && typeof finding.match.thumbnail === "string" && finding.match.thumbnail.startsWith("data:image/")
+      ? finding.match : null;
+    if (match) pictures.push(el("img", { src: match.thumbnail, alt: t("imageMatch", [String(match.label || match.reference_id || "")]) }));
+    if (pictures.length) view.append(el("div", { class: "images" }, ...pictures));
+    view.append(el("p", { class: "message", text: finding.message }));
+    if (finding.span && finding.span.text) view.append(el("p", { class: "quote", text: `“${finding.span.text}”` }));
+    const rule = el("p", { class: "rule" }, el("code", { text: finding.rule }));
+    const reference = finding.reference && safeHttpUrl(finding.reference);
+    if (reference) rule.append(" · ", el("a", { href: reference, target: "_blank", rel: "noopener noreferrer", text: t("reference") }));
+    else if (finding.reference) rule.append(" · ", document.createTextNode(finding.reference));
+    view.append(rule);
+    if (onApply && finding.suggestions && finding.suggestions.length) {
+      const list = el("div", { class: "suggestions", role: "group", "aria-label": t("suggestions") }, el("span", { text: t("replaceWith") }));
+      for (const suggestion of finding.suggestions) {
+        list.append(el("button", { type: "button", text: suggestion, onclick: () => onApply(suggestion) }));
+      }
+      view.append(list);
+    }
+    return view;
+  }
+
+  /** Draws a session's underlines: `items` are [{severity, boxes}]. */
+  function drawUnderlines(group, items) {
+    group.replaceChildren();
+    for (const item of items) {
+      for (const box of item.boxes) {
+        const line = el("div", { class: `underline sev-${item.severity}`, "data-rule": item.rule, "aria-hidden": "true" });
+        Object.assign(line.style, { left: `${box.left}px`, top: `${box.top}px`, width: `${box.width}px`, height: `${box.height}px` });
+        group.append(line);
+      }
+    }
+  }
+
+  function group() {
+    const node = el("div", { class: "session" });
+    root().append(node);
+    return node;
+  }
+
+  /** The badge's label and state class for a session state. */
+  function badgeState(state, report) {
+    if (state === "offline") return { cls: "offline", text: t("badgeOffline"), label: t("badgeOfflineLabel") };
+    if (state === "checking" && !report) return { cls: "checking", text: t("badgeChecking"), label: t("badgeChecking") };
+    if (!report) return { cls: "pass", text: "preflight", label: t("badgeIdleLabel") };
+    const count = report.findings.length;
+    const verdict = report.verdict;
+    const text = verdict === "pass" && count === 0 ? `✓ ${t("verdict_pass")}` : `${t(`verdict_${verdict}`)} · ${count}`;
+    return { cls: verdict, text, label: t("badgeLabel", [t(`verdict_${verdict}`), String(count)]) };
+  }
+
+  function positionBadge(badge, composerRect) {
+    const size = { width: badge.offsetWidth || 80, height: badge.offsetHeight || 20 };
+    const at = geometry.placeBadge(composerRect, size);
+    badge.style.left = `${at.left}px`;
+    badge.style.top = `${at.top}px`;
+  }
+
+  /** A textarea has no DOM text to measure: a styled copy in the overlay stands in for it. */
+  function mirrorFor(textarea, mirror) {
+    const node = mirror || el("div", { class: "mirror", "aria-hidden": "true" });
+    if (!node.isConnected) root().append(node);
+    const style = getComputedStyle(textarea);
+    for (const prop of ["font-family", "font-size", "font-weight", "font-style", "letter-spacing", "line-height", "text-transform",
+      "word-spacing", "text-indent", "text-align", "direction", "tab-size", "padding-top", "padding-right", "padding-bottom",
+      "padding-left", "border-top-width", "border-right-width", "border-bottom-width", "border-left-width", "box-sizing"]) {
+      node.style.setProperty(prop, style.getPropertyValue(prop));
+    }
+    node.style.borderStyle = "solid";
+    const rect = textarea.getBoundingClientRect();
+    Object.assign(node.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width}px`, height: `${rect.height}px` });
+    const text = node.firstChild && node.firstChild.nodeType === 3 ? node.firstChild : node.appendChild(document.createTextNode(""));
+    if (text.data !== textarea.value) text.data = textarea.value;
+    node.scrollTop = textarea.scrollTop;
+    node.scrollLeft = textarea.scrollLeft;
+    return node;
+  }
+
+  return { t, el, root, isOurs, group, findingView, drawUnderlines, badgeState, positionBadge, mirrorFor };
+})();
