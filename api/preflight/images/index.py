@@ -22,7 +22,7 @@ _SCREEN = 24
 # References checked geometrically per query orientation: those with the most close descriptors.
 VOTED_CANDIDATES = 8
 # Each descriptor is looked up by BANDS of its 16-bit chunks; a true match usually shares at least one exactly.
-BANDS = 8
+BANDS = 16
 # Buckets this many times fuller than average hold bland texture, which is close to everything: ignored.
 _CROWDED = 64
 # ORB descriptors of one physical point differ by up to about this many of their 256 bits.
