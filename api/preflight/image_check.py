@@ -12,7 +12,7 @@ from .errors import InputError
 from .image_registry import decode_comparable
 from .images.decode import DecodedImage
 from .images.errors import ImageError, OcrTimeout, OcrUnavailable
-from .images.fingerprint import fingerprint
+from .images.fingerprint import query_fingerprint
 from .images.index import ImageMatch, ReferenceIndex
 from .images.metadata import copyright_notices, names_owner
 from .images.ocr import likely_has_text, read_text
@@ -103,7 +103,7 @@ def matches(decoded: DecodedImage, index: ReferenceIndex) -> list[ImageMatch]:
     if not index.len():
         return []  # nothing registered: spare the fingerprint
     for frame in decoded.frames or (decoded.image,):
-        for match in index.search(fingerprint(frame)):
+        for match in index.search(query_fingerprint(frame)):
             if match.ref_id not in best or match.similarity > best[match.ref_id].similarity:
                 best[match.ref_id] = match
     return sorted(best.values(), key=lambda m: (-m.similarity, m.ref_id))

@@ -92,7 +92,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         except _LOAD_ERRORS as exc:
             raise ImageError("truncated_image", "the image header is incomplete or damaged") from exc
         if _known_elsewhere(data):
-            raise ImageError("unsupported_image", f"this image format is not supported; send one of {', '.join(_formats())}")
+            accepted = ", ".join(_formats())
+            raise ImageError("unsupported_image", f"this image format is not supported; send one of {accepted}")
         raise ImageError("not_an_image", "the file is not an image")
 
 

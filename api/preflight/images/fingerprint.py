@@ -9,10 +9,12 @@ import numpy as np
 from PIL import Image
 
 from .hashes import HASH_BYTES, dct_hash, trim_borders
-from .keypoints import Keypoints, detect
+from .keypoints import FEATURES, QUERY_FEATURES, Keypoints, detect
 
 VERSION = 1
 ANALYSIS_SIDE = 640
+# A query is analysed larger: in a screenshot or under a caption band the registered picture is only part of it.
+QUERY_SIDE = 960
 _MAGIC = b"PFIF"
 _HEADER = struct.Struct("<4sBIIHHBHH")
 # Positions are stored as 1/8 pixel fixed point in the analysis frame.
@@ -89,15 +91,20 @@ def analysis_gray(image: Image.Image, side: int = ANALYSIS_SIDE) -> np.ndarray:
     return np.ascontiguousarray(gray)
 
 
-def fingerprint(image: Image.Image) -> Fingerprint:
-    """Fingerprint a decoded RGB image (any size)."""
-    gray = analysis_gray(image)
+def fingerprint(image: Image.Image, features: int = FEATURES, side: int = ANALYSIS_SIDE) -> Fingerprint:
+    """Fingerprint a decoded RGB image (any size), as a reference is stored."""
+    gray = analysis_gray(image, side)
     trimmed = trim_borders(gray)
     hashes = [dct_hash(gray), dct_hash(trimmed), dct_hash(gray[:, ::-1]), dct_hash(trimmed[:, ::-1])]
-    keypoints, mirror = detect(gray)
+    keypoints, mirror = detect(gray, features)
     if len(keypoints) < BLAND:
         hashes += [dct_hash(_window(trimmed, *window)) for window in _WINDOWS]
     return Fingerprint(image.width, image.height, (gray.shape[1], gray.shape[0]), np.stack(hashes), keypoints, mirror)
+
+
+def query_fingerprint(image: Image.Image) -> Fingerprint:
+    """Fingerprint an image to search for: more keypoints than a reference holds."""
+    return fingerprint(image, QUERY_FEATURES, QUERY_SIDE)
 
 
 def _window(gray: np.ndarray, scale: float, x: float, y: float) -> np.ndarray:

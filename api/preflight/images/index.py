@@ -22,7 +22,7 @@ _SCREEN = 24
 # References checked geometrically per query orientation: those with the most close descriptors.
 VOTED_CANDIDATES = 8
 # Each descriptor is looked up by BANDS of its 16-bit chunks; a true match usually shares at least one exactly.
-BANDS = 8
+BANDS = 16
 # Buckets this many times fuller than average hold bland texture, which is close to everything: ignored.
 _CROWDED = 64
 # ORB descriptors of one physical point differ by up to about this many of their 256 bits.
@@ -183,8 +183,8 @@ def _as_reference(fp: Fingerprint) -> Fingerprint:
 def hash_matches(first_words: np.ndarray, words: np.ndarray, query: np.ndarray) -> list[tuple[int, int, str]]:
     """(hash row, distance, query hash kind) for every stored hash within HASH_MATCH of one of the query's.
 
-    The first 64 bits (the lowest frequencies, the steadiest) screen all references; the full 256 bits
-    are compared only for the few that pass, which keeps a million references within one memory pass.
+    The first 64 bits (the four lowest rows of frequencies, the steadiest) screen all references; the
+    full 256 bits are compared only for the few that pass, which keeps a million references to one pass.
     """
     query_words = np.ascontiguousarray(query).view("<u8")
     found = []

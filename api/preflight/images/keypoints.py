@@ -7,11 +7,14 @@ import cv2
 import numpy as np
 
 FEATURES = 300
+# A query takes twice the keypoints of a reference on a finer grid: a crop, a screenshot or a caption band leaves
+# only part of the frame to the registered picture, and that part must still hold enough of its points.
+QUERY_FEATURES = 600
 # A candidate is the same picture when this many matched keypoints agree on one similarity transform.
 MIN_INLIERS = 10
 _REPROJECTION = 0.012  # of the reference frame's longer side
 _SCALES = (0.08, 12.0)
-_GRID = 6
+_GRID = 6  # cells per side for FEATURES keypoints; more keypoints take proportionally more cells
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ def detect(gray: np.ndarray, features: int = FEATURES) -> tuple[Keypoints, Keypo
     """ORB keypoints of `gray` and, computed at the mirrored positions, those of its mirror image."""
     orb = cv2.ORB_create(nfeatures=4 * features, scaleFactor=1.25, nlevels=6, edgeThreshold=15, patchSize=15,
                          fastThreshold=7)
-    found = _spread(orb.detect(gray, None), gray.shape, features)
+    grid = max(_GRID, round(_GRID * (features / FEATURES) ** 0.5))
+    found = _spread(orb.detect(gray, None), gray.shape, features, grid)
     found, descriptors = orb.compute(gray, found)
     if descriptors is None or not found:
         return EMPTY, EMPTY
@@ -43,14 +47,14 @@ def detect(gray: np.ndarray, features: int = FEATURES) -> tuple[Keypoints, Keypo
     return _pack(found, descriptors), _pack(mirrored or (), mirror_descriptors)
 
 
-def _spread(found, shape: tuple[int, int], features: int) -> list:
+def _spread(found, shape: tuple[int, int], features: int, grid: int) -> list:
     """The strongest keypoints taken in turns from each grid cell, so that lettering cannot take them all."""
     height, width = shape
     ranked = sorted(found, key=lambda k: -k.response)
     turns: dict[tuple[int, int], int] = {}
     order = []
     for position, k in enumerate(ranked):
-        cell = (min(_GRID - 1, int(k.pt[0] * _GRID / width)), min(_GRID - 1, int(k.pt[1] * _GRID / height)))
+        cell = (min(grid - 1, int(k.pt[0] * grid / width)), min(grid - 1, int(k.pt[1] * grid / height)))
         turns[cell] = turns.get(cell, -1) + 1
         order.append((turns[cell], position))
     return [ranked[position] for _, position in sorted(order)[:features]]
