@@ -10,7 +10,7 @@ from pathlib import Path
 from .crisis import validate_crisis
 from .errors import InputError
 from .events import new_event, parse_moment
-from .storage.cli import EXIT_ERROR
+from .storage.cli import with_store
 
 
 def add_governance_parsers(subparsers) -> None:
@@ -50,35 +50,27 @@ def add_governance_parsers(subparsers) -> None:
 
 def run_governance(args, database_url: str) -> int:
     """Run one governance command against the database; 0 on success, 3 with a message on stderr otherwise."""
-    from .storage import Store, StorageError
     from .storage.governance import Governance
 
-    store = None
-    try:
-        if args.command == "audit" and args.audit_command == "prune":
-            before = prune_before(args.days)
-        store = Store(database_url)
-        governance = Governance(store)
-        if args.command == "crisis":
-            return run_crisis(args, governance)
-        if args.command == "events":
-            return run_events(args, governance)
-        if args.audit_command == "log":
-            since = parse_moment(args.since, "--since", end=False) if args.since else None
-            for change in governance.audit_trail(since):
-                print(f"{change['at']:%Y-%m-%d %H:%M:%S} UTC\t{change['by']}\t{change['action']}\t"
-                      + json.dumps(change["details"], ensure_ascii=False))
-            return 0
-        counts = governance.prune(before)
-        print(f"deleted records from before {before:%Y-%m-%d %H:%M} UTC: "
-              + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()))
+    return with_store(database_url, lambda store: governance_command(args, Governance(store)), refusals=(InputError,))
+
+
+def governance_command(args, governance) -> int:
+    if args.command == "crisis":
+        return run_crisis(args, governance)
+    if args.command == "events":
+        return run_events(args, governance)
+    if args.audit_command == "log":
+        since = parse_moment(args.since, "--since", end=False) if args.since else None
+        for change in governance.audit_trail(since):
+            print(f"{change['at']:%Y-%m-%d %H:%M:%S} UTC\t{change['by']}\t{change['action']}\t"
+                  + json.dumps(change["details"], ensure_ascii=False))
         return 0
-    except (StorageError, InputError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    finally:
-        if store is not None:
-            store.dispose()
+    before = prune_before(args.days)
+    counts = governance.prune(before)
+    print(f"deleted records from before {before:%Y-%m-%d %H:%M} UTC: "
+          + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()))
+    return 0
 
 
 def run_crisis(args, governance) -> int:

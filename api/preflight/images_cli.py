@@ -16,11 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .images.errors import ImageError
-from .storage import StorageError, Store
+from .storage import StorageError
+from .storage.cli import EXIT_ERROR, with_store
 from .storage.images import NewReference, References
 from .storage.models import REFERENCE_STATUSES
 
-EXIT_ERROR = 3
 SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".avif"}
 # Rows per transaction: the other processes pick up each batch within a second of its commit.
 BATCH = 200
@@ -47,27 +47,21 @@ def add_images_parser(subparsers) -> None:
 
 
 def run_images(args, database_url: str) -> int:
-    store = None
-    try:
-        store = Store(database_url)
-        references = References(store)
-        if args.images_command == "import":
-            return run_import(references, args)
-        if args.images_command == "list":
-            print_references(*references.list(status=args.status, label=args.label, limit=max(1, args.limit)))
-            return 0
-        missing = [ref_id for ref_id in args.ids if not references.delete(ref_id)]
-        for ref_id in set(args.ids) - set(missing):
-            print(f"removed reference {ref_id}")
-        if missing:
-            raise StorageError(f"no reference {', '.join(map(str, missing))}")
+    return with_store(database_url, lambda store: images_command(args, References(store)))
+
+
+def images_command(args, references: References) -> int:
+    if args.images_command == "import":
+        return run_import(references, args)
+    if args.images_command == "list":
+        print_references(*references.list(status=args.status, label=args.label, limit=max(1, args.limit)))
         return 0
-    except StorageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    finally:
-        if store is not None:
-            store.dispose()
+    missing = [ref_id for ref_id in args.ids if not references.delete(ref_id)]
+    for ref_id in set(args.ids) - set(missing):
+        print(f"removed reference {ref_id}")
+    if missing:
+        raise StorageError(f"no reference {', '.join(map(str, missing))}")
+    return 0
 
 
 def image_files(paths: list[Path]) -> list[Path]:

@@ -27,25 +27,34 @@ def add_keys_parser(subparsers) -> None:
     revoke.add_argument("name")
 
 
-def run_keys(args, database_url: str) -> int:
-    """Run `keys <command>` against the database; 0 on success, 3 with a message on stderr otherwise."""
+def with_store(database_url: str, action, refusals: tuple[type[Exception], ...] = ()) -> int:
+    """Run action(store) against the database and close it; 3 with a message on stderr for what the user must fix."""
     store = None
     try:
         store = Store(database_url)
-        if args.keys_command == "create":
-            print(store.create_key(args.name, args.scope))  # alone on stdout, for scripts to capture
-            print("Store this key now: it cannot be shown again.", file=sys.stderr)
-        elif args.keys_command == "list":
-            print_keys(store.list_keys())
-        elif not store.revoke_key(args.name):
-            raise StorageError(f"no key named {args.name!r}")
-        return 0
-    except StorageError as exc:
+        return action(store)
+    except (StorageError, *refusals) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     finally:
         if store is not None:
             store.dispose()
+
+
+def run_keys(args, database_url: str) -> int:
+    """Run `keys <command>` against the database; 0 on success, 3 with a message on stderr otherwise."""
+    return with_store(database_url, lambda store: keys_command(args, store))
+
+
+def keys_command(args, store: Store) -> int:
+    if args.keys_command == "create":
+        print(store.create_key(args.name, args.scope))  # alone on stdout, for scripts to capture
+        print("Store this key now: it cannot be shown again.", file=sys.stderr)
+    elif args.keys_command == "list":
+        print_keys(store.list_keys())
+    elif not store.revoke_key(args.name):
+        raise StorageError(f"no key named {args.name!r}")
+    return 0
 
 
 def print_keys(keys) -> None:
