@@ -79,6 +79,7 @@ def test_audit_without_stored_texts_is_a_clear_422(admin):
     ({"json": {"rules_dir": "proposed"}}, 422, "invalid_request"),
     ({"json": {"rules_dir": "proposed", "posts": "everything"}}, 422, "invalid_request"),
     ({"json": {"posts": "audit"}}, 422, "invalid_request"),
+    ({"json": {"rules_dir": "pro\x00posed", "posts": "audit"}}, 422, "invalid_request"),
 ])
 def test_bad_previews_get_json_errors(admin, api, monkeypatch, request_kwargs, status, code):
     monkeypatch.setitem(api.config, "STORE_TEXT", True)
@@ -104,3 +105,10 @@ def test_too_many_posts_is_413(admin, api, monkeypatch):
 def test_preview_needs_an_admin_key(client, keys):
     response = client.post("/v1/packs/preview", json={"rules_dir": "proposed", "posts": "audit"}, headers=auth(keys["check"]))
     assert response.status_code == 403
+
+
+def test_a_bad_posts_file_is_named_as_uploaded(admin):
+    response = admin(**upload(["a,b", "1,2"], name="campaign.csv", rules_dir="proposed"))
+    assert response.status_code == 422
+    message = response.get_json()["error"]["message"]
+    assert message.startswith("campaign.csv: ") and "'text' column" in message

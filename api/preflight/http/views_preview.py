@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from pydantic import ValidationError
 
 from ..checker import Checker
-from ..errors import PackError
+from ..errors import InputError, PackError
 from ..impact import TooManyPostsError, replay, take
 from ..scan import read_posts
 from .auth import require
@@ -61,7 +61,10 @@ def parse_preview_request():
 def proposed_directory(named: str, root) -> Path:
     """`named` resolved inside `root`: an admin key names rules to compare, not any directory on the server."""
     root = Path(root).resolve()
-    directory = (root / named).resolve()
+    try:
+        directory = (root / named).resolve()
+    except (ValueError, OSError) as exc:  # a NUL byte, a name the file system refuses
+        raise ApiError(422, "invalid_request", f"rules_dir is not a usable path: {exc}", [{"field": "rules_dir"}]) from None
     if not directory.is_relative_to(root):
         raise ApiError(422, "invalid_request", f"rules_dir must be inside the preview root {root}", [{"field": "rules_dir"}])
     return directory
@@ -76,3 +79,6 @@ def uploaded_posts(upload, limit: int) -> list[dict]:
             return take(read_posts(Path(handle.name)), limit)
         except TooManyPostsError as exc:
             raise ApiError(413, exc.code, str(exc), [{"field": "posts"}]) from None
+        except InputError as exc:  # named after the upload, not the temporary file on the server
+            message = str(exc).replace(handle.name, upload.filename or "the posts file")
+            raise ApiError(422, exc.code, message, [{"field": "posts"}]) from None
