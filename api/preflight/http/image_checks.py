@@ -1,8 +1,6 @@
 """The attached images of POST /v1/check: limits from the config, the engine's image checks, per-image errors."""
 from __future__ import annotations
 
-import base64
-
 from ..image_check import Attached, ImageLimits, check_images, with_images
 from .errors import ApiError
 
@@ -14,11 +12,14 @@ def image_limits(config) -> ImageLimits:
     return ImageLimits(int(config["MAX_IMAGE_BYTES"]), int(config["MAX_IMAGE_PIXELS"]), float(config["OCR_SECONDS"]))
 
 
-def check_attached(service, config, req, report):
-    """(report with image findings, skipped checks, one entry per image); ApiError when the only image is bad."""
+def check_attached(service, config, req, files: list[bytes], report):
+    """(report with image findings, skipped checks, one entry per image); ApiError when the only image is bad.
+
+    `files` are the request's images already decoded from base64, in order.
+    """
     if not req.images:
         return report, [], []
-    attached = [Attached(base64.b64decode(image.data), image.name, image.alt) for image in req.images]
+    attached = [Attached(data, image.name, image.alt) for data, image in zip(files, req.images)]
     brand = service.checker.ruleset.profiles.get(req.profile) if req.profile else None
     checks = check_images(attached, checker=service.checker, index=service.reference_index.index,
                           lookup=service.references.with_thumbnails, limits=image_limits(config),

@@ -58,14 +58,15 @@ def run_check(req: CheckRequest) -> dict:
     config = current_app.config
     if len(req.images) > int(config["MAX_IMAGES"]):
         raise ApiError(413, "too_many_images", f"{len(req.images)} images; the limit is {config['MAX_IMAGES']} per request")
+    files = []
     for index, image in enumerate(req.images):
         try:
-            base64.b64decode(image.data, validate=True)
+            files.append(base64.b64decode(image.data, validate=True))
         except (binascii.Error, ValueError):
             raise ApiError(422, "invalid_image", f"image {index} is not valid base64", [{"field": f"images.{index}.data"}]) from None
     report = service.checker.check(req.text, language=req.language, platform=req.platform, profile=req.profile, context=req.context)
     report, grammar_skipped = service.grammar.extend(report, req.text, service.checker.ruleset.profiles.get(req.profile))
-    report, skipped, images = check_attached(service, config, req, report)
+    report, skipped, images = check_attached(service, config, req, files, report)
     report = service.governance.amend(report, req.text, req.language, req.platform, req.profile, req.context)
     body = report.to_dict()
     body["check_id"] = uuid.uuid4().hex
