@@ -144,6 +144,44 @@ def test_alt_text_is_checked_like_the_post(client, keys):
     assert found["verdict"] != "pass"
 
 
+def test_alt_text_comes_with_multipart_files_one_field_per_image(client, keys):
+    alt = "Our shoes cure back pain, guaranteed!"
+    data = {"text": "Spring is here.", "language": "en", "alt": ["", alt],
+            "images": [(io.BytesIO(jpeg(photo("motorcycle_left.png"))), "a.jpg"),
+                       (io.BytesIO(jpeg(photo("ihc.png"))), "b.jpg")]}
+    found = client.post("/v1/check", data=data, headers=auth(keys["check"]), content_type="multipart/form-data").get_json()
+    from_alt = [f for f in found["findings"] if f.get("source") == "alt"]
+    assert from_alt and {f["image"] for f in from_alt} == {1}
+    assert all(alt[f["span"]["start"]:f["span"]["end"]] == f["span"]["text"] for f in from_alt)
+
+
+def test_more_alt_fields_than_images_is_a_clear_422(client, keys):
+    data = {"text": "Spring is here.", "alt": ["one", "two"],
+            "images": [(io.BytesIO(jpeg(photo("motorcycle_left.png"))), "a.jpg")]}
+    response = client.post("/v1/check", data=data, headers=auth(keys["check"]), content_type="multipart/form-data")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_request" and "2 alt fields for 1 images" in error["message"]
+
+
+@pytest.mark.parametrize(("language", "text", "restricted", "notice"), [
+    ("nl", "Nieuwe collectie!", "‘Chelsea’ (Test Stock 42), die als beperkt is geregistreerd", "Het bestand vermeldt"),
+    ("da", "Ny kollektion!", "»Chelsea« (Test Stock 42), som er registreret som begrænset", "Filen angiver"),
+    ("sv", "Ny kollektion!", "”Chelsea” (Test Stock 42), som är registrerad som begränsad", "Filen anger"),
+    ("de", "Neue Kollektion!", "„Chelsea“ (Test Stock 42), das als gesperrt registriert ist", "Die Datei nennt"),
+    ("en", "New collection!", "“Chelsea” (Test Stock 42), which is registered as restricted", "The file says"),
+])
+def test_image_findings_speak_the_post_language(client, keys, language, text, restricted, notice):
+    exif = Image.Exif()
+    exif[0x8298] = "Copyright Getty Images"
+    with registered(client, keys, "chelsea.png"):
+        body = check(client, keys, jpeg(photo("chelsea.png"), exif=exif.tobytes()), text=text, language=language)
+    found = {f["rule"]: f["message"] for f in image_findings(body.get_json())}
+    assert restricted in found["image-copyright/restricted"]
+    assert found["image-copyright/embedded-notice"].startswith(notice) and "Getty Images" in found[
+        "image-copyright/embedded-notice"]
+
+
 def quote_card(text: str, scale: int = 1, fmt: str = "PNG") -> bytes:
     card = Image.new("RGB", (1080 * scale, 320 * scale), (245, 235, 220))
     ImageDraw.Draw(card).text((60 * scale, 120 * scale), text, fill=(20, 20, 50), font=ImageFont.load_default(size=72 * scale))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import InputError
+from .image_messages import match_message, notice_message
 from .image_registry import decode_comparable
 from .images.decode import DecodedImage
 from .images.errors import ImageError, OcrTimeout, OcrUnavailable
@@ -69,6 +70,7 @@ def check_images(images: list[Attached], *, checker, index: ReferenceIndex, look
     today = today or date.today()
     brand = checker.ruleset.profiles.get(profile) if profile else None
     text_options = {"language": language, "platform": platform, "profile": profile, "context": context, "today": today}
+    editor_language = language if language != "auto" else post_language
     out = ImageChecks()
     for number, attached in enumerate(images):
         entry = {"index": number, "name": attached.name, "format": None, "width": None, "height": None, "error": None}
@@ -83,8 +85,8 @@ def check_images(images: list[Attached], *, checker, index: ReferenceIndex, look
             continue
         width, height = upright_size(decoded)
         entry.update(format=decoded.format, width=width, height=height)
-        found = [*match_findings(number, matches(decoded, index), lookup, today),
-                 *notice_findings(number, decoded, brand.owner_names if brand else [])]
+        found = [*match_findings(number, matches(decoded, index), lookup, today, editor_language),
+                 *notice_findings(number, decoded, brand.owner_names if brand else [], editor_language)]
         out.findings += [f for f in (profiled(f, brand) for f in found) if f is not None]
         out.findings += ocr_findings(number, decoded, checker, text_options, post_language, limits, out.skipped)
     out.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -109,7 +111,8 @@ def matches(decoded: DecodedImage, index: ReferenceIndex) -> list[ImageMatch]:
     return sorted(best.values(), key=lambda m: (-m.similarity, m.ref_id))
 
 
-def match_findings(number: int, found: list[ImageMatch], lookup: Lookup, today: date) -> list[Finding]:
+def match_findings(number: int, found: list[ImageMatch], lookup: Lookup, today: date,
+                   language: str) -> list[Finding]:
     if not found:
         return []
     # A reference deleted since the index was refreshed is not in the lookup, so it is not reported.
@@ -117,7 +120,7 @@ def match_findings(number: int, found: list[ImageMatch], lookup: Lookup, today: 
     out = []
     for match in [m for m in found if m.ref_id in stored][:MAX_MATCHES]:
         reference, thumbnail = stored[match.ref_id]
-        rule, severity, message = licence_verdict(reference, today)
+        rule, severity, message = licence_verdict(reference, today, language)
         wire = {"reference_id": reference.id, "label": reference.label, "source": reference.source,
                 "status": reference.status, "similarity": match.similarity, "distance": match.distance,
                 "license_expires": reference.license_expires.isoformat() if reference.license_expires else None,
@@ -126,32 +129,33 @@ def match_findings(number: int, found: list[ImageMatch], lookup: Lookup, today: 
     return out
 
 
-def licence_verdict(reference, today: date) -> tuple[str, str, str]:
+def licence_verdict(reference, today: date, language: str) -> tuple[str, str, str]:
     """(rule, severity, message) for an attachment that is a near-duplicate of `reference`."""
-    what = f"This image matches “{reference.label}” ({reference.source})"
+    def says(kind: str, days: int = 0) -> str:
+        return match_message(kind, language, reference.label, reference.source, reference.license_expires, days)
+
     if reference.status == "restricted":
-        return RESTRICTED, "block", f"{what}, which is registered as restricted: do not post it."
+        return RESTRICTED, "block", says("restricted")
     expires = reference.license_expires
     if expires is None:
-        return LICENSED, "info", f"{what}, licensed with no expiry date."
+        return LICENSED, "info", says("licensed-open")
     days = (expires - today).days
     if days < 0:
-        return LICENCE_EXPIRED, "block", f"{what}; its licence expired on {expires:%Y-%m-%d}: renew it or use another image."
+        return LICENCE_EXPIRED, "block", says("expired")
     if days <= EXPIRING_DAYS:
-        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-        return (LICENCE_EXPIRING, "warning",
-                f"{what}; its licence ends {when} ({expires:%Y-%m-%d}): renew it or plan to take the post down.")
-    return LICENSED, "info", f"{what}, licensed until {expires:%Y-%m-%d}."
+        return LICENCE_EXPIRING, "warning", says("expiring", days)
+    return LICENSED, "info", says("licensed")
 
 
-def notice_findings(number: int, decoded: DecodedImage, owner_names: list[str]) -> list[Finding]:
+def notice_findings(number: int, decoded: DecodedImage, owner_names: list[str],
+                    language: str) -> list[Finding]:
     out, seen = [], set()
     for notice in copyright_notices(decoded):
         if names_owner(notice, owner_names) or notice.text in seen:
             continue
         seen.add(notice.text)
-        message = f"The file says “{notice.text}” ({notice.field}): make sure you hold the licence."
-        out.append(Finding(EMBEDDED_NOTICE, PACK, "warning", message, None, image=number, source="image"))
+        out.append(Finding(EMBEDDED_NOTICE, PACK, "warning", notice_message(language, notice.text, notice.field), None,
+                           image=number, source="image"))
     return out
 
 

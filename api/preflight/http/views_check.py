@@ -38,10 +38,17 @@ def parse_json(model):
 
 def parse_check_request() -> CheckRequest:
     if request.mimetype == "multipart/form-data":
-        fields = {k: v for k, v in request.form.items() if v != ""}
+        fields = {k: v for k, v in request.form.items() if v != "" and k != "alt"}
+        uploads = request.files.getlist("images")
+        # One `alt` field per image, in the same order; an empty one for an image without alt text.
+        alts = request.form.getlist("alt")
+        if len(alts) > len(uploads):
+            raise ApiError(422, "invalid_request", f"{len(alts)} alt fields for {len(uploads)} images: send one per "
+                           "image, in the same order (empty for an image without alt text)", [{"field": "alt"}])
         images = [
-            {"data": base64.b64encode(f.read()).decode("ascii"), "name": f.filename or None}
-            for f in request.files.getlist("images")
+            {"data": base64.b64encode(f.read()).decode("ascii"), "name": f.filename or None,
+             "alt": alts[i] if i < len(alts) and alts[i] != "" else None}
+            for i, f in enumerate(uploads)
         ]
         if images:
             fields["images"] = images
