@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from .fingerprint import HASH_KINDS, Fingerprint
@@ -17,10 +18,19 @@ from .keypoints import EMPTY, MIN_INLIERS, Keypoints, agreeing
 HASH_MATCH = 52
 # Windows of bland pictures resemble other bland pictures more, so they must be closer.
 WINDOW_MATCH = 36
+# References whose hashes come this close without deciding are checked with keypoints too: a caption band,
+# a rotation or a frame moves the hash of the very same picture only this far.
+NEAR = 80
+# At most this many such near references per query.
+NEAR_CANDIDATES = 3
 # Distance of the first 64 bits under which the whole hash is compared (matches sit far below it).
 _SCREEN = 24
 # References checked geometrically per query orientation: those with the most close descriptors.
 VOTED_CANDIDATES = 8
+# A candidate needs this many close descriptors to be checked at all; one or two are chance.
+_MIN_VOTES = 3
+# Lowe's ratio: a query keypoint's nearest reference descriptor must be clearly nearer than its second.
+_RATIO = 0.8
 # Each descriptor is looked up by BANDS of its 16-bit chunks; a true match usually shares at least one exactly.
 BANDS = 16
 # Buckets this many times fuller than average hold bland texture, which is close to everything: ignored.
@@ -62,8 +72,11 @@ class _Snapshot:
         self.owner = np.concatenate([np.full(len(fp.keypoints), row, np.uint32) for row, fp in enumerate(fps)]
                                     or [np.zeros(0, np.uint32)])
         self.points = np.concatenate([fp.keypoints.points for fp in fps] or [np.zeros((0, 2), np.float32)])
-        descriptors = np.concatenate([fp.keypoints.descriptors for fp in fps] or [np.zeros((0, 32), np.uint8)])
-        self.descriptors = np.ascontiguousarray(descriptors).view("<u8")
+        self.starts = np.concatenate([[0], np.cumsum([len(fp.keypoints) for fp in fps], dtype=np.int64)])
+        descriptors = np.ascontiguousarray(
+            np.concatenate([fp.keypoints.descriptors for fp in fps] or [np.zeros((0, 32), np.uint8)]))
+        self.raw_descriptors = descriptors
+        self.descriptors = descriptors.view("<u8")
         keys = _band_keys(descriptors)
         order = np.argsort(keys, kind="stable")
         self.keys = keys[order]
@@ -94,6 +107,23 @@ class _Snapshot:
         first = np.ones(len(query), bool)
         first[1:] = query[1:] != query[:-1]
         return query[first], slots[first]
+
+
+    def verify(self, keypoints: Keypoints, row: int) -> int:
+        """Agreeing keypoints between the query and reference `row`, all descriptors of both compared."""
+        start, end = int(self.starts[row]), int(self.starts[row + 1])
+        if end - start < 2:
+            return 0
+        pairs = _MATCHER.knnMatch(keypoints.descriptors, self.raw_descriptors[start:end], k=2)
+        good = [(a.queryIdx, a.trainIdx) for a, b in (p for p in pairs if len(p) == 2)
+                if a.distance <= _DESCRIPTOR_MATCH and a.distance < _RATIO * b.distance]
+        if len(good) < MIN_INLIERS:
+            return 0
+        query, train = np.array(good).T
+        return agreeing(keypoints.points[query], self.points[start + train], self.sides[row])
+
+
+_MATCHER = cv2.BFMatcher(cv2.NORM_HAMMING)
 
 
 def _band_keys(descriptors: np.ndarray) -> np.ndarray:
@@ -153,22 +183,25 @@ class ReferenceIndex:
         if not len(snapshot.ids):
             return []
         found: dict[int, ImageMatch] = {}
-        for hash_row, distance, kind in hash_matches(snapshot.first_words, snapshot.words, fp.hashes):
+        near: dict[int, int] = {}
+        for hash_row, distance, kind in hash_matches(snapshot.first_words, snapshot.words, fp.hashes, NEAR):
             row = int(snapshot.hash_owner[hash_row])
             window = bool(snapshot.hash_is_window[hash_row])
-            if window and distance > WINDOW_MATCH:
+            if distance > (WINDOW_MATCH if window else HASH_MATCH):
+                near[row] = min(distance, near.get(row, NEAR))
                 continue
             if row not in found or distance < found[row].distance:
                 how = ("hash" if kind == "image" else f"hash-{kind}") + ("-window" if window else "")
                 found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - distance / 128.0, 4), distance, how)
+        nearest = sorted((r for r in near if r not in found), key=near.get)[:NEAR_CANDIDATES]
         for how, keypoints in (("keypoints", fp.keypoints), ("keypoints-mirror", fp.mirror_keypoints)):
-            query, slots = snapshot.correspondences(keypoints)
-            owners = snapshot.owner[slots]
-            votes = np.bincount(owners, minlength=len(snapshot.ids))
-            ranked = np.argsort(votes)[::-1][:VOTED_CANDIDATES]
-            for row in (int(r) for r in ranked if votes[r] >= MIN_INLIERS and int(r) not in found):
-                mine = owners == row
-                count = agreeing(keypoints.points[query[mine]], snapshot.points[slots[mine]], snapshot.sides[row])
+            _, slots = snapshot.correspondences(keypoints)
+            votes = np.bincount(snapshot.owner[slots], minlength=len(snapshot.ids))
+            ranked = [int(r) for r in np.argsort(votes)[::-1][:VOTED_CANDIDATES] if votes[r] >= _MIN_VOTES]
+            for row in dict.fromkeys(ranked + nearest):
+                if row in found:
+                    continue
+                count = snapshot.verify(keypoints, row)
                 if count >= MIN_INLIERS:
                     found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - math.exp(-count / 20.0), 4),
                                             None, how)
@@ -180,8 +213,9 @@ def _as_reference(fp: Fingerprint) -> Fingerprint:
     return dataclasses.replace(fp, mirror_keypoints=EMPTY)
 
 
-def hash_matches(first_words: np.ndarray, words: np.ndarray, query: np.ndarray) -> list[tuple[int, int, str]]:
-    """(hash row, distance, query hash kind) for every stored hash within HASH_MATCH of one of the query's.
+def hash_matches(first_words: np.ndarray, words: np.ndarray, query: np.ndarray,
+                 limit: int = HASH_MATCH) -> list[tuple[int, int, str]]:
+    """(hash row, distance, query hash kind) for every stored hash within `limit` of one of the query's.
 
     The first 64 bits (the four lowest rows of frequencies, the steadiest) screen all references; the
     full 256 bits are compared only for the few that pass, which keeps a million references to one pass.
@@ -193,5 +227,5 @@ def hash_matches(first_words: np.ndarray, words: np.ndarray, query: np.ndarray) 
         if not len(rows):
             continue
         distance = np.bitwise_count(words[rows] ^ hash_words).sum(axis=-1, dtype=np.int32)
-        found += [(int(r), int(d), kind) for r, d in zip(rows, distance) if d <= HASH_MATCH]
+        found += [(int(r), int(d), kind) for r, d in zip(rows, distance) if d <= limit]
     return found

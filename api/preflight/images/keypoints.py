@@ -11,7 +11,8 @@ FEATURES = 300
 # only part of the frame to the registered picture, and that part must still hold enough of its points.
 QUERY_FEATURES = 600
 # A candidate is the same picture when this many matched keypoints agree on one similarity transform.
-MIN_INLIERS = 10
+# Every descriptor of a candidate is compared, so unrelated pictures reach up to 10 by chance.
+MIN_INLIERS = 12
 _REPROJECTION = 0.012  # of the reference frame's longer side
 _SCALES = (0.08, 12.0)
 _GRID = 6  # cells per side for FEATURES keypoints; more keypoints take proportionally more cells
@@ -72,7 +73,7 @@ def agreeing(source: np.ndarray, target: np.ndarray, target_side: float) -> int:
         return 0
     transform, mask = cv2.estimateAffinePartial2D(source, target, method=cv2.RANSAC,
                                                   ransacReprojThreshold=_REPROJECTION * target_side,
-                                                  maxIters=500, confidence=0.99)
+                                                  maxIters=2000, confidence=0.999)
     if transform is None or mask is None:
         return 0
     scale = float(np.hypot(transform[0, 0], transform[1, 0]))
