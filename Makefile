@@ -27,9 +27,9 @@ test: install system
 	$(PY) -m pytest -q
 	$(VENV)/bin/preflight rules test
 
-# The photographs bench/images uses come from Debian's wallpaper packages.
+# The photographs bench/images uses come from Debian packages (wallpapers, GCompris, Palapeli); data only.
 bench-photos:
-	@bash .ci/install-system-packages .ci/apt-packages-bench
+	@bash .ci/install-system-packages .ci/apt-packages-bench --no-install-recommends
 
 bench: install bench-photos
 	$(PY) bench/engine.py

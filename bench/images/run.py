@@ -20,11 +20,12 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from photos import WALLPAPERS, Photo, missing_packages, photographs, tiles  # noqa: E402
+from photos import DETAIL_EDGES, FILES, GCOMPRIS_PACKAGE, Photo, has_detail, missing_packages, photographs, tiles  # noqa: E402,E501
 from results_file import save_results  # noqa: E402
 
 from preflight.images.decode import decode_image  # noqa: E402
-from preflight.images.fingerprint import Fingerprint, analysis_gray, fingerprint, query_fingerprint  # noqa: E402
+from preflight.images.fingerprint import (QUERY_SIDE, Fingerprint, analysis_gray, fingerprint,  # noqa: E402
+                                          global_hashes, query_fingerprint)
 from preflight.images.hashes import content_box  # noqa: E402
 from preflight.images.index import ReferenceIndex, _Snapshot, hash_matches  # noqa: E402
 from preflight.images.keypoints import Keypoints  # noqa: E402
@@ -102,6 +103,7 @@ def query_picture(job: tuple[str, int]) -> list[dict]:
         q_dist = np.min([(STATE["pdq"] != h).sum(axis=2).min(axis=1) for h in pdqs], axis=0)
         rows.append({
             "kind": kind, "variant": variant, "picture": picture.name, "ms": elapsed,
+            "featureless": own is not None and own >= STATE["detailed"],
             "matches": [m.ref_id for m in matches], "how": matches[0].how if matches else None,
             "phash_own": int(p_dist[own]) if own is not None else None, "phash_min": int(p_dist.min()),
             "pdq_own": int(q_dist[own]) if own is not None else None, "pdq_min": int(q_dist.min()),
@@ -117,7 +119,8 @@ def baseline_threshold(distractor_minimums: list[int]) -> int:
 
 
 def score(rows: list[dict]) -> dict:
-    refs = [r for r in rows if r["kind"] == "reference"]
+    refs = [r for r in rows if r["kind"] == "reference" and not r["featureless"]]
+    featureless = [r for r in rows if r["kind"] == "reference" and r["featureless"]]
     distractors = [r for r in rows if r["kind"] == "distractor"]
     names = [p.name for p in STATE["reference"]]
     thresholds = {b: baseline_threshold([r[f"{b}_min"] for r in distractors]) for b in ("phash", "pdq")}
@@ -142,6 +145,12 @@ def score(rows: list[dict]) -> dict:
             "preflight": _rate(r["matches"][:1] == [names.index(r["picture"])] for r in refs),
             "phash_mirror": _rate(r["phash_own"] <= thresholds["phash"] for r in refs),
             "pdq_mirror_trim": _rate(r["pdq_own"] <= thresholds["pdq"] for r in refs),
+        },
+        "featureless_reference_queries": len(featureless),
+        "featureless_recall": {
+            "preflight": _rate(r["matches"][:1] == [names.index(r["picture"])] for r in featureless),
+            "phash_mirror": _rate(r["phash_own"] <= thresholds["phash"] for r in featureless),
+            "pdq_mirror_trim": _rate(r["pdq_own"] <= thresholds["pdq"] for r in featureless),
         },
         "baseline_thresholds": thresholds,
         "reference_queries": len(refs),
@@ -187,6 +196,9 @@ def speed(photo: Image.Image, quick: bool) -> dict:
         decoded = decode_image(raw, max_bytes=64 * 2**20, max_pixels=50_000_000)
         results[f"decode_ms_{label}"] = median_ms(
             lambda raw=raw: decode_image(raw, max_bytes=64 * 2**20, max_pixels=50_000_000), 7)
+        results[f"decode_and_hashes_ms_{label}"] = median_ms(
+            lambda raw=raw: global_hashes(analysis_gray(
+                decode_image(raw, max_bytes=64 * 2**20, max_pixels=50_000_000).image, QUERY_SIDE)), 7)
         results[f"fingerprint_ms_{label}"] = median_ms(lambda d=decoded: fingerprint(d.image), 7)
         results[f"query_fingerprint_ms_{label}"] = median_ms(lambda d=decoded: query_fingerprint(d.image), 7)
     rng = np.random.default_rng(5)
@@ -269,6 +281,8 @@ def print_tables(result: dict) -> None:
                   f"{overall['pdq_mirror_trim']:.3f}", style="bold")
     console.print(table)
     q = result["quality"]
+    console.print(f"featureless references (not counted above): recall {q['featureless_recall']['preflight']:.3f} "
+                  f"over {q['featureless_reference_queries']} queries")
     console.print(f"false positives: {q['false_positive_queries']} of {q['distractor_queries']} distractor queries "
                   f"({q['false_positive_rate_per_query']:.4%}); pairs {q['false_positive_pairs']} "
                   f"({q['false_positive_rate_per_pair']:.6%}); wrong first match on reference queries: "
@@ -284,7 +298,7 @@ def print_tables(result: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a quarter of the photos, two tiles each")
+    parser.add_argument("--quick", action="store_true", help="a quarter of the photos")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--every", type=int, default=2,
                         help="query the variants of every Nth picture (the index always holds every reference)")
@@ -295,12 +309,15 @@ def main(argv: list[str] | None = None) -> int:
     photos = photographs()
     if args.quick:
         photos = photos[::4]
-    limit = 2 if args.quick else 15
-    STATE["reference"] = [t for name, image in photos[0::2] for t in tiles(name, image, limit)]
-    STATE["distractor"] = [t for name, image in photos[1::2] for t in tiles(name, image, limit)]
+    # References with detail come first: only they count towards recall; the featureless ones stay in the index.
+    candidates = [t for name, image in photos[0::2] for t in tiles(name, image)]
+    detailed = [t for t in candidates if has_detail(t.image)]
+    STATE["reference"] = detailed + [t for t in candidates if not has_detail(t.image)]
+    STATE["detailed"] = len(detailed)
+    STATE["distractor"] = [t for name, image in photos[1::2] for t in tiles(name, image)]
     console.print(f"{len(photos)} distinct photographs; {len(STATE['reference'])} references (tiles of "
-                  f"{len(photos[0::2])} photos), {len(STATE['distractor'])} distractor pictures (tiles of "
-                  f"{len(photos[1::2])} photos), {len(VARIANTS)} variants each")
+                  f"{len(photos[0::2])} photos; {len(detailed)} with detail), {len(STATE['distractor'])} distractor "
+                  f"pictures (tiles of {len(photos[1::2])} photos), {len(VARIANTS)} variants each")
     started = time.perf_counter()
     STATE.update(build_references(STATE["reference"]))
     jobs = [("reference", i) for i in range(0, len(STATE["reference"]), args.every)]
@@ -316,8 +333,10 @@ def main(argv: list[str] | None = None) -> int:
     plain = [p.image for p in STATE["reference"] + STATE["distractor"]]
     result = {
         "photographs": len(photos),
-        "sources": {"debian": sorted(WALLPAPERS), "scikit-image": True},
+        "sources": {"debian": sorted([*FILES, GCOMPRIS_PACKAGE]), "scikit-image": True},
         "references": len(STATE["reference"]),
+        "references_with_detail": STATE["detailed"],
+        "detail_edges": DETAIL_EDGES,
         "distractor_pictures": len(STATE["distractor"]),
         "variants": list(VARIANTS),
         "queried_every": args.every,
