@@ -11,7 +11,7 @@ from PIL import Image
 from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, photo
 from preflight.images.decode import decode_image
 from preflight.images.fingerprint import Fingerprint, FingerprintFormatError, fingerprint, query_fingerprint
-from preflight.images.index import ImageMatch, ReferenceIndex
+from preflight.images.index import ImageMatch, ReferenceIndex, hash_matches
 from preflight.images.thumbnail import thumbnail_jpeg
 from preflight.images.variants import VARIANTS
 
@@ -124,3 +124,16 @@ def test_a_built_index_finds_what_an_incrementally_filled_one_finds(index):
     built = ReferenceIndex.build((ref_id, fingerprint(photo(name))) for ref_id, name in enumerate(REFERENCE_PHOTOS, 1))
     query = fingerprint(VARIANTS["caption-below"](photo("rocket.jpg")))
     assert [m.ref_id for m in built.search(query)] == [m.ref_id for m in index.search(query)] == [4]
+
+
+def test_the_hash_screen_finds_near_copies_in_every_block_of_a_large_index():
+    rng = np.random.default_rng(3)
+    words = rng.integers(0, 2**63, size=(150_000, 4), dtype=np.uint64)
+    query = rng.integers(0, 256, size=(4, 32), dtype=np.uint8)
+    query_words = query.view("<u8")
+    planted = {5: (0, 0b1), 70_001: (2, 0b111), 149_999: (3, 0)}  # row: (query hash kind, bits flipped)
+    for row, (kind, flip) in planted.items():
+        words[row] = query_words[kind]
+        words[row, 1] ^= np.uint64(flip)
+    found = hash_matches(np.ascontiguousarray(words[:, 0]), words, query)
+    assert sorted(found) == [(5, 1, "image"), (70_001, 3, "mirror"), (149_999, 0, "trimmed-mirror")]

@@ -25,12 +25,16 @@ NEAR = 80
 NEAR_CANDIDATES = 3
 # Distance of the first 64 bits under which the whole hash is compared (matches sit far below it).
 _SCREEN = 24
+# Stored hashes screened at a time: 512 KiB of first words, which stay in the cache for all query hashes.
+_BLOCK = 65536
 # References checked geometrically per query orientation: those with the most close descriptors.
 VOTED_CANDIDATES = 8
 # A candidate needs this many close descriptors to be checked at all; one or two are chance.
 _MIN_VOTES = 3
 # Lowe's ratio: a query keypoint's nearest reference descriptor must be clearly nearer than its second.
 _RATIO = 0.8
+# Matched against all of one candidate's descriptors, unrelated pictures reach 11 agreeing keypoints.
+_VERIFIED_INLIERS = 13
 # Each descriptor is looked up by BANDS of its 16-bit chunks; a true match usually shares at least one exactly.
 BANDS = 16
 # Buckets this many times fuller than average hold bland texture, which is close to everything: ignored.
@@ -117,7 +121,7 @@ class _Snapshot:
         pairs = _MATCHER.knnMatch(keypoints.descriptors, self.raw_descriptors[start:end], k=2)
         good = [(a.queryIdx, a.trainIdx) for a, b in (p for p in pairs if len(p) == 2)
                 if a.distance <= _DESCRIPTOR_MATCH and a.distance < _RATIO * b.distance]
-        if len(good) < MIN_INLIERS:
+        if len(good) < _VERIFIED_INLIERS:
             return 0
         query, train = np.array(good).T
         return agreeing(keypoints.points[query], self.points[start + train], self.sides[row])
@@ -195,14 +199,22 @@ class ReferenceIndex:
                 found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - distance / 128.0, 4), distance, how)
         nearest = sorted((r for r in near if r not in found), key=near.get)[:NEAR_CANDIDATES]
         for how, keypoints in (("keypoints", fp.keypoints), ("keypoints-mirror", fp.mirror_keypoints)):
-            _, slots = snapshot.correspondences(keypoints)
-            votes = np.bincount(snapshot.owner[slots], minlength=len(snapshot.ids))
+            query, slots = snapshot.correspondences(keypoints)
+            owners = snapshot.owner[slots]
+            votes = np.bincount(owners, minlength=len(snapshot.ids))
             ranked = [int(r) for r in np.argsort(votes)[::-1][:VOTED_CANDIDATES] if votes[r] >= _MIN_VOTES]
             for row in dict.fromkeys(ranked + nearest):
                 if row in found:
                     continue
-                count = snapshot.verify(keypoints, row)
-                if count >= MIN_INLIERS:
+                # First the points whose nearest descriptor in the whole index is this reference's (cheap and
+                # sharp); where too few of them agree, all of its descriptors, which a rotation or a heavy
+                # recompression leave further from their originals.
+                mine = owners == row
+                count = agreeing(keypoints.points[query[mine]], snapshot.points[slots[mine]], snapshot.sides[row])
+                if count < MIN_INLIERS:
+                    count = snapshot.verify(keypoints, row)
+                    count = count if count >= _VERIFIED_INLIERS else 0
+                if count:
                     found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - math.exp(-count / 20.0), 4),
                                             None, how)
         return sorted(found.values(), key=lambda m: (-m.similarity, m.ref_id))
@@ -219,13 +231,19 @@ def hash_matches(first_words: np.ndarray, words: np.ndarray, query: np.ndarray,
 
     The first 64 bits (the four lowest rows of frequencies, the steadiest) screen all references; the
     full 256 bits are compared only for the few that pass, which keeps a million references to one pass.
+    The screen runs block by block, all query hashes on a block while it is in the cache.
     """
-    query_words = np.ascontiguousarray(query).view("<u8")
+    query_words = np.ascontiguousarray(query[:len(HASH_KINDS)]).view("<u8")
     found = []
-    for kind, hash_words in zip(HASH_KINDS, query_words):
-        rows = np.flatnonzero(np.bitwise_count(first_words ^ hash_words[0]) <= _SCREEN)
+    for start in range(0, len(first_words), _BLOCK):
+        block = first_words[start:start + _BLOCK]
+        close = np.bitwise_count(block ^ query_words[0, 0]) <= _SCREEN
+        for hash_words in query_words[1:]:
+            close |= np.bitwise_count(block ^ hash_words[0]) <= _SCREEN
+        rows = np.flatnonzero(close) + start
         if not len(rows):
             continue
-        distance = np.bitwise_count(words[rows] ^ hash_words).sum(axis=-1, dtype=np.int32)
-        found += [(int(r), int(d), kind) for r, d in zip(rows, distance) if d <= limit]
+        distance = np.bitwise_count(words[rows][:, None, :] ^ query_words[None, :, :]).sum(axis=2, dtype=np.int32)
+        for at, kind in zip(*np.nonzero(distance <= limit)):
+            found.append((int(rows[at]), int(distance[at, kind]), HASH_KINDS[kind]))
     return found

@@ -10,9 +10,9 @@ FEATURES = 300
 # A query takes twice the keypoints of a reference on a finer grid: a crop, a screenshot or a caption band leaves
 # only part of the frame to the registered picture, and that part must still hold enough of its points.
 QUERY_FEATURES = 600
-# A candidate is the same picture when this many matched keypoints agree on one similarity transform.
-# Every descriptor of a candidate is compared, so unrelated pictures reach up to 10 by chance.
-MIN_INLIERS = 12
+# A candidate is the same picture when this many of its keypoints that are the query's nearest in the whole
+# index agree on one similarity transform (unrelated pictures reach 6 of them at most).
+MIN_INLIERS = 10
 _REPROJECTION = 0.012  # of the reference frame's longer side
 _SCALES = (0.08, 12.0)
 _GRID = 6  # cells per side for FEATURES keypoints; more keypoints take proportionally more cells
