@@ -211,8 +211,8 @@ def speed(photo: Image.Image, quick: bool) -> dict:
         snapshot_refs = _synthetic_index(count, rng)
         results[f"full_search_ms_{count}"] = median_ms(lambda: snapshot_refs.search(query), 9)
         snap = snapshot_refs._current()
-        arrays = (snap.words, snap.first_words, snap.hash_owner, snap.hash_is_window, snap.keys, snap.slots,
-                  snap.owner, snap.points, snap.descriptors, snap.ids, snap.sides)
+        arrays = (snap.words, snap.first_words, snap.hash_owner, snap.hash_is_window, snap.bucket_starts, snap.slots,
+                  snap.side_chunks, snap.owner, snap.points, snap.descriptors, snap.ids, snap.sides, snap.starts)
         total = sum(a.nbytes for a in arrays)
         results[f"index_bytes_per_reference_{count}"] = round(total / count)
         del snapshot_refs, snap
