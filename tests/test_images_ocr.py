@@ -34,6 +34,18 @@ def test_the_gate_lets_most_plain_photos_through_without_ocr():
     assert sum(plain) <= 2
 
 
+@pytest.mark.parametrize("name", ["grass.png", "gravel.png", "brick.png", "hubble_deep_field.jpg"])
+def test_faint_texture_in_short_rows_is_not_taken_for_lettering(name):
+    assert not likely_has_text(photo(name))
+
+
+@pytest.mark.parametrize(("background", "ink"), [(230, 170), (40, 100)])
+def test_faint_lettering_is_still_seen(background, ink):
+    card = Image.new("RGB", (1080, 420), (background,) * 3)
+    ImageDraw.Draw(card).text((80, 160), "Limited offer today", fill=(ink,) * 3, font=ImageFont.load_default(size=64))
+    assert likely_has_text(card)
+
+
 @needs_tesseract
 def test_tesseract_reads_known_text_and_boxes_a_span():
     card = quote_card(["Guaranteed to cure", "back pain in 3 days"])

@@ -13,8 +13,9 @@ from .fingerprint import analysis_gray
 
 TESSERACT_LANGUAGES = {"en": "eng", "nl": "nld", "da": "dan", "sv": "swe", "de": "deu"}
 _GATE_SIDE = 480
-# Text is high-contrast strokes: a morphological gradient at least this strong (grey levels).
-_STROKE_CONTRASTS = (48, 160)
+# Text is strokes of a morphological gradient at least this strong (grey levels), letter-sized blobs in a row of
+# at least this many. Faint strokes need a longer row: grass, fur and masonry make short rows of faint blobs.
+_STROKE_LEVELS = ((48, 5), (96, 4), (160, 4))
 # Above this many candidate blobs the picture is texture (foliage, gravel), not lettering.
 _MAX_GLYPHS = 1500
 # Tesseract reads poorly past this size and slowly; larger images are scaled down first.
@@ -27,21 +28,21 @@ def likely_has_text(image: Image.Image) -> bool:
     gray = analysis_gray(image, _GATE_SIDE)
     gradient = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
     # Lettering over a busy photo only stands apart from the photo's own edges at a higher contrast.
-    return any(_strokes_in_line(gradient >= contrast) for contrast in _STROKE_CONTRASTS)
+    return any(_strokes_in_line(gradient >= contrast, row) for contrast, row in _STROKE_LEVELS)
 
 
-def _strokes_in_line(strokes: np.ndarray) -> bool:
+def _strokes_in_line(strokes: np.ndarray, row: int) -> bool:
     _, _, stats, _ = cv2.connectedComponentsWithStats(strokes.astype(np.uint8), connectivity=8)
     left, top, width, height, area = (stats[1:, i] for i in range(5))
     # At this scale a word's letters often merge into one blob, so wide blobs count too.
     glyphs = (height >= 5) & (height <= 60) & (width >= 2) & (width <= 12 * height) & (area >= 0.15 * width * height)
-    if glyphs.sum() < 4 or glyphs.sum() > _MAX_GLYPHS:
+    if glyphs.sum() < row or glyphs.sum() > _MAX_GLYPHS:
         return False
-    return _has_line(left[glyphs], top[glyphs] + height[glyphs], height[glyphs], left[glyphs] + width[glyphs])
+    return _has_line(left[glyphs], top[glyphs] + height[glyphs], height[glyphs], left[glyphs] + width[glyphs], row)
 
 
-def _has_line(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, rights: np.ndarray) -> bool:
-    """Whether some four blobs follow each other left to right on one baseline, at about one size."""
+def _has_line(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, rights: np.ndarray, row: int) -> bool:
+    """Whether some `row` blobs follow each other left to right on one baseline, at about one size."""
     gap = lefts[None, :] - rights[:, None]
     follows = (gap >= -2) & (gap <= heights[:, None])
     follows &= np.abs(bottoms[None, :] - bottoms[:, None]) <= np.maximum(2, heights[:, None] // 5)
@@ -52,7 +53,7 @@ def _has_line(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, right
     successor = np.where(follows.any(axis=1), follows.argmax(axis=1), count)
     successor = np.append(successor, count)
     reach = np.arange(count + 1)
-    for _ in range(3):
+    for _ in range(row - 1):
         reach = successor[reach]
     return bool((reach[:count] < count).any())
 
