@@ -39,6 +39,11 @@ _VERIFIED_INLIERS = 13
 BANDS = 16
 # Buckets this many times fuller than average hold bland texture, which is close to everything: ignored.
 _CROWDED = 64
+# Of a bucket fuller than this many times the average (and than _SAMPLED), only the first entries are read: in a
+# library of near-copies (crops of one photo, variants of one shot) one chunk is shared by hundreds of them, and
+# any of them stands for the rest.
+_SAMPLE_OVER = 4
+_SAMPLED = 128
 # ORB descriptors of one physical point differ by up to about this many of their 256 bits.
 _DESCRIPTOR_MATCH = 64
 # ... and rarely by more than this many bits of one 16-bit chunk; a random chunk is this close 23 % of the time.
@@ -90,7 +95,9 @@ class _Snapshot:
         self.slots = np.tile(np.arange(len(descriptors), dtype=np.uint32), BANDS)[order]
         # Beside each entry, its descriptor's chunk of the next band: a cheap first look before the full distance.
         self.side_chunks = _side_chunks(descriptors)[order]
-        self.crowded = max(16, int(_CROWDED * len(self.slots) / (BANDS * 65536)))
+        average = len(self.slots) / (BANDS * 65536)
+        self.crowded = max(16, int(_CROWDED * average))
+        self.sampled = max(_SAMPLED, int(_SAMPLE_OVER * average))
 
     def correspondences(self, keypoints: Keypoints) -> tuple[np.ndarray, np.ndarray]:
         """For each query keypoint with a close reference descriptor: (query index, reference slot)."""
@@ -101,7 +108,7 @@ class _Snapshot:
         starts = self.bucket_starts[wanted]
         sizes = self.bucket_starts[wanted + 1] - starts
         keep = (sizes > 0) & (sizes <= self.crowded)
-        starts, sizes = starts[keep], sizes[keep]
+        starts, sizes = starts[keep], np.minimum(sizes[keep], self.sampled)
         if not len(sizes):
             return none
         offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
