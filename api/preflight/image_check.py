@@ -88,7 +88,7 @@ def check_images(images: list[Attached], *, checker, index: ReferenceIndex, look
         found = [*match_findings(number, matches(decoded, index), lookup, today, editor_language),
                  *notice_findings(number, decoded, brand.owner_names if brand else [], editor_language)]
         out.findings += [f for f in (profiled(f, brand) for f in found) if f is not None]
-        out.findings += ocr_findings(number, decoded, checker, text_options, post_language, limits, out.skipped)
+        out.findings += ocr_findings(number, decoded, checker, text_options, editor_language, limits, out.skipped)
     out.elapsed_ms = (time.perf_counter() - started) * 1000
     return out
 
@@ -169,14 +169,13 @@ def profiled(finding: Finding, brand) -> Finding | None:
     return dataclasses.replace(finding, severity=severity) if severity else finding
 
 
-def ocr_findings(number: int, decoded: DecodedImage, checker, text_options: dict, post_language: str,
+def ocr_findings(number: int, decoded: DecodedImage, checker, text_options: dict, language: str,
                  limits: ImageLimits, skipped: list[dict]) -> list[Finding]:
     """Text packs over the words read from the pixels, when the image likely carries lettering."""
     if not likely_has_text(decoded.image):
         return []
-    wanted = text_options["language"] if text_options["language"] != "auto" else post_language
     try:
-        read = read_text(decoded.image, list(dict.fromkeys([wanted, "en"])), limits.ocr_seconds)
+        read = read_text(decoded.image, list(dict.fromkeys([language, "en"])), limits.ocr_seconds)
     except OcrUnavailable as exc:
         if not any(s["check"] == "ocr" and "image" not in s for s in skipped):
             skipped.append({"check": "ocr", "reason": str(exc)})

@@ -94,17 +94,17 @@ def analysis_gray(image: Image.Image, side: int = ANALYSIS_SIDE) -> np.ndarray:
 def fingerprint(image: Image.Image, features: int = FEATURES, side: int = ANALYSIS_SIDE) -> Fingerprint:
     """Fingerprint a decoded RGB image (any size), as a reference is stored."""
     gray = analysis_gray(image, side)
-    hashes = global_hashes(gray)
+    trimmed = trim_borders(gray)
+    hashes = global_hashes(gray, trimmed)
     keypoints, mirror = detect(gray, features)
     if len(keypoints) < BLAND:
-        trimmed = trim_borders(gray)
         hashes += [dct_hash(_window(trimmed, *window)) for window in _WINDOWS]
     return Fingerprint(image.width, image.height, (gray.shape[1], gray.shape[0]), np.stack(hashes), keypoints, mirror)
 
 
-def global_hashes(gray: np.ndarray) -> list[np.ndarray]:
-    """The rows of HASH_KINDS: the DCT hashes of the picture, its trimmed content and both their mirrors."""
-    trimmed = trim_borders(gray)
+def global_hashes(gray: np.ndarray, trimmed: np.ndarray) -> list[np.ndarray]:
+    """The rows of HASH_KINDS: the DCT hashes of the picture, its content without borders (trim_borders of it)
+    and both their mirrors."""
     return [dct_hash(gray), dct_hash(trimmed), dct_hash(gray[:, ::-1]), dct_hash(trimmed[:, ::-1])]
 
 

@@ -126,7 +126,6 @@ class _Snapshot:
         first[1:] = query[1:] != query[:-1]
         return query[first], slots[first]
 
-
     def verify(self, keypoints: Keypoints, row: int) -> int:
         """Agreeing keypoints between the query and reference `row`, all descriptors of both compared."""
         start, end = int(self.starts[row]), int(self.starts[row + 1])
@@ -144,15 +143,19 @@ class _Snapshot:
 _MATCHER = cv2.BFMatcher(cv2.NORM_HAMMING)
 
 
+def _chunks(descriptors: np.ndarray) -> np.ndarray:
+    """Each descriptor's first BANDS 16-bit chunks (n × BANDS)."""
+    return np.ascontiguousarray(descriptors[:, : 2 * BANDS]).view("<u2")
+
+
 def _side_chunks(descriptors: np.ndarray) -> np.ndarray:
     """Per (band, descriptor), band-major like _band_keys: the descriptor's 16-bit chunk of the next band."""
-    chunks = np.ascontiguousarray(descriptors[:, : 2 * BANDS]).view("<u2")
-    return np.roll(chunks, -1, axis=1).T.ravel()
+    return np.roll(_chunks(descriptors), -1, axis=1).T.ravel()
 
 
 def _band_keys(descriptors: np.ndarray) -> np.ndarray:
     """One uint32 key per (band, descriptor), band-major: the band number above the chunk's 16 bits."""
-    chunks = np.ascontiguousarray(descriptors[:, : 2 * BANDS]).view("<u2").astype(np.uint32)
+    chunks = _chunks(descriptors).astype(np.uint32)
     return (chunks + (np.arange(BANDS, dtype=np.uint32) << 16)).T.ravel()
 
 
@@ -233,10 +236,9 @@ class ReferenceIndex:
                 count = agreeing(keypoints.points[query[mine]], snapshot.points[slots[mine]], snapshot.sides[row])
                 if count < MIN_INLIERS:
                     count = snapshot.verify(keypoints, row)
-                    count = count if count >= _VERIFIED_INLIERS else 0
-                if count:
-                    found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - math.exp(-count / 20.0), 4),
-                                            None, how)
+                    if count < _VERIFIED_INLIERS:
+                        continue
+                found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - math.exp(-count / 20.0), 4), None, how)
         return sorted(found.values(), key=lambda m: (-m.similarity, m.ref_id))
 
 
