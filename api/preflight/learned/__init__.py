@@ -1,0 +1,1 @@
+"""Learned checks: models trained on public labelled data, and the data's development split."""
