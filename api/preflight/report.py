@@ -89,6 +89,8 @@ class Report:
     packs: list[tuple[str, str]]
     elapsed_ms: float
     sentences: list[tuple[int, int, str]] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # checks that could not run, and why
+    images: list[dict] = field(default_factory=list)  # one entry per attached image
 
     def to_dict(self) -> dict:
         return {
@@ -97,6 +99,8 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "packs": [{"id": pid, "version": version} for pid, version in self.packs],
             "elapsed_ms": round(self.elapsed_ms, 3),
+            "skipped": self.skipped,
+            "images": self.images,
         }
 
 

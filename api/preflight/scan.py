@@ -16,6 +16,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from .errors import InputError
+from .pipeline import Submission, check_post
 
 CHUNK = 256
 _worker_checker = None  # set in each worker process; forked from the parent's loaded packs
@@ -64,14 +65,10 @@ def check_item(item: dict, defaults: dict) -> dict:
     """One output line: the report, or the error that stopped this post alone."""
     if "error" in item:
         return {"id": item["id"], "error": item["error"]}
+    submission = Submission.from_item(item, defaults)
     try:
-        report = _worker_checker.check(
-            item["text"],
-            language=item.get("language") or defaults["language"],
-            platform=item.get("platform") or defaults["platform"],
-            profile=item.get("profile") or defaults["profile"],
-            context=item.get("context") or defaults["context"],
-        )
+        # A back catalogue is audited against the packs: crisis mode and live events are about publishing now.
+        report = check_post(submission, _worker_checker)
     except InputError as exc:
         return {"id": item.get("id"), "error": str(exc)}
     return {"id": item.get("id"), "report": report.to_dict()}
@@ -97,8 +94,7 @@ def run_scan(checker, directory, args, err: Console) -> int:
     global _worker_checker
     _worker_checker = checker
     defaults = {"language": args.lang, "platform": args.platform, "profile": args.profile, "context": args.context}
-    if args.profile is not None and args.profile not in checker.ruleset.profiles:
-        checker.check("", profile=args.profile)  # raises the same error as a check would
+    checker.validate(Submission("", **defaults))  # a bad option fails once, before any post is read
     if not args.file.is_file():
         raise InputError(f"{args.file}: no such file", field="file")
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
