@@ -8,7 +8,7 @@ from ..checker import Checker
 from ..errors import PackError
 from ..grammar import Grammar
 from ..image_registry import LoadedIndex
-from ..packs.load import default_rules_dir
+from ..packs.load import BackgroundReload, default_rules_dir
 from ..storage import Store
 from ..storage.images import COUNTER as REFERENCES, References
 from .auth import KeyCache
@@ -32,7 +32,9 @@ class Service:
         self.grammar = Grammar.from_config(config)
         self._reload_lock = threading.Lock()
         self.sync = Sync(self.store, float(config["SYNC_SECONDS"]))
-        self.sync.on("packs", self._load_packs)
+        # A change made through another process is compiled off the request path.
+        self.pack_reload = BackgroundReload(self._load_packs)
+        self.sync.on("packs", self.pack_reload.request)
         self.sync.on("keys", self.keys.clear)
         self.references = References(self.store)
         self.reference_index = LoadedIndex(self.references)
