@@ -11,7 +11,7 @@ from datetime import date
 from .errors import InputError
 from .image_messages import match_message, notice_message
 from .image_registry import decode_comparable
-from .images.decode import DecodedImage
+from .images.decode import MAX_REQUEST_DECODED_PIXELS, DecodedImage, PixelBudget
 from .images.errors import ImageError, OcrTimeout, OcrUnavailable
 from .images.fingerprint import query_fingerprint
 from .images.index import ImageMatch, ReferenceIndex
@@ -35,6 +35,7 @@ class ImageLimits:
     max_bytes: int
     max_pixels: int
     ocr_seconds: float
+    max_request_pixels: int = MAX_REQUEST_DECODED_PIXELS
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def check_images(images: list[Attached], *, checker, index: ReferenceIndex, look
     text_options = {"language": language, "platform": platform, "profile": profile, "context": context, "today": today}
     editor_language = language if language != "auto" else post_language
     out = ImageChecks()
+    budget = PixelBudget(limits.max_request_pixels)
     for number, attached in enumerate(images):
         entry = {"index": number, "name": attached.name, "format": None, "width": None, "height": None, "error": None}
         out.images.append(entry)
@@ -79,7 +81,8 @@ def check_images(images: list[Attached], *, checker, index: ReferenceIndex, look
             out.findings += [dataclasses.replace(f, image=number, source="alt")
                              for f in checker.check(attached.alt, **text_options).findings]
         try:
-            decoded = decode_comparable(attached.data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
+            decoded = decode_comparable(attached.data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels,
+                                         budget=budget)
         except ImageError as exc:
             entry["error"] = {"code": exc.code, "message": str(exc)}
             continue
