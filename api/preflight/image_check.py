@@ -10,7 +10,7 @@ from datetime import date
 from .errors import InputError
 from .image_messages import match_message, notice_message
 from .image_registry import decode_comparable
-from .images.decode import DecodedImage
+from .images.decode import MAX_REQUEST_DECODED_PIXELS, DecodedImage, PixelBudget
 from .images.errors import ImageError, OcrTimeout, OcrUnavailable
 from .images.fingerprint import query_fingerprint
 from .images.index import ImageMatch, ReferenceIndex
@@ -35,6 +35,7 @@ class ImageLimits:
     max_bytes: int
     max_pixels: int
     ocr_seconds: float
+    max_request_pixels: int = MAX_REQUEST_DECODED_PIXELS
 
 
 Lookup = Callable[[set[int]], dict]
@@ -57,6 +58,7 @@ class ImageSource:
         # The messages and OCR are in the editor's language, else the post's.
         language = post.language if post.language != "auto" else job.language
         out = Found()
+        budget = PixelBudget(self.limits.max_request_pixels)
         for number, attached in enumerate(post.images):
             entry = {"index": number, "name": attached.name, "format": None, "width": None, "height": None, "error": None}
             out.images.append(entry)
@@ -64,7 +66,8 @@ class ImageSource:
                 out.findings += [dataclasses.replace(f, image=number, source="alt")
                                  for f in text_findings(job, attached.alt)]
             try:
-                decoded = decode_comparable(attached.data, max_bytes=self.limits.max_bytes, max_pixels=self.limits.max_pixels)
+                decoded = decode_comparable(attached.data, max_bytes=self.limits.max_bytes, max_pixels=self.limits.max_pixels,
+                                             budget=budget)
             except ImageError as exc:
                 entry["error"] = {"code": exc.code, "message": str(exc)}
                 continue

@@ -10,7 +10,7 @@ from ..governance import GovernanceState
 from ..grammar import Grammar
 from ..image_check import ImageSource
 from ..image_registry import LoadedIndex
-from ..packs.load import default_rules_dir
+from ..packs.load import BackgroundReload, default_rules_dir
 from ..pipeline import Submission, check_post
 from ..report import Report
 from ..storage import Store
@@ -37,7 +37,9 @@ class Service:
         self.grammar = Grammar.from_config(config)
         self._reload_lock = threading.Lock()
         self.sync = Sync(self.store, float(config["SYNC_SECONDS"]))
-        self.sync.on("packs", self._load_packs)
+        # A change made through another process is compiled off the request path.
+        self.pack_reload = BackgroundReload(self._load_packs)
+        self.sync.on("packs", self.pack_reload.request)
         self.sync.on("keys", self.keys.clear)
         self.references = References(self.store)
         self.reference_index = LoadedIndex(self.references)

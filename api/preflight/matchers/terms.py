@@ -7,7 +7,7 @@ from typing import Callable
 from ..analysis import Token
 from ..forms import collapse, deobfuscate, fold
 from .base import Context, Hit
-from .masks import MASK_RUN, unmask
+from .masks import MASK_RUN, MaskedWords
 
 END = "\x00"
 # Layers of token forms a term can be matched on.
@@ -21,6 +21,7 @@ class TermIndex:
         self._pipelines = pipelines
         self._analyse_term = analyse_term
         self._tries: dict[tuple[str, str], dict] = {}
+        self._masked_words: dict[tuple[str, str], MaskedWords] = {}
         self.size = 0
 
     def add(self, matcher_id: int, layer: str, language: str, term: str, payload: str | None = None) -> bool:
@@ -33,6 +34,7 @@ class TermIndex:
             for part in key:
                 node = node.setdefault(part, {})
             node.setdefault(END, []).append((matcher_id, payload))
+        self._masked_words.pop((layer, language), None)
         self.size += 1
         return True
 
@@ -93,8 +95,11 @@ class TermIndex:
             root = self._tries.get((layer, token.lang))
             if not root:
                 continue
-            words = [w for w, node in root.items() if not w.startswith("~") and END in node]
-            for word in unmask(token.text, token.lang, words):
+            words = self._masked_words.get((layer, token.lang))
+            if words is None:
+                words = self._masked_words[(layer, token.lang)] = MaskedWords(
+                    w for w, node in root.items() if not w.startswith("~") and END in node)
+            for word in words.unmask(token.text, token.lang):
                 _record(root[word][END], token, token, hits)
 
     def _walk(self, layer: str, tokens: list[Token], key, hits: dict[int, list[Hit]]) -> None:
