@@ -9,6 +9,7 @@ from pathlib import Path
 from .analyzer import Analyzer
 from .errors import InputError, TextTooLongError, UnknownProfileError
 from .matchers.base import Context
+from .matchers.classifier import drop_shadowed
 from .matchers.metric import PLATFORM_LIMITS
 from .packs.load import RuleSet, load_rules
 from .report import Finding, Report, decide_verdict
@@ -43,6 +44,11 @@ class Checker:
         """Load every pack and profile under `directory`; raises PackError listing all problems."""
         analyzer = analyzer or Analyzer()
         return cls(load_rules(directory, analyzer), analyzer, **kwargs)
+
+    @property
+    def skipped(self) -> list[dict]:
+        """Rules that cannot run here (an optional model not installed), as `skipped` entries."""
+        return list(self.ruleset.indexes.skipped)
 
     @property
     def packs(self) -> list[tuple[str, str]]:
@@ -93,7 +99,7 @@ class Checker:
             if hits:
                 findings.extend(rule.findings(ctx, hits, overrides.get(rule.id, rule.severity)))
         findings.sort(key=Finding.sort_key)
-        return findings
+        return drop_shadowed(findings)
 
     def _validate(self, text, language, platform, profile, context):
         if not isinstance(text, str):

@@ -165,7 +165,7 @@ def run_check(checker, args, out: Console) -> int:
     from .grammar import Grammar
 
     report, skipped = Grammar.from_environment().extend(report, text, checker.ruleset.profiles.get(args.profile))
-    for entry in skipped:
+    for entry in checker.skipped + skipped:
         print(f"skipped {entry['check']}: {entry['reason']}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))

@@ -77,7 +77,7 @@ def run_check(req: CheckRequest) -> dict:
     report = service.governance.amend(report, req.text, req.language, req.platform, req.profile, req.context)
     body = report.to_dict()
     body["check_id"] = uuid.uuid4().hex
-    body["skipped"] = skipped + grammar_skipped
+    body["skipped"] = service.checker.skipped + skipped + grammar_skipped
     body["images"] = images
     service.metrics.observe_report(body)
     service.recorder.record({
