@@ -46,6 +46,11 @@ class Checker:
         return cls(load_rules(directory, analyzer), analyzer, **kwargs)
 
     @property
+    def skipped(self) -> list[dict]:
+        """Rules that cannot run here (an optional model not installed), as `skipped` entries."""
+        return list(self.ruleset.indexes.skipped)
+
+    @property
     def packs(self) -> list[tuple[str, str]]:
         return [(pack.id, pack.version) for pack in self.ruleset.packs]
 

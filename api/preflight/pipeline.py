@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Protocol
 
+from .matchers.classifier import drop_shadowed
 from .report import Finding, Report, decide_verdict
 
 
@@ -86,14 +87,14 @@ def check_post(submission: Submission, checker, sources: Sequence[Source] = ()) 
     brand = checker.validate(submission)
     language, sentences, findings = checker.match(submission, brand)
     job = Job(submission, checker, brand, language, sentences)
-    found = Found(findings, packs=list(checker.packs))
+    found = Found(findings, skipped=list(checker.skipped), packs=list(checker.packs))
     for source in sources:
         extra = source(job)
         found.findings += extra.findings
         found.skipped += extra.skipped
         found.packs += extra.packs
         found.images += extra.images
-    findings = sorted(profiled(found.findings, brand), key=Finding.sort_key)
+    findings = drop_shadowed(sorted(profiled(found.findings, brand), key=Finding.sort_key))
     verdict = decide_verdict(findings, brand.block_on if brand else "block")
     return Report(verdict, language, findings, found.packs, (time.perf_counter() - started) * 1000, sentences,
                   found.skipped, found.images)

@@ -52,6 +52,8 @@ class Finding:
     source: str | None = None
     box: Box | None = None
     match: dict | None = None
+    score: float | None = None  # a learned model's score of the span
+    details: dict | None = None  # why the model scored it so: model, threshold, the words that weighed most
 
     def sort_key(self) -> tuple:
         # Post findings first, as before; then per image: the image itself, its alt text, its OCR text.
@@ -76,6 +78,9 @@ class Finding:
                 out["box"] = self.box.to_dict()
             if self.match is not None:
                 out["match"] = self.match
+        if self.score is not None:
+            out["score"] = self.score
+            out["details"] = self.details
         return out
 
 

@@ -81,6 +81,8 @@ class FindingOut(BaseModel):
     source: Literal["image", "alt", "ocr"] | None = None
     box: BoxOut | None = None
     match: MatchOut | None = None
+    score: float | None = Field(None, description="A learned check's score of the span (0-1); absent for word rules.")
+    details: dict | None = Field(None, description="Why a learned check scored the span so: model, threshold, words that weighed most.")
 
 
 class PackRef(BaseModel):

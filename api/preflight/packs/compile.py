@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import Problem
+from ..learned.linear import LazyModel, resolve_model
 from ..matchers.base import Matcher, Scope
+from ..matchers.classifier import ClassifierMatcher
 from ..matchers.logic import AllOf, AnyOf, NotOf, Unless
 from ..matchers.metric import MetricMatcher
 from ..matchers.pattern import PatternIndex, PatternMatcher
@@ -34,6 +37,7 @@ class Indexes:
     terms: TermIndex
     patterns: PatternIndex
     profile_slots: list[ProfileSlot] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # rules whose optional model is not installed
     next_id: int = 0
 
     def new_id(self) -> int:
@@ -50,6 +54,7 @@ class PackCompiler:
         self.display = display
         self.marks = marks
         self.problems: list[Problem] = []
+        self.rule_id = ""
 
     def problem(self, loc: tuple, message: str) -> None:
         line, col = locate(self.marks, loc)
@@ -65,6 +70,7 @@ class PackCompiler:
 
     def rule(self, pack: Pack, rule: Rule, loc: tuple) -> CompiledRule | None:
         before = len(self.problems)
+        self.rule_id = f"{pack.id}/{rule.id}"
         matcher, languages = self.matcher(rule.match, loc + ("match",))
         unless = None
         if rule.unless is not None:
@@ -162,6 +168,8 @@ class PackCompiler:
             if node.above is None and node.metric != "length":
                 self.problem(loc + ("metric",), f"the metric '{node.metric}' needs a threshold: add 'above: N'")
             return MetricMatcher(node.metric, node.above), None
+        if kind == "classifier":
+            return self.classifier(node), None
         if kind == "not":
             inner, _ = self.matcher(node.not_, loc + ("not",))
             return NotOf(inner), None
@@ -178,6 +186,13 @@ class PackCompiler:
         if isinstance(matchers[0], NotOf):
             self.problem(loc + (kind, 0), "the first matcher of 'all' is what gets reported: it cannot be a 'not'")
         return AllOf(matchers, Scope(node.scope, node.near)), languages
+
+    def classifier(self, node: MatchNode) -> ClassifierMatcher:
+        """The model is read on first use; a missing file leaves the rule listed in `skipped`, not the packs broken."""
+        model = LazyModel(resolve_model(node.classifier, Path(self.display).parent))
+        if not model.available:
+            self.indexes.skipped.append({"check": self.rule_id, "reason": f"the model '{node.classifier}' is not installed"})
+        return ClassifierMatcher(model, node.threshold, self.rule_id)
 
     def terms(self, mid: int, layer: str, language: str, terms: list[str], loc: tuple, quiet: bool = False) -> None:
         for index, term in enumerate(terms):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -14,10 +14,12 @@ Measure = Literal["exclamations", "caps_ratio", "emoji", "hashtags", "mentions",
 Check = Literal["phone", "luhn", "card", "iban", "bsn", "cpr", "personnummer", "steuer-id"]
 ProfileList = Literal["banned", "competitors", "code_names", "substitutions"]
 Term = str
+Score = Annotated[float, Field(gt=0, lt=1)]
+Thresholds = Union[Score, dict[Union[Language, Literal["default"]], Score]]
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MONTH_DAY = re.compile(r"^(\d{4}-)?(\d{2})-(\d{2})$")
 
-MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution")
+MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution", "classifier")
 
 
 class Strict(BaseModel):
@@ -37,6 +39,10 @@ class MatchNode(Strict):
     not_: MatchNode | None = Field(None, alias="not", description="The matcher does not hold.")
     consistency: dict[Language, dict[str, list[Term]]] | None = Field(None, description="Groups of forms that must not be mixed in one post.")
     substitution: dict[Language, dict[str, str]] | None = Field(None, description="term: preferred replacement.")
+    classifier: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_-]+(\.npz)?$",
+        description="A learned model that scores each sentence: a model shipped with preflight by name, or a .npz file beside the pack.",
+    )
 
     check: Check | None = Field(None, description="With regex: keep only matches whose checksum is valid.")
     ignore_case: bool = Field(True, description="With regex: match regardless of case.")
@@ -45,6 +51,10 @@ class MatchNode(Strict):
     near: int | None = Field(None, ge=0, le=50, description="With all/unless: within this many tokens.")
     case: Literal["insensitive", "exact"] = Field("insensitive", description="With phrase/consistency: `exact` matches capitalisation too (German 'Sie').")
     obfuscated: bool = Field(False, description="With phrase: also match leetspeak, look-alike letters, separated and stretched letters.")
+    threshold: Thresholds | None = Field(
+        None, description="With classifier: the score (0-1) at or above which a sentence matches, or one per language plus `default`; "
+        "without it, the model's own calibrated threshold per language.",
+    )
     profile_terms: ProfileList | None = Field(None, description="Add the brand profile's own list to the terms.")
 
     @model_validator(mode="after")
@@ -160,6 +170,9 @@ class Profile(Strict):
     )
     severity_overrides: dict[str, Severity] = Field(default_factory=dict, description="pack/rule-id: severity")
     disabled_rules: list[str] = Field(default_factory=list)
+    thresholds: dict[str, Thresholds] = Field(
+        default_factory=dict, description="pack/rule-id of a classifier rule: its threshold for this brand, or one per language plus `default`."
+    )
     block_on: Severity = Field("block", description="The lowest severity that makes the verdict block.")
 
 
