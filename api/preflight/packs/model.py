@@ -8,16 +8,20 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Language = Literal["en", "nl", "da", "sv", "de"]
+# A term list under `any` applies in sentences of every language (borrowed English swearing).
+TermLanguage = Literal["en", "nl", "da", "sv", "de", "any"]
+Forms = Literal["inflected", "exact"]
 Severity = Literal["info", "warning", "block"]
 Platform = Literal["x", "threads", "instagram", "linkedin", "facebook", "tiktok"]
 Measure = Literal["exclamations", "caps_ratio", "emoji", "hashtags", "mentions", "length", "sentence_words"]
-Check = Literal["phone", "luhn", "card", "iban", "bsn", "cpr", "personnummer", "steuer-id"]
+Check = Literal["phone", "luhn", "card", "iban", "bsn", "cpr", "personnummer", "steuer-id", "ssn"]
 ProfileList = Literal["banned", "competitors", "code_names", "substitutions"]
 Term = str
 Score = Annotated[float, Field(gt=0, lt=1)]
 Thresholds = Union[Score, dict[Union[Language, Literal["default"]], Score]]
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MONTH_DAY = re.compile(r"^(\d{4}-)?(\d{2})-(\d{2})$")
+DOMAIN = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
 MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution", "classifier")
 
@@ -29,8 +33,10 @@ class Strict(BaseModel):
 class MatchNode(Strict):
     """A matcher: exactly one kind, plus the options that kind takes."""
 
-    phrase: dict[Language, list[Term]] | None = Field(None, description="Terms matched on words, case- and accent-insensitively.")
-    lemma: dict[Language, list[Term]] | None = Field(None, description="Terms matched on dictionary forms (buys, bought -> buy).")
+    phrase: dict[TermLanguage, list[Term]] | None = Field(
+        None, description="Terms matched on words, case- and accent-insensitively; `any` lists apply in every language."
+    )
+    lemma: dict[TermLanguage, list[Term]] | None = Field(None, description="Terms matched on dictionary forms (buys, bought -> buy).")
     pattern: dict[Language, list[list[dict[str, Any]]]] | None = Field(None, description="spaCy Matcher token patterns.")
     regex: str | None = Field(None, description="An RE2 regular expression matched on the original text.")
     metric: Measure | None = Field(None, description="A count or ratio compared with `above`.")
@@ -56,6 +62,10 @@ class MatchNode(Strict):
         "without it, the model's own calibrated threshold per language.",
     )
     profile_terms: ProfileList | None = Field(None, description="Add the brand profile's own list to the terms.")
+    forms: Forms | None = Field(None, description="With phrase/lemma: `exact` matches only the written form, not its plurals and inflections.")
+    compound: Literal["prefix", "suffix", "both"] | None = Field(
+        None, description="With phrase/lemma: one-word terms also match as the first (prefix) or last (suffix) part of a compound word."
+    )
 
     @model_validator(mode="after")
     def one_kind(self) -> MatchNode:
@@ -131,6 +141,7 @@ class Rule(Strict):
     languages: list[Language] | None = Field(None, description="Defaults to the languages the matcher has terms for, or all.")
     note: str | None = Field(None, description="Why the rule exists.")
     reference: str | None = Field(None, description="The law, code or incident behind it.")
+    forms: Forms = Field("inflected", description="`exact`: the rule's terms match only as written, not inflected.")
     match: MatchNode
     unless: MatchNode | None = None
     when: When | None = None
@@ -144,6 +155,9 @@ class Pack(Strict):
     owner: str | None = None
     description: str | None = None
     references: list[str] = Field(default_factory=list)
+    compound_exceptions: dict[Language, list[Term]] = Field(
+        default_factory=dict, description="Words that begin or end like a compound term and are clean ('kankeronderzoek', 'Dickens')."
+    )
     rules: list[Rule] = Field(default_factory=list)
 
 
@@ -151,6 +165,22 @@ class RuleFile(Strict):
     """Extra rule files inside a pack folder hold only rules."""
 
     rules: list[Rule]
+
+
+class OwnContacts(Strict):
+    """The brand's own contact details, which a post may always give."""
+
+    phones: list[str] = Field(default_factory=list, description="Helplines, written as customers see them ('+31 20 123 4567').")
+    email_domains: list[str] = Field(default_factory=list, description="Domains of the brand's addresses ('example.com'); subdomains too.")
+    web_domains: list[str] = Field(default_factory=list, description="Domains of the brand's web sites ('example.com'); subdomains too.")
+
+    @field_validator("email_domains", "web_domains")
+    @classmethod
+    def plain_domains(cls, value):
+        for domain in value:
+            if not DOMAIN.match(domain):
+                raise ValueError(f"{domain!r} is not a domain: write it like example.com, without https:// or @")
+        return [d.lower() for d in value]
 
 
 class Profile(Strict):
@@ -161,6 +191,10 @@ class Profile(Strict):
     owner_names: list[str] = Field(default_factory=list, description="How the brand names itself (copyright notices).")
     default_language: Language | None = None
     default_platform: Platform | None = None
+    region: str | None = Field(
+        None, pattern=r"^[A-Z]{2}$", description="Home country (ISO 3166, 'NL'): phone numbers without a country code are read there first."
+    )
+    own_contacts: OwnContacts = Field(default_factory=OwnContacts, description="Never flagged as private data.")
     banned: dict[Language, list[Term]] = Field(default_factory=dict)
     substitutions: dict[Language, dict[str, str]] = Field(default_factory=dict)
     competitors: list[Term] = Field(default_factory=list)
