@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check one post; exit 0 pass, 1 warn, 2 block")
     check.add_argument("text", help="the post, or - to read it from standard input")
     add_post_options(check)
+    check.add_argument("--at", default=None, metavar="WHEN",
+                       help="the publication time, ISO 8601: 2026-05-04 or 2026-05-04T09:30+02:00 (default: now)")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
 
     scan = sub.add_parser("scan", help="check a back catalogue (JSON Lines or CSV with a text column)")
@@ -157,12 +159,18 @@ def run_serve(args, out: Console) -> int:
 def run_check(checker, args, out: Console) -> int:
     from .governance import from_database
     from .grammar import Grammar
-    from .pipeline import Submission, check_post
+    from .errors import InputError
+    from .pipeline import Submission, check_post, publication_time
 
     text = sys.stdin.read() if args.text == "-" else args.text
+    try:
+        now, today = publication_time(args.at) if args.at else (None, None)
+    except ValueError as exc:
+        raise InputError(f"--at: {exc}", field="at") from None
+    submission = Submission(text, args.lang, args.platform, args.profile, args.context, now=now, today=today)
     # The same sources as the server's (but images): during a crisis, an editor's check here is held too.
     sources = (Grammar.from_environment(), from_database(database_url()))
-    report = check_post(Submission(text, args.lang, args.platform, args.profile, args.context), checker, sources)
+    report = check_post(submission, checker, sources)
     for entry in report.skipped:
         print(f"skipped {entry['check']}: {entry['reason']}", file=sys.stderr)
     if args.json:

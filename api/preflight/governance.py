@@ -51,7 +51,7 @@ class GovernanceState:
     def __call__(self, job: Job) -> Found:
         post = job.submission
         found = Found()
-        held = self.crisis.finding(post.text, job.language)
+        held = self.crisis.finding(post.text, job.language, post.now)
         if held is not None:
             found.findings.append(held)
         matcher = self.matcher(job.checker)

@@ -97,8 +97,8 @@ def replay(current, proposed, items: Iterable[dict], defaults: dict | None = Non
         if "error" in item:
             impact.errors.append({"id": item["id"], "error": item["error"]})
             continue
-        submission = Submission.from_item(item, defaults)
         try:
+            submission = Submission.from_item(item, defaults)
             before = check_post(submission, current)
             after = check_post(submission, proposed)
         except InputError as exc:

@@ -96,6 +96,7 @@ class Report:
     sentences: list[tuple[int, int, str]] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)  # checks that could not run, and why
     images: list[dict] = field(default_factory=list)  # one entry per attached image
+    checked_for: str | None = None  # the publication time the post was checked as of, ISO 8601
 
     def to_dict(self) -> dict:
         return {
@@ -106,6 +107,7 @@ class Report:
             "elapsed_ms": round(self.elapsed_ms, 3),
             "skipped": self.skipped,
             "images": self.images,
+            "checked_for": self.checked_for,
         }
 
 

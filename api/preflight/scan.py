@@ -23,7 +23,7 @@ _worker_checker = None  # set in each worker process; forked from the parent's l
 
 
 def read_posts(path: Path) -> Iterator[dict]:
-    """Posts from JSON Lines or from CSV with a `text` column; bad lines become error items."""
+    """Posts from JSON Lines or from CSV with a `text` column (and optional `date`); bad lines become error items."""
     with path.open("r", encoding="utf-8-sig", newline="", errors="replace") as handle:
         first = handle.readline()
         handle.seek(0)
@@ -65,10 +65,10 @@ def check_item(item: dict, defaults: dict) -> dict:
     """One output line: the report, or the error that stopped this post alone."""
     if "error" in item:
         return {"id": item["id"], "error": item["error"]}
-    submission = Submission.from_item(item, defaults)
     try:
         # A back catalogue is audited against the packs: crisis mode and live events are about publishing now.
-        report = check_post(submission, _worker_checker)
+        # A post with a `date` (or `scheduled_for`) is checked as of that date: the calendar rules and listed events.
+        report = check_post(Submission.from_item(item, defaults), _worker_checker)
     except InputError as exc:
         return {"id": item.get("id"), "error": str(exc)}
     return {"id": item.get("id"), "report": report.to_dict()}

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import ValidationError
 
 from ..errors import InputError
-from ..pipeline import Attachment, Submission
+from ..pipeline import Attachment, Submission, publication_time
 from .auth import require
 from .errors import ApiError
 from .image_checks import refuse_only_bad_image
@@ -73,7 +73,9 @@ def run_check(req: CheckRequest) -> dict:
         except (binascii.Error, ValueError):
             raise ApiError(422, "invalid_image", f"image {index} is not valid base64", [{"field": f"images.{index}.data"}]) from None
     attachments = tuple(Attachment(data, image.name, image.alt) for data, image in zip(files, req.images))
-    report = service.check(Submission(req.text, req.language, req.platform, req.profile, req.context, images=attachments))
+    now, today = publication_time(req.scheduled_for) if req.scheduled_for else (None, None)
+    report = service.check(Submission(req.text, req.language, req.platform, req.profile, req.context,
+                                      now=now, today=today, images=attachments))
     refuse_only_bad_image(report)
     body = {"check_id": uuid.uuid4().hex, **report.to_dict()}
     service.metrics.observe_report(body)
