@@ -109,3 +109,11 @@ def test_an_unwritable_cache_directory_only_costs_a_compilation(rules, tmp_path,
     monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(blocked / "cache"))
     checker, counted = loaded(rules, analyzer)
     assert counted.runs == 1 and reports(checker)
+
+
+def test_a_file_others_could_have_written_is_not_read(rules, cache, analyzer):
+    loaded(rules, analyzer)
+    [path] = cache.glob("packs-*.bin")
+    path.chmod(0o666)
+    assert loaded(rules, analyzer)[1].runs == 1
+    assert path.stat().st_mode & 0o777 == 0o600  # rewritten as this user's own

@@ -64,7 +64,12 @@ def load_cached(directory: Path, analyzer, compile_rules):
 
 def _read(path: Path, analyzer):
     try:
-        blob = path.read_bytes()
+        with path.open("rb") as handle:
+            # Unpickling runs code: only a file of this user's that nobody else could have written.
+            status = os.fstat(handle.fileno())
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                return None
+            blob = handle.read()
     except OSError:
         return None
     head, checksum, payload = blob[:len(MAGIC)], blob[len(MAGIC):len(MAGIC) + DIGEST], blob[len(MAGIC) + DIGEST:]
