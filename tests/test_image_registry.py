@@ -190,10 +190,10 @@ def test_unknown_and_huge_ids_answer_404(client, keys):
 # Two processes on one database file.
 
 @pytest.fixture(scope="module")
-def twins(tmp_path_factory):
+def twins(tmp_path_factory, checker):
     config = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('imgsync') / 'shared.db'}", "RULES_DIR": str(RULES),
               "RATE_LIMIT": "10000 per second", "SYNC_SECONDS": 0}
-    first, second = create_app(config), create_app(config)
+    first, second = create_app(config, checker), create_app(config, checker)
     yield first, second
     for app in (first, second):
         app.extensions["preflight"].recorder.flush()

@@ -40,9 +40,17 @@ class Checker:
         self._rules = ruleset.rules
 
     @classmethod
-    def from_directory(cls, directory: str | Path, analyzer: Analyzer | None = None, **kwargs) -> Checker:
-        """Load every pack and profile under `directory`; raises PackError listing all problems."""
+    def from_directory(cls, directory: str | Path, analyzer: Analyzer | None = None, cache: bool = False,
+                       **kwargs) -> Checker:
+        """Load every pack and profile under `directory`; raises PackError listing all problems.
+
+        With `cache`, the compiled packs of an unchanged directory come from the user's cache directory.
+        """
         analyzer = analyzer or Analyzer()
+        if cache:
+            from .packcache import load_cached
+
+            return cls(load_cached(directory, analyzer, lambda: load_rules(directory, analyzer)), analyzer, **kwargs)
         return cls(load_rules(directory, analyzer), analyzer, **kwargs)
 
     @property

@@ -13,11 +13,14 @@ from .service import Service
 UNLIMITED_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static", "/openapi.json", "/docs")
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Defaults, then PREFLIGHT_* environment variables, then `config` (how tests configure it)."""
+def create_app(config: dict | None = None, checker=None) -> Flask:
+    """Defaults, then PREFLIGHT_* environment variables, then `config` (how tests configure it).
+
+    `checker`: packs already compiled (the tests share one); None loads RULES_DIR.
+    """
     app = Flask(__name__, static_folder=None)  # the playground blueprint serves /static
     load_config(app, config)
-    service = Service(app.config)
+    service = Service(app.config, checker)
     app.extensions["preflight"] = service
     app.json.ensure_ascii = False
     app.json.sort_keys = False

@@ -24,12 +24,16 @@ from .sync import Sync
 
 
 class Service:
-    def __init__(self, config) -> None:
+    def __init__(self, config, checker: Checker | None = None) -> None:
         self.config = config
         self.rules_dir = config["RULES_DIR"] or str(default_rules_dir())
-        self.analyzer = Analyzer()
-        self.analyzer.pipelines.warm()
-        self.checker = Checker.from_directory(self.rules_dir, analyzer=self.analyzer, max_chars=int(config["MAX_TEXT_CHARS"]))
+        if checker is None:
+            analyzer = Analyzer()
+            analyzer.warm()  # every language, before the workers fork: they share it
+            checker = Checker.from_directory(self.rules_dir, analyzer=analyzer, cache=True,
+                                             max_chars=int(config["MAX_TEXT_CHARS"]))
+        self.analyzer = checker.analyzer
+        self.checker = checker
         self.store = Store(config["DATABASE_URL"])
         self.keys = KeyCache(self.store, float(config["KEY_CACHE_SECONDS"]))
         self.recorder = Recorder(self.store)
