@@ -52,6 +52,7 @@ def text_classes(n: int) -> dict[str, str]:
         "many URLs": "https://example.com/a " * (n // 22),
         "masked words": "".join(f"{chr(97 + i % 26)}*{chr(97 + i // 26 % 26)}k " for i in range(n // 5)),
         "spaced letters": "s h i t " * (n // 8),
+        "spaced letters in runs of 24": "s h i t s h i t s h i t s h i t s h i t s h i t zz " * (n // 51),
         "stretched letters": "shi" + "i" * (n - 4) + "t",
         "many sentences": "".join(f"Word{i} here. " for i in range(n // 14)),
         "NFKC expansion (ﷺ)": "\ufdfa" * n,
