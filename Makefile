@@ -34,6 +34,7 @@ bench-photos:
 bench: install bench-photos
 	$(PY) bench/startup.py
 	$(PY) bench/engine.py
+	$(PY) bench/adversarial.py
 	$(PY) bench/language_accuracy.py --json bench/results/language.json
 	$(PY) bench/scan.py
 	$(PY) bench/http_load.py --seconds 15
