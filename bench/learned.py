@@ -56,7 +56,7 @@ def learned_fires(checker: Checker, report, text: str, profile=None) -> bool:
     model = rule.matcher.model.get()
     for start, end, language in report.sentences or [(0, len(text), report.language)]:
         limit = rule.matcher.threshold_for(language, profile, model.thresholds)
-        if limit is not None and model.score(text[start:end]) >= limit:
+        if limit is not None and model.score(text[start:end], language) >= limit:
             return True
     return False
 

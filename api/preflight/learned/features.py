@@ -22,14 +22,15 @@ WORD_SALT = 0x5BD1E995
 PLACEHOLDER_RE = re.compile(r"(?:^|\s)rt(?=\s)|@\w+|https?://\S+|www\.\S+|\burl\b|\buser\b", re.IGNORECASE)
 LETTERS_RE = re.compile(r"[^\W\d_]+")
 STRETCH_RE = re.compile(r"(.)\1{2,}")
+COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "œ": "oe", "ł": "l", "đ": "d"})
 
 
 def normalise(text: str) -> str:
     """Lower-case letters of the words, accents removed, stretched letters cut to two, one space apart."""
-    text = PLACEHOLDER_RE.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text.casefold().translate(FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(FOLD)
+    text = PLACEHOLDER_RE.sub(" ", text).casefold().translate(FOLD)
+    if not text.isascii():
+        text = COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
     text = STRETCH_RE.sub(r"\1\1", text)
     return " ".join(LETTERS_RE.findall(text))
 
@@ -59,12 +60,25 @@ def word_buckets(text: str, bits: int) -> np.ndarray:
     return np.array([zlib.crc32(g.encode(), WORD_SALT) & mask for g in grams], dtype=np.uint64)
 
 
-def features(text: str, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted bucket indices, L2-normalised log counts) of a raw text."""
+def domain_copy(buckets: np.ndarray, domain: str, bits: int) -> np.ndarray:
+    """The same features again in buckets of one language's own, so the fit splits what languages share from what they do not."""
+    salt = np.uint64(zlib.crc32(domain.encode()) << bits)
+    return ((buckets ^ salt) * MIX) >> np.uint64(64 - bits)
+
+
+def text_buckets(norm: str, bits: int, domain: str | None = None) -> np.ndarray:
+    buckets = np.concatenate([char_buckets(norm, bits), word_buckets(norm, bits)])
+    if domain is not None:
+        buckets = np.concatenate([buckets, domain_copy(buckets, domain, bits)])
+    return buckets.astype(np.int64)
+
+
+def features(text: str, bits: int, domain: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted bucket indices, L2-normalised log counts) of a raw text; `domain` adds that language's own copy."""
     norm = normalise(text)
     if not norm:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    buckets = np.concatenate([char_buckets(norm, bits), word_buckets(norm, bits)])
-    index, counts = np.unique(buckets.astype(np.int64), return_counts=True)
+    buckets = text_buckets(norm, bits, domain)
+    index, counts = np.unique(buckets, return_counts=True)
     values = np.log1p(counts)
     return index, values / np.sqrt(values @ values)

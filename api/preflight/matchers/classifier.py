@@ -38,14 +38,14 @@ class ClassifierMatcher:
             if limit is None:
                 continue
             sentence = text[start:end]
-            score = model.score(sentence)
+            score = model.score(sentence, language)
             if score < limit:
                 continue
             lead = len(sentence) - len(sentence.lstrip())
             trail = len(sentence.rstrip())
             if lead < trail:
                 hits.append(Hit(start + lead, start + trail, index, value=round(score, 3),
-                                details=(("model", model.name), ("threshold", limit), ("words", tuple(model.explain(sentence))))))
+                                details=(("model", model.name), ("threshold", limit), ("words", tuple(model.explain(sentence, language))))))
         return hits
 
 
