@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import Item, split
-from .features import features
+from .features import batch_features
 from .linear import MODELS_DIR, LinearModel, write_model
 
 CALIBRATION_SEED = "preflight-calibration-2026"
@@ -41,14 +41,15 @@ def is_calibration(item: Item) -> bool:
     return int.from_bytes(digest[:8], "big") / 2**64 < CALIBRATION_FRACTION
 
 
-def matrix(items: list[Item], bits: int):
+def matrix(items: list[Item], bits: int, chunk: int = 1000):
     """Each text's shared features plus its language's own copy."""
     from scipy import sparse
 
     rows, cols, vals = [], [], []
-    for row, item in enumerate(items):
-        index, values = features(item.text, bits, item.language)
-        rows.append(np.full(len(index), row))
+    for first in range(0, len(items), chunk):
+        part = items[first:first + chunk]
+        row, index, values = batch_features([item.text for item in part], bits, [item.language for item in part])
+        rows.append(row + first)
         cols.append(index)
         vals.append(values)
     shape = (len(items), 1 << bits)
@@ -71,7 +72,7 @@ def threshold_at(not_scores: np.ndarray, rate: float) -> float:
 
 
 def calibrate(model: LinearModel, items: list[Item]) -> tuple[dict[str, float], list[dict]]:
-    scores = np.array([model.score(item.text, item.language) for item in items])
+    scores = model.score_many([item.text for item in items], [item.language for item in items])
     languages = np.array([item.language for item in items])
     offensive = np.array([item.offensive for item in items])
     thresholds = {}
