@@ -39,6 +39,17 @@ def analyzer(checker) -> Analyzer:
     return checker.analyzer
 
 
+@pytest.fixture()
+def pack_checker(analyzer, tmp_path):
+    """A checker over one pack written in the test (YAML text), sharing the session's analyzer."""
+
+    def build(text: str) -> Checker:
+        (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+        return Checker.from_directory(tmp_path, analyzer=analyzer)
+
+    return build
+
+
 def rule_ids(report) -> list[str]:
     return [f.rule for f in report.findings]
 

@@ -148,9 +148,9 @@ class PackCompiler:
                         plain = [t for t in terms if "#" not in t]
                         self.terms(mid, OBFUSCATED, target, plain, loc + (kind, language), quiet=True, **options)
             self.profile_slot(node, mid, layer)
-            if node.profile_terms or ANY in lists:
+            if node.profile_terms:
                 return TermsMatcher(mid), None
-            return TermsMatcher(mid), frozenset(lists) or None
+            return TermsMatcher(mid), ALL_LANGUAGES if ANY in lists else (frozenset(lists) or None)
         if kind == "substitution":
             mid = self.indexes.new_id()
             for language, pairs in node.substitution.items():
