@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bench-photos eval soak install system schema clean extension
+.PHONY: run test bench bench-photos eval soak install system schema clean extension model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ bench: install bench-photos
 
 eval: install
 	$(PY) bench/eval.py
+	$(PY) bench/learned.py
+
+# Retrains api/preflight/learned/models/abusive-tone.npz from the training part of ../shared/data (seeded: same data, same file).
+model: install
+	$(PY) -m pip install --quiet -e '.[train]'
+	$(PY) -m preflight.learned.train
 
 soak: install
 	$(PY) bench/http_load.py --seconds 15 --soak 600

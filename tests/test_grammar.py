@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from preflight.grammar import CircuitBreaker, Grammar, LanguageToolClient
 from preflight.grammar.findings import CATEGORIES, DROPPED_RULES, code_point_offsets
+from preflight.pipeline import Submission, check_post
 
 from .conftest import ROOT
 from .fakes.languagetool import FakeLanguageTool
@@ -48,8 +49,8 @@ def grammar_findings(report):
 
 
 def check(checker, grammar, text, language, profile=None):
-    brand = checker.ruleset.profiles.get(profile)
-    return grammar.extend(checker.check(text, language=language, profile=profile), text, brand)
+    report = check_post(Submission(text, language, profile=profile), checker, [grammar])
+    return report, report.skipped
 
 
 def test_matches_become_findings_with_spans_and_suggestions(checker, grammar, lt):
@@ -137,7 +138,7 @@ def test_unreachable_server_is_skipped(checker, clock):
     with FakeLanguageTool() as gone:
         url = gone.url
     client = LanguageToolClient(url, timeout=0.3, breaker=CircuitBreaker(clock=clock))
-    report, skipped = Grammar(client).extend(checker.check("Hello there.", language="en"), "Hello there.")
+    report, skipped = check(checker, Grammar(client), "Hello there.", "en")
     assert skipped[0]["check"] == "grammar" and "unreachable" in skipped[0]["reason"]
 
 
@@ -182,8 +183,9 @@ def test_a_language_the_server_lacks_is_skipped_without_counting_as_failure(chec
 
 def test_without_a_url_grammar_is_off(checker):
     grammar = Grammar.from_config({"LANGUAGETOOL_URL": None})
-    report = checker.check("Come and see our new colection.", language="en")
-    assert not grammar.enabled and grammar.extend(report, "Come and see our new colection.") == (report, [])
+    report, skipped = check(checker, grammar, "Come and see our new colection.", "en")
+    assert not grammar.enabled and skipped == [] and not grammar_findings(report)
+    assert "grammar" not in dict(report.packs)
 
 
 def test_sentences_in_another_language_are_left_alone(lt, clock):
@@ -226,7 +228,7 @@ def test_recorded_answers_parse_as_language_tool_python_reads_them(checker, gram
         theirs = [(m.offset, m.offset + m.error_length, m.rule_id) for m in library.check(text)]
         library.close()
         ours = [(f.span.start, f.span.end, f.reference.split()[-1])
-                for f in grammar.extend(checker.check(text, language=language[:2]), text)[0].findings if f.pack == "grammar"]
+                for f in check(checker, grammar, text, language[:2])[0].findings if f.pack == "grammar"]
         assert ours == theirs
 
 

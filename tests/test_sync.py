@@ -46,6 +46,8 @@ def test_a_pack_reload_through_one_process_is_in_force_in_the_other(twins):
     versions = lambda app: {p["id"]: p["version"] for p in app.test_client().get("/v1/packs", headers=bearer(admin)).json["packs"]}
     assert not versions(second)["privacy"].startswith("9")
     assert first.test_client().post("/v1/packs/reload", headers=bearer(admin)).status_code == 200
+    versions(second)  # the next request notices the change; the packs are compiled off the request path
+    assert second.extensions["preflight"].pack_reload.wait(timeout=120)
     assert versions(second)["privacy"].startswith("9")
 
 

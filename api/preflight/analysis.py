@@ -8,7 +8,7 @@ from datetime import date
 
 from spacy.attrs import IDX, LENGTH
 
-from .forms import chunk_form, fold
+from .forms import LEET, chunk_form, fold
 from .normalize import Analysed
 
 # Chunks made of one character each, like "s h i t", are read as one word when
@@ -150,15 +150,27 @@ def spaced_words(chunks: list[Token]) -> list[Token]:
     """
     out: list[Token] = []
     run: list[Token] = []
+    letters: list[str] = []
     for chunk in chunks + [None]:
-        if chunk is not None and len(chunk.form) == 1 and (not run or run[-1].sent == chunk.sent):
+        letter = _spaced_letter(chunk) if chunk is not None else ""
+        if letter and (not run or run[-1].sent == chunk.sent):
             run.append(chunk)
+            letters.append(letter)
             continue
-        run = run[:SPACED_RUN_MAX]
+        run, letters = run[:SPACED_RUN_MAX], letters[:SPACED_RUN_MAX]
         for i in range(len(run)):
             for j in range(i + SPACED_LETTERS_MIN, len(run) + 1):
                 first, last = run[i], run[j - 1]
-                form = "".join(c.form for c in run[i:j])
+                form = "".join(letters[i:j])
                 out.append(Token(first.start, last.end, form, form, first.lang, first.sent))
-        run = [chunk] if chunk is not None and len(chunk.form) == 1 else []
+        run, letters = ([chunk], [letter]) if letter else ([], [])
     return out
+
+
+def _spaced_letter(chunk: Token) -> str:
+    """The letter a one-character chunk stands for; a digit too where leetspeak uses it ("s h 1 t")."""
+    if len(chunk.form) == 1:
+        return chunk.form
+    if not chunk.form and len(chunk.text) == 1:
+        return chunk.text.translate(LEET) if chunk.text.translate(LEET).isalpha() else ""
+    return ""

@@ -1,7 +1,6 @@
-"""The engine's entry point: check a post against the loaded packs and a brand profile."""
+"""The text packs: compiled rules and the language tools, matched against a post."""
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -11,7 +10,9 @@ from .errors import InputError, TextTooLongError, UnknownProfileError
 from .matchers.base import Context
 from .matchers.metric import PLATFORM_LIMITS
 from .packs.load import RuleSet, load_rules
-from .report import Finding, Report, decide_verdict
+from .packs.model import Profile
+from .pipeline import Submission, check_post
+from .report import Finding, Report
 
 MAX_TEXT_CHARS = 100_000
 CONTEXTS = ("post", "reply")
@@ -45,57 +46,22 @@ class Checker:
         return cls(load_rules(directory, analyzer), analyzer, **kwargs)
 
     @property
+    def skipped(self) -> list[dict]:
+        """Rules that cannot run here (an optional model not installed), as `skipped` entries."""
+        return list(self.ruleset.indexes.skipped)
+
+    @property
     def packs(self) -> list[tuple[str, str]]:
         return [(pack.id, pack.version) for pack in self.ruleset.packs]
 
-    def check(
-        self,
-        text: str,
-        language: str = "auto",
-        platform: str | None = None,
-        profile: str | None = None,
-        context: str = "post",
-        today: date | None = None,
-        mixed: bool = True,
-    ) -> Report:
-        """Check one post; raises InputError for anything the caller must fix."""
-        started = time.perf_counter()
-        brand = self._validate(text, language, platform, profile, context)
-        platform = platform or (brand.default_platform if brand else None)
-        default = (brand.default_language if brand else None) or "en"
-        if not text.strip():
-            return Report("pass", default if language == "auto" else language, [], self.packs, _ms(started))
-        post = self.analyzer.analyse(text, language, default, platform, context, today or date.today(), mixed=mixed)
-        resolved = post.language
-        ctx = Context(post, defaultdict(list), self.analyzer.pipelines, brand)
-        self.ruleset.indexes.terms.find(ctx, into=ctx.term_hits)
-        if brand is not None:
-            self.ruleset.profile_indexes[brand.id].find(ctx, into=ctx.term_hits)
-        if self.has_patterns:
-            self.ruleset.indexes.patterns.find(ctx)
-        findings = self._findings(ctx, brand)
-        verdict = decide_verdict(findings, brand.block_on if brand else "block")
-        return Report(verdict, resolved, findings, self.packs, _ms(started), post.sentences)
+    def check(self, text: str, language: str = "auto", platform: str | None = None, profile: str | None = None,
+              context: str = "post", today: date | None = None, mixed: bool = True) -> Report:
+        """The text packs' report of one post (no grammar, images or crisis state); raises InputError."""
+        return check_post(Submission(text, language, platform, profile, context, today=today, mixed=mixed), self)
 
-    def _findings(self, ctx: Context, brand) -> list[Finding]:
-        findings: list[Finding] = []
-        disabled = set(brand.disabled_rules) if brand else set()
-        overrides = brand.severity_overrides if brand else {}
-        candidates = set(self._always)
-        for matcher_id, hits in ctx.term_hits.items():
-            if hits:
-                candidates.update(self._by_trigger.get(matcher_id, ()))
-        for index in sorted(candidates):
-            rule = self._rules[index]
-            if rule.id in disabled or rule.pack in disabled or not rule.active(ctx.post):
-                continue
-            hits = rule.hits(ctx)
-            if hits:
-                findings.extend(rule.findings(ctx, hits, overrides.get(rule.id, rule.severity)))
-        findings.sort(key=Finding.sort_key)
-        return findings
-
-    def _validate(self, text, language, platform, profile, context):
+    def validate(self, submission) -> Profile | None:
+        """The submission's brand profile; raises InputError for any field the editor must fix."""
+        text, language, platform = submission.text, submission.language, submission.platform
         if not isinstance(text, str):
             raise InputError("text must be a string")
         if len(text) > self.max_chars:
@@ -104,15 +70,43 @@ class Checker:
             raise InputError(f"unsupported language {language!r}: use auto, {', '.join(self.analyzer.languages)}", field="language")
         if platform is not None and platform not in PLATFORMS:
             raise InputError(f"unknown platform {platform!r}: use one of {', '.join(PLATFORMS)}", field="platform")
-        if context not in CONTEXTS:
-            raise InputError(f"unknown context {context!r}: use post or reply", field="context")
-        if profile is None:
+        if submission.context not in CONTEXTS:
+            raise InputError(f"unknown context {submission.context!r}: use post or reply", field="context")
+        if submission.profile is None:
             return None
-        found = self.ruleset.profiles.get(profile)
+        found = self.ruleset.profiles.get(submission.profile)
         if found is None:
-            raise UnknownProfileError(profile, sorted(self.ruleset.profiles))
+            raise UnknownProfileError(submission.profile, sorted(self.ruleset.profiles))
         return found
 
+    def match(self, submission, brand: Profile | None) -> tuple[str, list[tuple[int, int, str]], list[Finding]]:
+        """(the post's language, its sentences, the packs' findings at the rules' own severities)."""
+        text, language = submission.text, submission.language
+        default = (brand.default_language if brand else None) or "en"
+        if not text.strip():
+            return (default if language == "auto" else language), [], []
+        platform = submission.platform or (brand.default_platform if brand else None)
+        post = self.analyzer.analyse(text, language, default, platform, submission.context, submission.today,
+                                     mixed=submission.mixed)
+        ctx = Context(post, defaultdict(list), self.analyzer.pipelines, brand)
+        self.ruleset.indexes.terms.find(ctx, into=ctx.term_hits)
+        if brand is not None:
+            self.ruleset.profile_indexes[brand.id].find(ctx, into=ctx.term_hits)
+        if self.has_patterns:
+            self.ruleset.indexes.patterns.find(ctx)
+        return post.language, post.sentences, self._findings(ctx)
 
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
+    def _findings(self, ctx: Context) -> list[Finding]:
+        findings: list[Finding] = []
+        candidates = set(self._always)
+        for matcher_id, hits in ctx.term_hits.items():
+            if hits:
+                candidates.update(self._by_trigger.get(matcher_id, ()))
+        for index in sorted(candidates):
+            rule = self._rules[index]
+            if not rule.active(ctx.post):
+                continue
+            hits = rule.hits(ctx)
+            if hits:
+                findings.extend(rule.findings(ctx, hits, rule.severity))
+        return findings

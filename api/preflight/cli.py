@@ -10,7 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from .errors import InputError, PackError
+from .config import database_url
+from .errors import PackError, PreflightError
 from .packs.load import default_rules_dir
 
 EXIT = {"pass": 0, "warn": 1, "block": 2}
@@ -26,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check one post; exit 0 pass, 1 warn, 2 block")
     check.add_argument("text", help="the post, or - to read it from standard input")
     add_post_options(check)
+    check.add_argument("--at", default=None, metavar="WHEN",
+                       help="the publication time, ISO 8601: 2026-05-04 or 2026-05-04T09:30+02:00 (default: now)")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
 
     scan = sub.add_parser("scan", help="check a back catalogue (JSON Lines or CSV with a text column)")
@@ -126,15 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             print(str(problem), file=sys.stderr)
         err.print(f"{len(exc.problems)} problem(s); nothing was loaded.", style="red")
         return EXIT_PACKS
-    except InputError as exc:
+    except PreflightError as exc:  # the editor's input, or the server's database out of reach
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-
-
-def database_url() -> str:
-    from .http.config import default_database_url
-
-    return os.environ.get("PREFLIGHT_DATABASE_URL") or default_database_url()
 
 
 def run_serve(args, out: Console) -> int:
@@ -160,12 +157,21 @@ def run_serve(args, out: Console) -> int:
 
 
 def run_check(checker, args, out: Console) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
-    report = checker.check(text, language=args.lang, platform=args.platform, profile=args.profile, context=args.context)
+    from .governance import from_database
     from .grammar import Grammar
+    from .errors import InputError
+    from .pipeline import Submission, check_post, publication_time
 
-    report, skipped = Grammar.from_environment().extend(report, text, checker.ruleset.profiles.get(args.profile))
-    for entry in skipped:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    try:
+        now, today = publication_time(args.at) if args.at else (None, None)
+    except ValueError as exc:
+        raise InputError(f"--at: {exc}", field="at") from None
+    submission = Submission(text, args.lang, args.platform, args.profile, args.context, now=now, today=today)
+    # The same sources as the server's (but images): during a crisis, an editor's check here is held too.
+    sources = (Grammar.from_environment(), from_database(database_url()))
+    report = check_post(submission, checker, sources)
+    for entry in report.skipped:
         print(f"skipped {entry['check']}: {entry['reason']}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))

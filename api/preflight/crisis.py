@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from .errors import InputError
 from .report import Finding, Span
@@ -20,6 +20,16 @@ MESSAGES = {
     "sv": "publicering är pausad: {message}, sedan {since}, av {by}",
     "de": "Veröffentlichen ist pausiert: {message}, seit {since}, von {by}",
 }
+# Crisis mode has no end date: a post scheduled for later is held now and must be checked again before it goes out.
+SCHEDULED = {
+    "en": "publishing is paused now: {message}, since {since}, by {by}. This post is scheduled for {at}: check it again before it goes out",
+    "nl": "publiceren is nu gepauzeerd: {message}, sinds {since}, door {by}. Deze post staat gepland voor {at}: controleer hem opnieuw voor hij uitgaat",
+    "da": "udgivelse er sat på pause nu: {message}, siden {since}, af {by}. Opslaget er planlagt til {at}: tjek det igen, før det går ud",
+    "sv": "publicering är pausad nu: {message}, sedan {since}, av {by}. Inlägget är schemalagt till {at}: kontrollera det igen innan det går ut",
+    "de": "Veröffentlichen ist jetzt pausiert: {message}, seit {since}, von {by}. Dieser Beitrag ist für {at} geplant: prüfen Sie ihn erneut, bevor er erscheint",
+}
+# A check for a few minutes ahead is a post going out now, not a scheduled one.
+SCHEDULED_AFTER = timedelta(minutes=15)
 
 
 def normalise_statement(text: str) -> str:
@@ -46,12 +56,17 @@ class Crisis:
     def is_approved(self, text: str) -> bool:
         return normalise_statement(text) in self._approved
 
-    def finding(self, text: str, language: str) -> Finding | None:
-        """The finding that holds this post, or None when crisis mode is off or the post is approved."""
+    def finding(self, text: str, language: str, at: datetime | None = None) -> Finding | None:
+        """The finding that holds a post going out `at` (None: now), or None when crisis mode is off then or the post is approved."""
         if not self.active or self.is_approved(text):
             return None
+        if at is not None and self.since is not None and at < self.since:
+            return None  # an audit of a post published before the crisis began
         since = f"{self.since:%Y-%m-%d %H:%M} UTC" if self.since else "-"
-        message = MESSAGES.get(language, MESSAGES["en"]).format(message=self.message, since=since, by=self.key_name or "-")
+        later = at is not None and at > datetime.now(timezone.utc) + SCHEDULED_AFTER
+        templates = SCHEDULED if later else MESSAGES
+        message = templates.get(language, templates["en"]).format(
+            message=self.message, since=since, by=self.key_name or "-", at=f"{at:%Y-%m-%d %H:%M %z}" if later else "")
         return Finding(rule=RULE, pack=PACK, severity="block", message=message, span=Span(0, len(text), text))
 
     def to_dict(self) -> dict:

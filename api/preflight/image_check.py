@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from .errors import InputError
 from .image_messages import match_message, notice_message
 from .image_registry import decode_comparable
-from .images.decode import DecodedImage
+from .images.decode import MAX_REQUEST_DECODED_PIXELS, DecodedImage, PixelBudget
 from .images.errors import ImageError, OcrTimeout, OcrUnavailable
 from .images.fingerprint import query_fingerprint
 from .images.index import ImageMatch, ReferenceIndex
 from .images.metadata import copyright_notices, names_owner
 from .images.ocr import likely_has_text, read_text
-from .report import Box, Finding, Report, decide_verdict
+from .pipeline import Found, Job
+from .report import Box, Finding
 
 PACK = "image-copyright"
 RESTRICTED = f"{PACK}/restricted"
@@ -35,62 +35,55 @@ class ImageLimits:
     max_bytes: int
     max_pixels: int
     ocr_seconds: float
-
-
-@dataclass(frozen=True)
-class Attached:
-    """One attachment as the request gave it."""
-
-    data: bytes
-    name: str | None = None
-    alt: str | None = None
-
-
-@dataclass
-class ImageChecks:
-    """Findings about the attachments, checks that could not run, and one entry per attachment."""
-
-    findings: list[Finding] = field(default_factory=list)
-    skipped: list[dict] = field(default_factory=list)
-    images: list[dict] = field(default_factory=list)
-    elapsed_ms: float = 0.0
+    max_request_pixels: int = MAX_REQUEST_DECODED_PIXELS
 
 
 Lookup = Callable[[set[int]], dict]
 
 
-def check_images(images: list[Attached], *, checker, index: ReferenceIndex, lookup: Lookup, limits: ImageLimits,
-                 language: str, platform: str | None, profile: str | None, context: str, post_language: str,
-                 today: date | None = None) -> ImageChecks:
-    """Check each attachment on its own: a bad one gets an error entry and the others are still checked.
+class ImageSource:
+    """The attachments of a post, each checked on its own: a bad one gets an error entry, the others are still checked.
 
-    `lookup(ids)` gives {id: (ImageReference, thumbnail JPEG)} for the references that still exist.
+    `loaded.index` is the references' search index as last refreshed; `lookup(ids)` gives
+    {id: (ImageReference, thumbnail JPEG)} for the references that still exist.
     """
-    started = time.perf_counter()
-    today = today or date.today()
-    brand = checker.ruleset.profiles.get(profile) if profile else None
-    text_options = {"language": language, "platform": platform, "profile": profile, "context": context, "today": today}
-    editor_language = language if language != "auto" else post_language
-    out = ImageChecks()
-    for number, attached in enumerate(images):
-        entry = {"index": number, "name": attached.name, "format": None, "width": None, "height": None, "error": None}
-        out.images.append(entry)
-        if attached.alt and attached.alt.strip():
-            out.findings += [dataclasses.replace(f, image=number, source="alt")
-                             for f in checker.check(attached.alt, **text_options).findings]
-        try:
-            decoded = decode_comparable(attached.data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
-        except ImageError as exc:
-            entry["error"] = {"code": exc.code, "message": str(exc)}
-            continue
-        width, height = upright_size(decoded)
-        entry.update(format=decoded.format, width=width, height=height)
-        found = [*match_findings(number, matches(decoded, index), lookup, today, editor_language),
-                 *notice_findings(number, decoded, brand.owner_names if brand else [], editor_language)]
-        out.findings += [f for f in (profiled(f, brand) for f in found) if f is not None]
-        out.findings += ocr_findings(number, decoded, checker, text_options, editor_language, limits, out.skipped)
-    out.elapsed_ms = (time.perf_counter() - started) * 1000
-    return out
+
+    def __init__(self, loaded, lookup: Lookup, limits: ImageLimits) -> None:
+        self.loaded = loaded
+        self.lookup = lookup
+        self.limits = limits
+
+    def __call__(self, job: Job) -> Found:
+        post, brand = job.submission, job.brand
+        # The messages and OCR are in the editor's language, else the post's.
+        language = post.language if post.language != "auto" else job.language
+        out = Found()
+        budget = PixelBudget(self.limits.max_request_pixels)
+        for number, attached in enumerate(post.images):
+            entry = {"index": number, "name": attached.name, "format": None, "width": None, "height": None, "error": None}
+            out.images.append(entry)
+            if attached.alt and attached.alt.strip():
+                out.findings += [dataclasses.replace(f, image=number, source="alt")
+                                 for f in text_findings(job, attached.alt)]
+            try:
+                decoded = decode_comparable(attached.data, max_bytes=self.limits.max_bytes, max_pixels=self.limits.max_pixels,
+                                             budget=budget)
+            except ImageError as exc:
+                entry["error"] = {"code": exc.code, "message": str(exc)}
+                continue
+            width, height = upright_size(decoded)
+            entry.update(format=decoded.format, width=width, height=height)
+            out.findings += match_findings(number, matches(decoded, self.loaded.index), self.lookup, post.today, language)
+            out.findings += notice_findings(number, decoded, brand.owner_names if brand else [], language)
+            out.findings += ocr_findings(number, decoded, job, language, self.limits, out.skipped)
+        return out
+
+
+def text_findings(job: Job, text: str) -> list[Finding]:
+    """The text packs' findings on a text that comes with the post (an alt text, words read from the pixels)."""
+    submission = dataclasses.replace(job.submission, text=text, images=())
+    job.checker.validate(submission)  # e.g. more text read from the pixels than a post may have
+    return job.checker.match(submission, job.brand)[2]
 
 
 def upright_size(decoded: DecodedImage) -> tuple[int, int]:
@@ -159,18 +152,8 @@ def notice_findings(number: int, decoded: DecodedImage, owner_names: list[str],
     return out
 
 
-def profiled(finding: Finding, brand) -> Finding | None:
-    """The profile's severity override or disabling applied, as for the text packs."""
-    if brand is None:
-        return finding
-    if finding.rule in brand.disabled_rules or finding.pack in brand.disabled_rules:
-        return None
-    severity = brand.severity_overrides.get(finding.rule)
-    return dataclasses.replace(finding, severity=severity) if severity else finding
-
-
-def ocr_findings(number: int, decoded: DecodedImage, checker, text_options: dict, language: str,
-                 limits: ImageLimits, skipped: list[dict]) -> list[Finding]:
+def ocr_findings(number: int, decoded: DecodedImage, job: Job, language: str, limits: ImageLimits,
+                 skipped: list[dict]) -> list[Finding]:
     """Text packs over the words read from the pixels, when the image likely carries lettering."""
     if not likely_has_text(decoded.image):
         return []
@@ -186,23 +169,15 @@ def ocr_findings(number: int, decoded: DecodedImage, checker, text_options: dict
     if not read.text.strip():
         return []
     try:
-        report = checker.check(read.text, **text_options)
+        found = text_findings(job, read.text)
     except InputError as exc:
         skipped.append({"check": "ocr", "image": number, "reason": str(exc)})
         return []
     # Large JPEGs are decoded at a reduced scale: boxes are given in the full image's pixels.
     scale = upright_size(decoded)[0] / decoded.image.width
     out = []
-    for finding in report.findings:
+    for finding in found:
         box = read.box_for(finding.span.start, finding.span.end) if finding.span is not None else None
         box = Box(*(round(v * scale) for v in box)) if box else None
         out.append(dataclasses.replace(finding, image=number, source="ocr", box=box))
     return out
-
-
-def with_images(report: Report, checks: ImageChecks, block_on: str) -> Report:
-    """The post's report with the image findings merged in and the verdict taken over all of them."""
-    findings = sorted(report.findings + checks.findings, key=Finding.sort_key)
-    return dataclasses.replace(report, findings=findings, verdict=decide_verdict(findings, block_on),
-                               elapsed_ms=report.elapsed_ms + checks.elapsed_ms)
-

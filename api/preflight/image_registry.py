@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from .images.decode import DecodedImage, decode_image
+from .images.decode import DecodedImage, PixelBudget, decode_image
 from .images.errors import ImageError
 from .images.fingerprint import Fingerprint, FingerprintFormatError, fingerprint
 from .images.index import ImageMatch, ReferenceIndex
@@ -33,9 +33,9 @@ class Prepared:
     height: int
 
 
-def decode_comparable(data: bytes, *, max_bytes: int, max_pixels: int) -> DecodedImage:
+def decode_comparable(data: bytes, *, max_bytes: int, max_pixels: int, budget: PixelBudget | None = None) -> DecodedImage:
     """Decode within the limits; ImageError also for an image too small to compare."""
-    decoded = decode_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    decoded = decode_image(data, max_bytes=max_bytes, max_pixels=max_pixels, budget=budget)
     if min(decoded.width, decoded.height) < MIN_SIDE:
         raise ImageError("image_too_small", f"the image is {decoded.width} × {decoded.height} pixels; "
                                             f"images under {MIN_SIDE} pixels on a side cannot be compared")

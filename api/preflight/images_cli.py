@@ -76,10 +76,9 @@ def image_files(paths: list[Path]) -> list[Path]:
 
 
 def limits() -> dict:
-    from .http.config import DEFAULTS
+    from .config import setting
 
-    return {"max_bytes": int(os.environ.get("PREFLIGHT_MAX_IMAGE_BYTES") or DEFAULTS["MAX_IMAGE_BYTES"]),
-            "max_pixels": int(os.environ.get("PREFLIGHT_MAX_IMAGE_PIXELS") or DEFAULTS["MAX_IMAGE_PIXELS"])}
+    return {"max_bytes": int(setting("MAX_IMAGE_BYTES")), "max_pixels": int(setting("MAX_IMAGE_PIXELS"))}
 
 
 # Started afresh rather than forked: a fork copies whatever locks the caller's other threads hold

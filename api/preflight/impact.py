@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from .errors import InputError
+from .pipeline import Submission, check_post
 from .report import Finding
 
-OPTIONS = ("language", "platform", "profile", "context")
 DEFAULTS = {"language": "auto", "platform": None, "profile": None, "context": "post"}
 
 
@@ -90,17 +90,17 @@ def take(items: Iterable[dict], limit: int) -> list[dict]:
 
 
 def replay(current, proposed, items: Iterable[dict], defaults: dict | None = None) -> Impact:
-    """Check every item with both checkers; items carry `text` (or `error`) and may carry OPTIONS."""
+    """Check every item with both checkers; items carry `text` (or `error`) and may carry ITEM_OPTIONS."""
     defaults = {**DEFAULTS, **{k: v for k, v in (defaults or {}).items() if v is not None}}
     impact = Impact(current.packs, proposed.packs)
     for item in items:
         if "error" in item:
             impact.errors.append({"id": item["id"], "error": item["error"]})
             continue
-        options = {key: item.get(key) or defaults[key] for key in OPTIONS}
         try:
-            before = current.check(item["text"], **options)
-            after = proposed.check(item["text"], **options)
+            submission = Submission.from_item(item, defaults)
+            before = check_post(submission, current)
+            after = check_post(submission, proposed)
         except InputError as exc:
             impact.errors.append({"id": item.get("id"), "error": str(exc)})
             continue

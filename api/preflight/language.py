@@ -7,22 +7,14 @@ from collections.abc import Callable
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from .entities import BARE_DOMAIN_RE, EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE
+
 # Below these a guess is too often wrong to act on; chosen by bench/language_accuracy.py.
 MIN_LETTERS = 4
 MIN_CONFIDENCE = 0.5
 MIN_SENTENCE_LETTERS = 8
 MIN_SENTENCE_MARGIN = 0.3
 
-# The look-behinds make each pattern start only where a run starts, or a 10,000-letter
-# "word" would be rescanned from every position (quadratic time).
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Bare domains only with a TLD we expect, so "dag.Vi" (a missing space) survives.
-_URL = re.compile(
-    r"(?:https?://|www\.)\S+"
-    r"|(?<![\w.-])(?:[\w-]+\.)+(?:com|net|org|io|co|eu|shop|nl|be|dk|se|no|de|at|ch|uk)\b(?:/\S*)?"
-)
-_MENTION = re.compile(r"@\w+")
-_HASHTAG = re.compile(r"#(\w+)")
 _SPACES = re.compile(r"\s+")
 # A sentence ends after terminal punctuation followed by whitespace, or at a line break;
 # the whitespace stays with the sentence it follows so the spans tile the text.
@@ -52,10 +44,11 @@ def _starts_word(word: str, i: int) -> bool:
 
 def strip_noise(text: str) -> str:
     """The words of a text without URLs, e-mail addresses, mentions, emoji, digits or '#'."""
-    text = _EMAIL.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _MENTION.sub(" ", text)
-    text = _HASHTAG.sub(lambda m: " " + split_camel_case(m.group(1).replace("_", " ")) + " ", text)
+    text = EMAIL_RE.sub(" ", text)
+    text = URL_RE.sub(" ", text)
+    text = BARE_DOMAIN_RE.sub(" ", text)
+    text = MENTION_RE.sub(" ", text)
+    text = HASHTAG_RE.sub(lambda m: " " + split_camel_case(m.group(1).replace("_", " ")) + " ", text)
     text = _NOT_WORDISH.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -30,7 +30,8 @@ class Pipelines:
     def tokenize(self, text: str, language: str):
         return self.nlp(language).tokenizer(text)
 
-    def _table(self, language: str):
+    def lemma_table(self, language: str):
+        """spaCy's lemma lookup table of a language: surface form -> lemma."""
         table = self._tables.get(language)
         if table is None:
             table = load_lookups(language, ["lemma_lookup"]).get_table("lemma_lookup")
@@ -40,7 +41,7 @@ class Pipelines:
     def _lemma(self, token: str, language: str) -> str:
         # spaCy's lookup table is keyed by surface form: "Buy" misses where "buy" hits,
         # while German nouns are stored capitalised. Try the forms an editor may type.
-        table = self._table(language)
+        table = self.lemma_table(language)
         lowered = token.lower()
         for candidate in (token, lowered, lowered.capitalize()):
             lemma = table.get(candidate)
@@ -52,4 +53,4 @@ class Pipelines:
         """Load everything up front, so that the first check is as fast as the rest."""
         for language in languages:
             self.nlp(language)
-            self._table(language)
+            self.lemma_table(language)

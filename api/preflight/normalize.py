@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
+from .entities import EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE, URL_TRAILING
+
 # Invisible characters that can split a word without the reader noticing.
 ZERO_WIDTH = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
 
@@ -28,13 +30,13 @@ HOMOGLYPHS = {
     "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
 
-URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-MENTION_RE = re.compile(r"(?<![\w@])@\w{1,50}")
-HASHTAG_RE = re.compile(r"(?<![\w#&])[#＃](\w{1,140})")
 SPECIAL_CHAR_RE = re.compile(r"[^\x20-\x7e\n]")
-# Punctuation that ends a URL in running prose rather than belonging to it.
-URL_TRAILING = ".,;:!?)]}'\""
+# spaCy's tokenizer strips prefixes and suffixes one at a time and searches the rest again
+# each time: its work grows with the square of a run without spaces ("Sale!!!!…", 10,000
+# emoji). No word is this long, so a longer run is cut, by a space that stands for no
+# original character, preferably where letters meet signs.
+MAX_RUN = 64
+LONG_RUN_RE = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,4 +169,43 @@ def analyse_text(
             emit(" ", ent.start, ent.start)
         pos = ent.end
     emit_span(pos, len(text))
-    return Analysed(text, "".join(out), src_start, src_end, entities)
+    return break_long_runs(Analysed(text, "".join(out), src_start, src_end, entities))
+
+
+def break_long_runs(analysed: Analysed) -> Analysed:
+    """The analysis text with no run of more than MAX_RUN characters without a space."""
+    text = analysed.text
+    cuts = [cut for m in LONG_RUN_RE.finditer(text) for cut in run_cuts(text, m.start(), m.end())]
+    if not cuts:
+        return analysed
+    pieces: list[str] = []
+    src_start: list[int] = []
+    src_end: list[int] = []
+    previous = 0
+    for cut in cuts:
+        at = analysed.src_start[cut]
+        pieces += [text[previous:cut], " "]
+        src_start += analysed.src_start[previous:cut] + [at]
+        src_end += analysed.src_end[previous:cut] + [at]
+        previous = cut
+    pieces.append(text[previous:])
+    src_start += analysed.src_start[previous:]
+    src_end += analysed.src_end[previous:]
+    return Analysed(analysed.original, "".join(pieces), src_start, src_end, analysed.entities)
+
+
+def run_cuts(text: str, start: int, end: int) -> list[int]:
+    """Where to cut the run text[start:end] so that no piece is longer than MAX_RUN."""
+    cuts = []
+    pos = start
+    while end - pos > MAX_RUN:
+        limit = pos + MAX_RUN
+        lowest = pos + MAX_RUN // 2
+        cut = next((k for k in range(limit, lowest, -1) if text[k - 1].isalnum() != text[k].isalnum()), None)
+        if cut is None:
+            # Not between a character and the mark or modifier that belongs to it.
+            cut = next((k for k in range(limit, lowest, -1) if unicodedata.category(text[k])[0] != "M"
+                        and unicodedata.category(text[k]) != "Sk"), limit)
+        cuts.append(cut)
+        pos = cut
+    return cuts

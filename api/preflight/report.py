@@ -52,6 +52,8 @@ class Finding:
     source: str | None = None
     box: Box | None = None
     match: dict | None = None
+    score: float | None = None  # a learned model's score of the span
+    details: dict | None = None  # why the model scored it so: model, threshold, the words that weighed most
 
     def sort_key(self) -> tuple:
         # Post findings first, as before; then per image: the image itself, its alt text, its OCR text.
@@ -76,6 +78,9 @@ class Finding:
                 out["box"] = self.box.to_dict()
             if self.match is not None:
                 out["match"] = self.match
+        if self.score is not None:
+            out["score"] = self.score
+            out["details"] = self.details
         return out
 
 
@@ -89,6 +94,9 @@ class Report:
     packs: list[tuple[str, str]]
     elapsed_ms: float
     sentences: list[tuple[int, int, str]] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # checks that could not run, and why
+    images: list[dict] = field(default_factory=list)  # one entry per attached image
+    checked_for: str | None = None  # the publication time the post was checked as of, ISO 8601
 
     def to_dict(self) -> dict:
         return {
@@ -97,6 +105,9 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "packs": [{"id": pid, "version": version} for pid, version in self.packs],
             "elapsed_ms": round(self.elapsed_ms, 3),
+            "skipped": self.skipped,
+            "images": self.images,
+            "checked_for": self.checked_for,
         }
 
 

@@ -88,9 +88,17 @@ class CompiledRule:
                     span=Span(hit.start, hit.end, matched),
                     suggestions=tuple(dict.fromkeys(suggestions)),
                     reference=self.reference,
+                    score=hit.value if hit.details is not None else None,
+                    details=_details(hit.details),
                 )
             )
         return out
+
+
+def _details(pairs: tuple | None) -> dict | None:
+    if pairs is None:
+        return None
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in pairs}
 
 
 def _number(value) -> str:

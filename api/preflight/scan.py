@@ -16,13 +16,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 from .errors import InputError
+from .pipeline import Submission, check_post
 
 CHUNK = 256
 _worker_checker = None  # set in each worker process; forked from the parent's loaded packs
 
 
 def read_posts(path: Path) -> Iterator[dict]:
-    """Posts from JSON Lines or from CSV with a `text` column; bad lines become error items."""
+    """Posts from JSON Lines or from CSV with a `text` column (and optional `date`); bad lines become error items."""
     with path.open("r", encoding="utf-8-sig", newline="", errors="replace") as handle:
         first = handle.readline()
         handle.seek(0)
@@ -65,13 +66,9 @@ def check_item(item: dict, defaults: dict) -> dict:
     if "error" in item:
         return {"id": item["id"], "error": item["error"]}
     try:
-        report = _worker_checker.check(
-            item["text"],
-            language=item.get("language") or defaults["language"],
-            platform=item.get("platform") or defaults["platform"],
-            profile=item.get("profile") or defaults["profile"],
-            context=item.get("context") or defaults["context"],
-        )
+        # A back catalogue is audited against the packs: crisis mode and live events are about publishing now.
+        # A post with a `date` (or `scheduled_for`) is checked as of that date: the calendar rules and listed events.
+        report = check_post(Submission.from_item(item, defaults), _worker_checker)
     except InputError as exc:
         return {"id": item.get("id"), "error": str(exc)}
     return {"id": item.get("id"), "report": report.to_dict()}
@@ -97,8 +94,7 @@ def run_scan(checker, directory, args, err: Console) -> int:
     global _worker_checker
     _worker_checker = checker
     defaults = {"language": args.lang, "platform": args.platform, "profile": args.profile, "context": args.context}
-    if args.profile is not None and args.profile not in checker.ruleset.profiles:
-        checker.check("", profile=args.profile)  # raises the same error as a check would
+    checker.validate(Submission("", **defaults))  # a bad option fails once, before any post is read
     if not args.file.is_file():
         raise InputError(f"{args.file}: no such file", field="file")
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout

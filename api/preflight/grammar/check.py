@@ -1,12 +1,10 @@
-"""The grammar pack: LanguageTool's findings added to a report, or the reason they are missing."""
+"""The grammar pack: LanguageTool's findings about a post, or the reason they are missing."""
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Mapping
-from dataclasses import replace
 
-from ..report import Finding, Report, decide_verdict
+from ..pipeline import Found, Job
 from .breaker import CircuitBreaker
 from .client import GrammarUnavailable, LanguageToolClient
 from .findings import PACK, to_findings
@@ -18,7 +16,7 @@ VARIANTS = {"nl": "nl-NL", "da": "da-DK", "sv": "sv-SE", "de": "de-DE"}
 
 
 class Grammar:
-    """Adds the `grammar` pack's findings to reports; without a LanguageTool client it does nothing."""
+    """The `grammar` pack as a source of findings; without a LanguageTool client it finds nothing."""
 
     def __init__(self, client: LanguageToolClient | None, english: str = "en-GB") -> None:
         self.client = client
@@ -44,37 +42,18 @@ class Grammar:
     def enabled(self) -> bool:
         return self.client is not None
 
-    def extend(self, report: Report, text: str, brand=None) -> tuple[Report, list[dict]]:
-        """`report` with grammar findings added and its verdict decided again, plus the `skipped` entries."""
+    def __call__(self, job: Job) -> Found:
+        """The grammar pack's findings for a post being checked, or the reason they are missing."""
+        text, brand = job.submission.text, job.brand
         if self.client is None or not text.strip() or (brand is not None and PACK in brand.disabled_rules):
-            return report, []
+            return Found()
         if len(text) > MAX_CHARS:
-            return report, [skipped(f"texts over {MAX_CHARS:,} characters are not sent to LanguageTool")]
-        started = time.perf_counter()
-        language = self.variants.get(report.language, report.language)
+            return Found(skipped=[skipped(f"texts over {MAX_CHARS:,} characters are not sent to LanguageTool")])
         try:
-            answer = self.client.check(text, language)
+            answer = self.client.check(text, self.variants.get(job.language, job.language))
         except GrammarUnavailable as exc:
-            return report, [skipped(str(exc))]
-        findings = [adjusted for f in to_findings(answer, text, report.language, report.sentences)
-                    if (adjusted := for_brand(f, brand)) is not None]
-        merged = sorted([*report.findings, *findings], key=Finding.sort_key)
-        verdict = decide_verdict(merged, brand.block_on if brand else "block")
-        elapsed = report.elapsed_ms + (time.perf_counter() - started) * 1000
-        packs = [*report.packs, (PACK, f"languagetool-{answer.version}")]
-        return replace(report, verdict=verdict, findings=merged, packs=packs, elapsed_ms=elapsed), []
-
-
-def for_brand(finding: Finding, brand) -> Finding | None:
-    """The finding after the profile's disabled rules and severity overrides, as for every other pack."""
-    if brand is None:
-        return finding
-    if finding.rule in brand.disabled_rules:
-        return None
-    severity = brand.severity_overrides.get(finding.rule)
-    if severity is None or severity == finding.severity:
-        return finding
-    return replace(finding, severity=severity)
+            return Found(skipped=[skipped(str(exc))])
+        return Found(to_findings(answer, text, job.language, job.sentences), packs=[(PACK, f"languagetool-{answer.version}")])
 
 
 def skipped(reason: str) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
-from ..normalize import EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE
+from ..entities import EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE
 from ..report import Finding, Span
 from .client import LanguageToolAnswer
 

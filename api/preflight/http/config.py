@@ -1,40 +1,9 @@
-"""Configuration: defaults, then PREFLIGHT_* environment variables, then the mapping passed in."""
+"""The server's configuration: defaults, then PREFLIGHT_* environment variables, then the mapping passed in."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-DEFAULTS = {
-    "DATABASE_URL": None,  # None: an SQLite file under ./var
-    "REDIS_URL": None,
-    "REDIS_KEY_PREFIX": "preflight",  # several deployments (or test runs) can share one Redis
-    "RULES_DIR": None,  # None: the bundled rules
-    "STORE_TEXT": False,
-    "MAX_BODY_BYTES": 16 * 2**20,
-    "MAX_TEXT_CHARS": 100_000,
-    "MAX_BATCH_ITEMS": 100,
-    "MAX_IMAGES": 4,
-    "MAX_IMAGE_BYTES": 10 * 2**20,
-    "MAX_IMAGE_PIXELS": 40_000_000,
-    "OCR_SECONDS": 3.0,
-    "RATE_LIMIT": "600 per minute",
-    "CORS_ORIGINS": [],
-    "KEY_CACHE_SECONDS": 1.0,
-    "SYNC_SECONDS": 1.0,
-    "LANGUAGETOOL_URL": None,
-    "LANGUAGETOOL_TIMEOUT": 0.5,
-    "LANGUAGETOOL_FAILURES": 3,
-    "LANGUAGETOOL_COOLDOWN": 30.0,
-    "LANGUAGETOOL_ENGLISH": "en-GB",
-    "PREVIEW_ROOT": None,  # None: the directory that holds the rules directory
-    "PREVIEW_MAX_POSTS": 2000,
-}
-# Documented names that do not carry the PREFLIGHT_ prefix.
-UNPREFIXED = {"LANGUAGETOOL_URL": "LANGUAGETOOL_URL"}
-
-
-def default_database_url() -> str:
-    return f"sqlite:///{Path('var').resolve() / 'preflight.db'}"
+from ..config import DEFAULTS, UNPREFIXED, default_database_url
 
 
 def load_config(app, overrides: dict | None) -> None:

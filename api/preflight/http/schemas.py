@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..pipeline import MAX_TIME_CHARS, publication_time
 
 Language = Literal["auto", "en", "nl", "da", "sv", "de"]
 Platform = Literal["x", "threads", "instagram", "linkedin", "facebook", "tiktok"]
@@ -27,6 +29,17 @@ class CheckRequest(Strict):
     profile: str | None = Field(None, max_length=100)
     context: Literal["post", "reply"] = "post"
     images: list[ImageIn] = Field(default_factory=list, max_length=20)
+    scheduled_for: str | None = Field(
+        None, max_length=MAX_TIME_CHARS, examples=["2026-09-11", "2026-09-11T09:30:00+02:00"],
+        description="When the post goes out, ISO 8601: a date (checked as of noon UTC that day) or a date and time "
+                    "with a UTC offset. Calendar rules, listed and live events and crisis mode are evaluated then. Default: now.")
+
+    @field_validator("scheduled_for")
+    @classmethod
+    def valid_time(cls, value: str | None) -> str | None:
+        if value is not None:
+            publication_time(value)
+        return value
 
 
 class BatchRequest(Strict):
@@ -81,6 +94,8 @@ class FindingOut(BaseModel):
     source: Literal["image", "alt", "ocr"] | None = None
     box: BoxOut | None = None
     match: MatchOut | None = None
+    score: float | None = Field(None, description="A learned check's score of the span (0-1); absent for word rules.")
+    details: dict | None = Field(None, description="Why a learned check scored the span so: model, threshold, words that weighed most.")
 
 
 class PackRef(BaseModel):
@@ -117,6 +132,7 @@ class CheckResponse(BaseModel):
     elapsed_ms: float
     skipped: list[Skipped]
     images: list[ImageEntry] = Field(default_factory=list, description="One entry per attached image.")
+    checked_for: str = Field(description="The publication time the post was checked as of (ISO 8601): `scheduled_for`, or the time of the check.")
 
 
 class ErrorBody(BaseModel):

@@ -6,13 +6,18 @@ import threading
 from ..analyzer import Analyzer
 from ..checker import Checker
 from ..errors import PackError
+from ..governance import GovernanceState
 from ..grammar import Grammar
+from ..image_check import ImageSource
 from ..image_registry import LoadedIndex
-from ..packs.load import default_rules_dir
+from ..packs.load import BackgroundReload, default_rules_dir
+from ..pipeline import Submission, check_post
+from ..report import Report
 from ..storage import Store
+from ..storage.governance import Governance
 from ..storage.images import COUNTER as REFERENCES, References
 from .auth import KeyCache
-from .governance import GovernanceState
+from .image_checks import image_limits
 from .metrics import Metrics
 from .recorder import Recorder
 from .sync import Sync
@@ -32,14 +37,23 @@ class Service:
         self.grammar = Grammar.from_config(config)
         self._reload_lock = threading.Lock()
         self.sync = Sync(self.store, float(config["SYNC_SECONDS"]))
-        self.sync.on("packs", self._load_packs)
+        # A change made through another process is compiled off the request path.
+        self.pack_reload = BackgroundReload(self._load_packs)
+        self.sync.on("packs", self.pack_reload.request)
         self.sync.on("keys", self.keys.clear)
         self.references = References(self.store)
         self.reference_index = LoadedIndex(self.references)
         self.reference_index.refresh(wait=True)  # before the workers fork: they share what was built
         self.sync.on(REFERENCES, self.reference_index.refresh)
-        self.governance = GovernanceState(self)
+        self.governance = GovernanceState(Governance(self.store))
+        self.sync.on("crisis", self.governance.load_crisis)
+        self.sync.on("events", self.governance.load_events)
+        self.images = ImageSource(self.reference_index, self.references.with_thumbnails, image_limits(config))
         self.sync.start()
+
+    def check(self, submission: Submission) -> Report:
+        """The report of one post, from the packs in force now; the order of the sources is that of `skipped`."""
+        return check_post(submission, self.checker, (self.images, self.grammar, self.governance))
 
     def reload(self) -> list[str]:
         """Load the rules directory anew and swap it in, in every process; on any problem keep the current packs."""

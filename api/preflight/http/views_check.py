@@ -11,9 +11,10 @@ from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import ValidationError
 
 from ..errors import InputError
+from ..pipeline import Attachment, Submission, publication_time
 from .auth import require
 from .errors import ApiError
-from .image_checks import check_attached
+from .image_checks import refuse_only_bad_image
 from .schemas import BatchRequest, CheckRequest
 
 bp = Blueprint("check", __name__)
@@ -71,14 +72,12 @@ def run_check(req: CheckRequest) -> dict:
             files.append(base64.b64decode(image.data, validate=True))
         except (binascii.Error, ValueError):
             raise ApiError(422, "invalid_image", f"image {index} is not valid base64", [{"field": f"images.{index}.data"}]) from None
-    report = service.checker.check(req.text, language=req.language, platform=req.platform, profile=req.profile, context=req.context)
-    report, grammar_skipped = service.grammar.extend(report, req.text, service.checker.ruleset.profiles.get(req.profile))
-    report, skipped, images = check_attached(service, config, req, files, report)
-    report = service.governance.amend(report, req.text, req.language, req.platform, req.profile, req.context)
-    body = report.to_dict()
-    body["check_id"] = uuid.uuid4().hex
-    body["skipped"] = skipped + grammar_skipped
-    body["images"] = images
+    attachments = tuple(Attachment(data, image.name, image.alt) for data, image in zip(files, req.images))
+    now, today = publication_time(req.scheduled_for) if req.scheduled_for else (None, None)
+    report = service.check(Submission(req.text, req.language, req.platform, req.profile, req.context,
+                                      now=now, today=today, images=attachments))
+    refuse_only_bad_image(report)
+    body = {"check_id": uuid.uuid4().hex, **report.to_dict()}
     service.metrics.observe_report(body)
     service.recorder.record({
         "check_id": body["check_id"],

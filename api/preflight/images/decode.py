@@ -16,6 +16,12 @@ FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "HEIF", "AVIF")
 SAMPLED_FRAMES = 4
 # Seeking to frame n of a GIF decodes every frame before it, so sampling stays within the first ones.
 SCANNED_FRAMES = 64
+# Pixels decoded for one image, every decoded frame counted: a GIF of 64 frames of 4000 × 4000
+# is a billion pixels to decode in a file under a megabyte. The first frame alone may use all
+# of MAX_PIXELS; sampled frames come from what is left.
+MAX_IMAGE_DECODED_PIXELS = 64_000_000
+# The same over all the images of one request.
+MAX_REQUEST_DECODED_PIXELS = 100_000_000
 # Large JPEGs are decoded at a reduced scale (DCT draft mode), never below this long side.
 DRAFT_SIDE = 1600
 _LOAD_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError)
@@ -35,6 +41,16 @@ class DecodedImage:
     exif: Image.Exif | None = field(default=None, repr=False)
 
 
+class PixelBudget:
+    """Pixels that may still be decoded; one per request, shared by its images."""
+
+    def __init__(self, pixels: int) -> None:
+        self.remaining = pixels
+
+    def spend(self, pixels: int) -> None:
+        self.remaining -= pixels
+
+
 @functools.cache
 def _formats() -> tuple[str, ...]:
     """The accepted formats this installation decodes; HEIC/HEIF where pillow-heif is installed."""
@@ -48,8 +64,14 @@ def _formats() -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in Image.OPEN)
 
 
-def decode_image(data: bytes, *, max_bytes: int, max_pixels: int, draft_side: int = DRAFT_SIDE) -> DecodedImage:
-    """Decode `data`, refusing oversize files and pixel bombs before any pixel is decoded."""
+def decode_image(data: bytes, *, max_bytes: int, max_pixels: int, draft_side: int = DRAFT_SIDE,
+                 budget: PixelBudget | None = None,
+                 max_decoded_pixels: int = MAX_IMAGE_DECODED_PIXELS) -> DecodedImage:
+    """Decode `data`, refusing oversize files and pixel bombs before any pixel is decoded.
+
+    At most `max_decoded_pixels` are decoded, and no more than `budget` has left; an
+    animation is sampled among as many of its first frames as that allows.
+    """
     if len(data) > max_bytes:
         raise ImageError("image_too_large", f"the image is {len(data):,} bytes; the limit is {max_bytes:,} bytes")
     opened = _open(data, max_pixels)
@@ -67,8 +89,17 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int, draft_side: in
             # Pillow picks the smallest DCT scale that still covers the requested size in both directions.
             shrink = draft_side / max(width, height)
             opened.draft("RGB", (round(width * shrink), round(height * shrink)))
+        frame_pixels = opened.size[0] * opened.size[1]
+        allowed = max_decoded_pixels if budget is None else min(max_decoded_pixels, budget.remaining)
+        if frame_pixels > allowed:
+            raise ImageError("too_many_pixels", f"the image needs {frame_pixels:,} decoded pixels and only {allowed:,} "
+                                                f"are left for this request: send fewer or smaller images")
+        scanned = min(getattr(opened, "n_frames", 1), SCANNED_FRAMES, allowed // frame_pixels)
         frames = [_to_rgb(_upright(opened, exif))]
-        frames += [_to_rgb(_upright(opened, exif)) for _ in _seek_sampled(opened)]
+        frames += [_to_rgb(_upright(opened, exif)) for _ in _seek_sampled(opened, scanned)]
+        if budget is not None:
+            # Seeking to frame n of a GIF decodes every frame before it.
+            budget.spend(frame_pixels * (opened.tell() + 1))
     except ImageError:
         raise
     except Image.DecompressionBombError as exc:
@@ -108,9 +139,8 @@ def _known_elsewhere(data: bytes) -> bool:
     return True
 
 
-def _seek_sampled(image: Image.Image):
-    """Seek to a few frames spread over an animation, after the first; yields once per frame."""
-    count = min(getattr(image, "n_frames", 1), SCANNED_FRAMES)
+def _seek_sampled(image: Image.Image, count: int):
+    """Seek to a few frames spread over the first `count` of an animation, after the first; yields once per frame."""
     if count <= 1:
         return
     wanted = sorted({round(i * (count - 1) / (SAMPLED_FRAMES - 1)) for i in range(1, SAMPLED_FRAMES)})

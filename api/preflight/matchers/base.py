@@ -17,6 +17,7 @@ class Hit:
     data: str | None = None  # a substitution's replacement; a consistency group's name
     value: float | None = None  # what a metric measured
     other: str | None = None  # the text a consistency hit conflicts with
+    details: tuple[tuple[str, object], ...] | None = None  # why a learned model scored it (hashable: hits are deduplicated in sets)
 
 
 @dataclass(slots=True)

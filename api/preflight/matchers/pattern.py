@@ -7,6 +7,22 @@ from ..forms import fold
 from .base import Context, Hit
 
 
+# spaCy reads pattern keys in any letter case ("regex" is REGEX), and FUZZY comes as FUZZY1..9 too.
+UNBOUNDED_OPERATORS = ("REGEX", "FUZZY")
+
+
+def uses_unbounded_operator(value) -> bool:
+    """Whether any key anywhere in token patterns is REGEX or FUZZY, in any letter case."""
+    if isinstance(value, dict):
+        return any(
+            (isinstance(key, str) and key.upper().startswith(UNBOUNDED_OPERATORS)) or uses_unbounded_operator(item)
+            for key, item in value.items()
+        )
+    if isinstance(value, (list, tuple)):
+        return any(uses_unbounded_operator(item) for item in value)
+    return False
+
+
 class PatternIndex:
     """All token patterns of all rules, one spaCy Matcher per language."""
 
@@ -24,7 +40,7 @@ class PatternIndex:
 
     def add(self, matcher_id: int, language: str, patterns: list[list[dict]]) -> str | None:
         """Compile patterns; the validation error when spaCy rejects them."""
-        if "REGEX" in repr(patterns) or "FUZZY" in repr(patterns):
+        if uses_unbounded_operator(patterns):
             return "REGEX and FUZZY are not allowed in token patterns (they are not protected against runaway matching): use a `regex` matcher"
         vocab = self._pipelines.nlp(language).vocab
         probe = SpacyMatcher(vocab, validate=True)

@@ -6,8 +6,10 @@ from typing import Callable
 
 from ..analysis import Token
 from ..forms import collapse, deobfuscate, fold
+from ..morphology import Morphology, borrowed_here, slips, zipf
 from .base import Context, Hit
-from .masks import MASK_RUN, unmask
+from .compounds import Compounds
+from .masks import MASK_RUN, MaskedWords
 
 END = "\x00"
 # Layers of token forms a term can be matched on.
@@ -20,19 +22,54 @@ class TermIndex:
     def __init__(self, pipelines, analyse_term: Callable[[str, str], list[str]]) -> None:
         self._pipelines = pipelines
         self._analyse_term = analyse_term
+        self._morphology = Morphology(pipelines)
         self._tries: dict[tuple[str, str], dict] = {}
+        # Misspelt single words ("retrad"), per language: folded form -> who asked for it.
+        self._slips: dict[str, dict[str, list]] = {}
+        self._compounds: dict[str, Compounds] = {}
+        self._masked_words: dict[tuple[str, str], MaskedWords] = {}
         self.size = 0
 
-    def add(self, matcher_id: int, layer: str, language: str, term: str, payload: str | None = None) -> bool:
-        """Compile one term; False when it has no word left to match after analysis."""
+    def add(
+        self,
+        matcher_id: int,
+        layer: str,
+        language: str,
+        term: str,
+        payload: str | None = None,
+        *,
+        inflect: bool = False,
+        source: str | None = None,
+        compound: str | None = None,
+        stop: tuple[str, ...] = (),
+    ) -> bool:
+        """Compile one term; False when it has no word left to match after analysis.
+
+        `inflect` adds the term's inflected forms (and, on the obfuscated layer, its
+        misspellings); `source` is the language a borrowed term is written in;
+        `compound` lets a one-word term be the first or last part of a compound.
+        """
         keys = self._keys(layer, language, term)
         if not keys:
             return False
+        entry = (matcher_id, payload)
+        base_keys = list(keys)
+        if inflect:
+            keys += self._inflected(layer, language, base_keys, source or language)
+        if source is not None and source != language:
+            keys = [k for k in keys if borrowed_here(" ".join(k).lstrip("~"), language)]
         for key in keys:
             node = self._tries.setdefault((layer, language), {})
             for part in key:
                 node = node.setdefault(part, {})
-            node.setdefault(END, []).append((matcher_id, payload))
+            node.setdefault(END, []).append(entry)
+        if inflect and layer == OBFUSCATED:
+            self._add_slips(entry, language, [k for k in keys if len(k) == 1 and not k[0].startswith("~")])
+        if compound and layer in (FORM, LEMMA) and len(base_keys[0]) == 1:
+            word = fold(self._analyse_term(term, language)[0], language)
+            if source is None or borrowed_here(word, language):
+                self._compounds.setdefault(language, Compounds(language)).add(word, compound, entry, stop)
+        self._masked_words.pop((layer, language), None)
         self.size += 1
         return True
 
@@ -51,6 +88,28 @@ class TermIndex:
         if len(chunks) == 1:
             keys.append(("~" + collapse(chunks[0]),))
         return keys
+
+    def _inflected(self, layer: str, language: str, keys: list[tuple[str, ...]], source: str) -> list[tuple[str, ...]]:
+        """Keys with the last word inflected: "dumb question" also matches "dumb questions"."""
+        out = []
+        for key in keys:
+            if key[-1].startswith("~") or layer == EXACT:
+                continue
+            for form in sorted(self._morphology.inflections(key[-1], language, source)):
+                last = self._pipelines.lemma(form, language) if layer == LEMMA else form
+                out.append(key[:-1] + (last,))
+                if layer == OBFUSCATED and len(key) == 1:
+                    out.append(("~" + collapse(form),))
+        return out
+
+    def _add_slips(self, entry, language: str, keys: list[tuple[str, ...]]) -> None:
+        listed = {k[0] for k in keys}
+        slips_here = self._slips.setdefault(language, {})
+        for (word,) in keys:
+            for slip in slips(word, language, frozenset(listed)):
+                found = slips_here.setdefault(slip, [])
+                if entry not in found:
+                    found.append(entry)
 
     def layers(self) -> set[str]:
         return {layer for layer, _ in self._tries}
@@ -76,7 +135,24 @@ class TermIndex:
             self._walk(layer, tokens, key, hits)
             if layer == OBFUSCATED:
                 self._masked(layer, tokens, hits)
+                self._slipped(tokens, hits)
+        if self._slips:
+            self._slipped(post.tokens, hits)
+        if self._compounds:
+            for token in post.tokens:
+                compounds = self._compounds.get(token.lang)
+                if compounds is not None:
+                    found = compounds.find(token.form)
+                    if found:
+                        _record(found, token, token, hits)
         return hits
+
+    def _slipped(self, tokens: list[Token], hits: dict[int, list[Hit]]) -> None:
+        for token in tokens:
+            slips_here = self._slips.get(token.lang)
+            found = slips_here and slips_here.get(token.form)
+            if found:
+                _record(found, token, token, hits)
 
     def _single(self, layer: str, tokens: list[Token], hits: dict[int, list[Hit]]) -> None:
         for token in tokens:
@@ -93,8 +169,16 @@ class TermIndex:
             root = self._tries.get((layer, token.lang))
             if not root:
                 continue
-            words = [w for w, node in root.items() if not w.startswith("~") and END in node]
-            for word in unmask(token.text, token.lang, words):
+            words = self._masked_words.get((layer, token.lang))
+            if words is None:
+                words = self._masked_words[(layer, token.lang)] = MaskedWords(
+                    w for w, node in root.items() if not w.startswith("~") and END in node)
+            readings = words.unmask(token.text, token.lang)
+            if len(readings) > 1:
+                # "f***ing" reads as the word people write most, not as every listed word it fits.
+                best = max(zipf(w, token.lang) for w in readings)
+                readings = [w for w in readings if zipf(w, token.lang) == best]
+            for word in readings:
                 _record(root[word][END], token, token, hits)
 
     def _walk(self, layer: str, tokens: list[Token], key, hits: dict[int, list[Hit]]) -> None:

@@ -2,20 +2,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import Problem
+from ..learned.linear import LazyModel, resolve_model
 from ..matchers.base import Matcher, Scope
+from ..matchers.classifier import ClassifierMatcher
 from ..matchers.logic import AllOf, AnyOf, NotOf, Unless
 from ..matchers.metric import MetricMatcher
 from ..matchers.pattern import PatternIndex, PatternMatcher
 from ..matchers.regex import RegexMatcher, compile_regex
 from ..matchers.terms import EXACT, FORM, LEMMA, OBFUSCATED, ConsistencyMatcher, SubstitutionMatcher, TermIndex, TermsMatcher
+from ..forms import fold
+from ..morphology import SOURCE_LANGUAGE
 from ..nlp import SUPPORTED_LANGUAGES
 from ..rules import PLACEHOLDERS, CompiledRule, placeholders
 from .model import MatchNode, Pack, Rule
 from .yamlfile import Marks, locate
 
 ALL_LANGUAGES = frozenset(SUPPORTED_LANGUAGES)
+ANY = "any"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +40,7 @@ class Indexes:
     terms: TermIndex
     patterns: PatternIndex
     profile_slots: list[ProfileSlot] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # rules whose optional model is not installed
     next_id: int = 0
 
     def new_id(self) -> int:
@@ -50,12 +57,17 @@ class PackCompiler:
         self.display = display
         self.marks = marks
         self.problems: list[Problem] = []
+        self.rule_id = ""
+        # Set per pack and per rule while its matchers are compiled.
+        self.stop: dict[str, tuple[str, ...]] = {}
+        self.forms = "inflected"
 
     def problem(self, loc: tuple, message: str) -> None:
         line, col = locate(self.marks, loc)
         self.problems.append(Problem(self.display, line, col, message))
 
     def rules(self, pack: Pack, rules: list[Rule], base: tuple = ("rules",)) -> list[CompiledRule]:
+        self.stop = {lang: tuple(fold(w, lang) for w in words) for lang, words in pack.compound_exceptions.items()}
         out = []
         for index, rule in enumerate(rules):
             compiled = self.rule(pack, rule, base + (index,))
@@ -65,6 +77,8 @@ class PackCompiler:
 
     def rule(self, pack: Pack, rule: Rule, loc: tuple) -> CompiledRule | None:
         before = len(self.problems)
+        self.rule_id = f"{pack.id}/{rule.id}"
+        self.forms = rule.forms
         matcher, languages = self.matcher(rule.match, loc + ("match",))
         unless = None
         if rule.unless is not None:
@@ -120,12 +134,23 @@ class PackCompiler:
             layer = LEMMA if kind == "lemma" else (EXACT if node.case == "exact" else FORM)
             mid = self.indexes.new_id()
             lists = getattr(node, kind)
+            inflect = (node.forms or self.forms) == "inflected"
             for language, terms in lists.items():
-                self.terms(mid, layer, language, terms, loc + (kind, language))
-                if node.obfuscated:
-                    self.terms(mid, OBFUSCATED, language, [t for t in terms if "#" not in t], loc + (kind, language), quiet=True)
+                for target in SUPPORTED_LANGUAGES if language == ANY else (language,):
+                    options = {
+                        "inflect": inflect,
+                        "source": SOURCE_LANGUAGE if language == ANY else None,
+                        "compound": node.compound,
+                        "stop": self.stop.get(target, ()),
+                    }
+                    self.terms(mid, layer, target, terms, loc + (kind, language), **options)
+                    if node.obfuscated:
+                        plain = [t for t in terms if "#" not in t]
+                        self.terms(mid, OBFUSCATED, target, plain, loc + (kind, language), quiet=True, **options)
             self.profile_slot(node, mid, layer)
-            return TermsMatcher(mid), (frozenset(lists) or None) if not node.profile_terms else None
+            if node.profile_terms or ANY in lists:
+                return TermsMatcher(mid), None
+            return TermsMatcher(mid), frozenset(lists) or None
         if kind == "substitution":
             mid = self.indexes.new_id()
             for language, pairs in node.substitution.items():
@@ -162,6 +187,8 @@ class PackCompiler:
             if node.above is None and node.metric != "length":
                 self.problem(loc + ("metric",), f"the metric '{node.metric}' needs a threshold: add 'above: N'")
             return MetricMatcher(node.metric, node.above), None
+        if kind == "classifier":
+            return self.classifier(node), None
         if kind == "not":
             inner, _ = self.matcher(node.not_, loc + ("not",))
             return NotOf(inner), None
@@ -179,9 +206,16 @@ class PackCompiler:
             self.problem(loc + (kind, 0), "the first matcher of 'all' is what gets reported: it cannot be a 'not'")
         return AllOf(matchers, Scope(node.scope, node.near)), languages
 
-    def terms(self, mid: int, layer: str, language: str, terms: list[str], loc: tuple, quiet: bool = False) -> None:
+    def classifier(self, node: MatchNode) -> ClassifierMatcher:
+        """The model is read on first use; a missing file leaves the rule listed in `skipped`, not the packs broken."""
+        model = LazyModel(resolve_model(node.classifier, Path(self.display).parent))
+        if not model.available:
+            self.indexes.skipped.append({"check": self.rule_id, "reason": f"the model '{node.classifier}' is not installed"})
+        return ClassifierMatcher(model, node.threshold, self.rule_id)
+
+    def terms(self, mid: int, layer: str, language: str, terms: list[str], loc: tuple, quiet: bool = False, **options) -> None:
         for index, term in enumerate(terms):
-            if not self.indexes.terms.add(mid, layer, language, term) and not quiet:
+            if not self.indexes.terms.add(mid, layer, language, term, **options) and not quiet:
                 self.problem(loc + (index,), f"the term {term!r} has no words to match")
 
     def profile_slot(self, node: MatchNode, mid: int, layer: str) -> None:

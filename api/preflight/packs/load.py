@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +18,8 @@ from ..rules import CompiledRule
 from .compile import Indexes, PackCompiler, ProfileSlot
 from .model import MatchNode, Pack, Profile, Rule, RuleFile
 from .yamlfile import Marks, locate, read_yaml
+
+log = logging.getLogger("preflight.packs")
 
 PROFILES_DIR = "profiles"
 PACK_FILE = "pack.yaml"
@@ -204,3 +209,50 @@ def build_profile_index(profile: Profile, slots: list[ProfileSlot], analyzer) ->
                 for language in everywhere:
                     index.add(slot.matcher_id, slot.layer, language, term)
     return index
+
+
+class BackgroundReload:
+    """Runs a reload in a thread of its own when asked, so that no request waits for it.
+
+    Compiling a large rules directory takes seconds. `reload` builds and swaps the new
+    packs in one step and returns the problems found (then nothing is swapped). A
+    request made while a reload runs starts one more after it, since the files may
+    have changed again in the meantime.
+    """
+
+    def __init__(self, reload: Callable[[], list[str]]) -> None:
+        self._reload = reload
+        self._lock = threading.Lock()
+        self._pending = False
+        self._thread: threading.Thread | None = None
+
+    def request(self) -> None:
+        """Start a reload unless one is running; then that one is followed by another."""
+        with self._lock:
+            self._pending = True
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="pack-reload", daemon=True)
+                self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the reloads asked for so far; whether they are done."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return self._thread is None
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._thread = None
+                    return
+                self._pending = False
+            try:
+                problems = self._reload()
+            except Exception:  # the packs in force stay; the next change must still be picked up
+                log.exception("reloading the packs failed; the current packs stay in force")
+                continue
+            if problems:
+                log.warning("the rules directory has %d problems; the current packs stay in force: %s",
+                            len(problems), "; ".join(problems[:5]))

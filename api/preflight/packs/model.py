@@ -3,21 +3,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Language = Literal["en", "nl", "da", "sv", "de"]
+# A term list under `any` applies in sentences of every language (borrowed English swearing).
+TermLanguage = Literal["en", "nl", "da", "sv", "de", "any"]
+Forms = Literal["inflected", "exact"]
 Severity = Literal["info", "warning", "block"]
 Platform = Literal["x", "threads", "instagram", "linkedin", "facebook", "tiktok"]
 Measure = Literal["exclamations", "caps_ratio", "emoji", "hashtags", "mentions", "length", "sentence_words"]
-Check = Literal["phone", "luhn", "card", "iban", "bsn", "cpr", "personnummer", "steuer-id"]
+Check = Literal["phone", "luhn", "card", "iban", "bsn", "cpr", "personnummer", "steuer-id", "ssn"]
 ProfileList = Literal["banned", "competitors", "code_names", "substitutions"]
 Term = str
+Score = Annotated[float, Field(gt=0, lt=1)]
+Thresholds = Union[Score, dict[Union[Language, Literal["default"]], Score]]
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MONTH_DAY = re.compile(r"^(\d{4}-)?(\d{2})-(\d{2})$")
+DOMAIN = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
-MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution")
+MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution", "classifier")
 
 
 class Strict(BaseModel):
@@ -27,8 +33,10 @@ class Strict(BaseModel):
 class MatchNode(Strict):
     """A matcher: exactly one kind, plus the options that kind takes."""
 
-    phrase: dict[Language, list[Term]] | None = Field(None, description="Terms matched on words, case- and accent-insensitively.")
-    lemma: dict[Language, list[Term]] | None = Field(None, description="Terms matched on dictionary forms (buys, bought -> buy).")
+    phrase: dict[TermLanguage, list[Term]] | None = Field(
+        None, description="Terms matched on words, case- and accent-insensitively; `any` lists apply in every language."
+    )
+    lemma: dict[TermLanguage, list[Term]] | None = Field(None, description="Terms matched on dictionary forms (buys, bought -> buy).")
     pattern: dict[Language, list[list[dict[str, Any]]]] | None = Field(None, description="spaCy Matcher token patterns.")
     regex: str | None = Field(None, description="An RE2 regular expression matched on the original text.")
     metric: Measure | None = Field(None, description="A count or ratio compared with `above`.")
@@ -37,6 +45,10 @@ class MatchNode(Strict):
     not_: MatchNode | None = Field(None, alias="not", description="The matcher does not hold.")
     consistency: dict[Language, dict[str, list[Term]]] | None = Field(None, description="Groups of forms that must not be mixed in one post.")
     substitution: dict[Language, dict[str, str]] | None = Field(None, description="term: preferred replacement.")
+    classifier: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_-]+(\.npz)?$",
+        description="A learned model that scores each sentence: a model shipped with preflight by name, or a .npz file beside the pack.",
+    )
 
     check: Check | None = Field(None, description="With regex: keep only matches whose checksum is valid.")
     ignore_case: bool = Field(True, description="With regex: match regardless of case.")
@@ -45,7 +57,15 @@ class MatchNode(Strict):
     near: int | None = Field(None, ge=0, le=50, description="With all/unless: within this many tokens.")
     case: Literal["insensitive", "exact"] = Field("insensitive", description="With phrase/consistency: `exact` matches capitalisation too (German 'Sie').")
     obfuscated: bool = Field(False, description="With phrase: also match leetspeak, look-alike letters, separated and stretched letters.")
+    threshold: Thresholds | None = Field(
+        None, description="With classifier: the score (0-1) at or above which a sentence matches, or one per language plus `default`; "
+        "without it, the model's own calibrated threshold per language.",
+    )
     profile_terms: ProfileList | None = Field(None, description="Add the brand profile's own list to the terms.")
+    forms: Forms | None = Field(None, description="With phrase/lemma: `exact` matches only the written form, not its plurals and inflections.")
+    compound: Literal["prefix", "suffix", "both"] | None = Field(
+        None, description="With phrase/lemma: one-word terms also match as the first (prefix) or last (suffix) part of a compound word."
+    )
 
     @model_validator(mode="after")
     def one_kind(self) -> MatchNode:
@@ -121,6 +141,7 @@ class Rule(Strict):
     languages: list[Language] | None = Field(None, description="Defaults to the languages the matcher has terms for, or all.")
     note: str | None = Field(None, description="Why the rule exists.")
     reference: str | None = Field(None, description="The law, code or incident behind it.")
+    forms: Forms = Field("inflected", description="`exact`: the rule's terms match only as written, not inflected.")
     match: MatchNode
     unless: MatchNode | None = None
     when: When | None = None
@@ -134,6 +155,9 @@ class Pack(Strict):
     owner: str | None = None
     description: str | None = None
     references: list[str] = Field(default_factory=list)
+    compound_exceptions: dict[Language, list[Term]] = Field(
+        default_factory=dict, description="Words that begin or end like a compound term and are clean ('kankeronderzoek', 'Dickens')."
+    )
     rules: list[Rule] = Field(default_factory=list)
 
 
@@ -141,6 +165,22 @@ class RuleFile(Strict):
     """Extra rule files inside a pack folder hold only rules."""
 
     rules: list[Rule]
+
+
+class OwnContacts(Strict):
+    """The brand's own contact details, which a post may always give."""
+
+    phones: list[str] = Field(default_factory=list, description="Helplines, written as customers see them ('+31 20 123 4567').")
+    email_domains: list[str] = Field(default_factory=list, description="Domains of the brand's addresses ('example.com'); subdomains too.")
+    web_domains: list[str] = Field(default_factory=list, description="Domains of the brand's web sites ('example.com'); subdomains too.")
+
+    @field_validator("email_domains", "web_domains")
+    @classmethod
+    def plain_domains(cls, value):
+        for domain in value:
+            if not DOMAIN.match(domain):
+                raise ValueError(f"{domain!r} is not a domain: write it like example.com, without https:// or @")
+        return [d.lower() for d in value]
 
 
 class Profile(Strict):
@@ -151,6 +191,10 @@ class Profile(Strict):
     owner_names: list[str] = Field(default_factory=list, description="How the brand names itself (copyright notices).")
     default_language: Language | None = None
     default_platform: Platform | None = None
+    region: str | None = Field(
+        None, pattern=r"^[A-Z]{2}$", description="Home country (ISO 3166, 'NL'): phone numbers without a country code are read there first."
+    )
+    own_contacts: OwnContacts = Field(default_factory=OwnContacts, description="Never flagged as private data.")
     banned: dict[Language, list[Term]] = Field(default_factory=dict)
     substitutions: dict[Language, dict[str, str]] = Field(default_factory=dict)
     competitors: list[Term] = Field(default_factory=list)
@@ -160,6 +204,9 @@ class Profile(Strict):
     )
     severity_overrides: dict[str, Severity] = Field(default_factory=dict, description="pack/rule-id: severity")
     disabled_rules: list[str] = Field(default_factory=list)
+    thresholds: dict[str, Thresholds] = Field(
+        default_factory=dict, description="pack/rule-id of a classifier rule: its threshold for this brand, or one per language plus `default`."
+    )
     block_on: Severity = Field("block", description="The lowest severity that makes the verdict block.")
 
 

@@ -12,8 +12,24 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
+class AliasRefused(yaml.MarkedYAMLError):
+    """A pack used a YAML alias (`*name` or `<<: *name`)."""
+
+
 class PackLoader(yaml.SafeLoader):
-    """YAML 1.2 booleans only: `no`, `on`, `yes` and `off` stay words (Norway is `no`)."""
+    """YAML 1.2 booleans only: `no`, `on`, `yes` and `off` stay words (Norway is `no`); no aliases.
+
+    An alias repeats a node without repeating its text, so nine nested aliases of ten
+    items each stand for a billion items: every later step (checks, validation,
+    compiling) would walk them all. Packs are written out in full instead.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise AliasRefused(problem=f"aliases are not allowed in packs (*{event.anchor}): write the value out in full",
+                               problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
 
 
 PackLoader.yaml_implicit_resolvers = {
@@ -42,6 +58,11 @@ def read_yaml(path: Path, display: str) -> tuple[object, Marks, list[Problem]]:
         problems: list[Problem] = []
         _walk(node, (), marks, problems, display)
         data = loader.construct_document(node)
+    except AliasRefused as exc:
+        mark = exc.problem_mark
+        return None, {}, [Problem(display, mark.line + 1, mark.column + 1, exc.problem)]
+    except RecursionError:
+        return None, {}, [Problem(display, 1, 1, "nested too deeply: a pack needs only a few levels of lists and mappings")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
