@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import itertools
 import threading
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -18,9 +19,10 @@ from PIL import Image, ImageFile
 from preflight import PackError
 from preflight.checker import MAX_TEXT_CHARS
 from preflight.entities import BARE_DOMAIN_RE, EMAIL_RE, HASHTAG_RE, MENTION_RE
-from preflight.image_check import Attached, ImageLimits, check_images
+from preflight.image_check import ImageLimits, ImageSource
 from preflight.images.decode import PixelBudget, decode_image
 from preflight.images.index import ReferenceIndex
+from preflight.pipeline import Attachment, Submission, check_post
 from preflight.language import strip_noise
 from preflight.matchers import masks
 from preflight.normalize import MAX_RUN, CharFolder, analyse_text
@@ -85,12 +87,16 @@ def test_a_long_run_is_still_checked_and_reported_in_the_editors_offsets(checker
     assert found["brand-tone/exclamation-overload"] == (N + 16, len(text))
 
 
+def check_images(attachments, checker, limits):
+    """The report of a post that is only these images, with an empty reference index."""
+    source = ImageSource(SimpleNamespace(index=ReferenceIndex()), lambda ids: {}, limits)
+    return check_post(Submission("", "en", images=tuple(attachments)), checker, [source])
+
+
 def test_alt_text_goes_through_the_same_bounded_analysis(checker, tokenized):
     limits = ImageLimits(max_bytes=2**20, max_pixels=10**6, ocr_seconds=1.0)
     alt = "Sale" + "!" * N
-    checks = check_images([Attached(data=b"not an image", alt=alt)], checker=checker, index=ReferenceIndex(),
-                          lookup=lambda ids: {}, limits=limits, language="en", platform=None, profile=None,
-                          context="post", post_language="en")
+    checks = check_images([Attachment(data=b"not an image", alt=alt)], checker, limits)
     assert [f.source for f in checks.findings] == ["alt"]
     assert max(runs_of(tokenized[-1])) <= MAX_RUN
 
@@ -239,8 +245,7 @@ def test_an_animation_is_sampled_within_its_pixel_budget(many_frames, frames_dec
 
 def test_the_images_of_one_request_share_one_budget(checker, many_frames, frames_decoded):
     limits = ImageLimits(max_bytes=2**20, max_pixels=10**6, ocr_seconds=1.0, max_request_pixels=6 * 10**6)
-    checks = check_images([Attached(many_frames)] * 3, checker=checker, index=ReferenceIndex(), lookup=lambda ids: {},
-                          limits=limits, language="en", platform=None, profile=None, context="post", post_language="en")
+    checks = check_images([Attachment(many_frames)] * 3, checker, limits)
     errors = [entry["error"] and entry["error"]["code"] for entry in checks.images]
     assert errors[0] is None
     assert "too_many_pixels" in errors
