@@ -24,7 +24,7 @@ def check_attached(service, config, req, files: list[bytes], report):
     checks = check_images(attached, checker=service.checker, index=service.reference_index.index,
                           lookup=service.references.with_thumbnails, limits=image_limits(config),
                           language=req.language, platform=req.platform, profile=req.profile, context=req.context,
-                          post_language=report.language)
+                          post_language=report.language, text=req.text)
     failed = checks.images[0]["error"] if len(checks.images) == 1 else None
     if failed is not None:
         raise ApiError(STATUS.get(failed["code"], 422), failed["code"], f"image 0: {failed['message']}",

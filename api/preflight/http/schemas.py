@@ -67,6 +67,8 @@ class MatchOut(BaseModel):
     distance: int | None
     license_expires: date | None
     thumbnail: str = Field(description="The reference's thumbnail as a data: URL (image/jpeg).")
+    ingredient: str | None = Field(None, description="Only on a match found through an ingredient of the image's "
+                                                     "Content Credentials: that ingredient's title.")
 
 
 class FindingOut(BaseModel):
@@ -99,6 +101,22 @@ class ImageErrorOut(BaseModel):
     message: str
 
 
+class IngredientOut(BaseModel):
+    title: str | None
+    reference_id: int | None = Field(description="The registered reference this ingredient's thumbnail matches.")
+
+
+class ProvenanceOut(BaseModel):
+    signer: str | None = Field(description="Organisation named in the signing certificate.")
+    signer_name: str | None = Field(description="Common name of the signing certificate.")
+    claim_generator: str | None
+    validation: Literal["valid", "trusted", "invalid"]
+    tampered: bool = Field(description="The manifest or the pixels it binds fail validation.")
+    failures: list[str]
+    digital_source_type: str | None
+    ingredients: list[IngredientOut]
+
+
 class ImageEntry(BaseModel):
     index: int
     name: str | None
@@ -106,6 +124,8 @@ class ImageEntry(BaseModel):
     width: int | None
     height: int | None
     error: ImageErrorOut | None = Field(description="Why this image could not be checked; the rest of the request was.")
+    note: ImageErrorOut | None = Field(None, description="A check this image was too small or odd for; the others ran.")
+    provenance: ProvenanceOut | None = Field(None, description="The image's Content Credentials (C2PA), if any.")
 
 
 class CheckResponse(BaseModel):
