@@ -210,8 +210,10 @@ class ReferenceForm(Strict):
     """The form fields of POST /v1/images/references (the file comes as `file`)."""
 
     label: str = Field(min_length=1, max_length=200)
-    source: str = Field(min_length=1, max_length=500, description="Where it comes from, e.g. 'Getty Images 123456'.")
-    status: ReferenceStatus
+    source: str | None = Field(None, min_length=1, max_length=500,
+                               description="Where it comes from, e.g. 'Getty Images 123456'; if left out, "
+                                           "'source not given' is stored and the response says so in `assumed`.")
+    status: ReferenceStatus | None = Field(None, description="Default: restricted (the response says so in `assumed`).")
     license_expires: date | None = Field(None, description="The last day of the licence (YYYY-MM-DD).")
     notes: str | None = Field(None, max_length=5000)
 
@@ -236,6 +238,8 @@ class ReferenceOut(BaseModel):
     updated_at: str
     sha256: str
     thumbnail_url: str
+    assumed: dict[str, str] | None = Field(None, description="Only in the answer to a registration: the fields it "
+                                                             "left out and the value assumed for each.")
 
 
 class ReferencesResponse(BaseModel):
