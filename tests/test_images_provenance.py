@@ -235,3 +235,13 @@ def test_the_disclosure_list_has_terms_for_every_language_and_the_platforms():
     assert set(terms) == {"en", "nl", "da", "sv", "de", "platforms"} and all(terms.values())
     assert discloses_ai("Zomer 🌞 #aiART") and discloses_ai(None, "Bild: KI generiert")
     assert not discloses_ai("We never use AI for our photos", "Summer at the beach")
+
+
+def test_a_damaged_manifest_reads_as_tampered_and_the_image_is_still_checked(client, keys, signer):
+    data = bytearray(signed(signer, plain()))
+    start = data.index(b"c2pa.signature")
+    data[start + 40:start + 80] = bytes(40)  # inside the signature box
+    response = check(client, keys, bytes(data), text="Summer")
+    entry = response.get_json()["images"][0]
+    assert response.status_code == 200 and entry["error"] is None and entry["width"] == 320
+    assert entry["provenance"]["tampered"] is True and entry["provenance"]["failures"]

@@ -76,7 +76,7 @@ def read_credentials(decoded: DecodedImage) -> Credentials | None:
         reader = c2pa.Reader.try_create(mime, io.BytesIO(decoded.data), None, context)
     except c2pa.C2paError as exc:
         # A manifest store is there but cannot be parsed: as untrustworthy as a failed signature.
-        return Credentials(None, None, None, "invalid", True, (type(exc).__name__,), (), ())
+        return Credentials(None, None, None, "invalid", True, (f"manifest.unreadable: {exc}"[:200],), (), ())
     if reader is None:
         return None
     with reader:
