@@ -31,7 +31,8 @@ LIMITS = ImageLimits(max_bytes=20 << 20, max_pixels=50_000_000, ocr_seconds=5.0)
 
 
 def _name(common: str, org: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common), x509.NameAttribute(NameOID.ORGANIZATION_NAME, org)])
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, org)])
 
 
 def _usage(**allowed) -> x509.KeyUsage:
@@ -42,7 +43,7 @@ def _usage(**allowed) -> x509.KeyUsage:
 
 @pytest.fixture(scope="module")
 def signer():
-    """An ES256 signer whose certificate is issued by a root made for this test run (C2PA refuses a self-signed leaf)."""
+    """An ES256 signer issued by a root made for this test run (C2PA refuses a self-signed leaf certificate)."""
     now = datetime.datetime.now(datetime.timezone.utc)
     root_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
 
@@ -167,7 +168,8 @@ def test_a_composite_made_from_a_registered_photo_matches_through_its_ingredient
 
 
 def test_an_unrelated_ingredient_matches_nothing(client, keys, signer):
-    data = signed(signer, plain(), source_type="digitalCapture", ingredients=(("Night sky", jpeg(photo("hubble_deep_field.jpg"))),))
+    night = jpeg(photo("hubble_deep_field.jpg"))
+    data = signed(signer, plain(), source_type="digitalCapture", ingredients=(("Night sky", night),))
     with registered(client, keys, "coffee.png"):
         body = check(client, keys, data, text="Morning!").get_json()
     assert rules_of(body) == []

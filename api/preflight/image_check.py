@@ -17,8 +17,8 @@ from .images.errors import ImageError, OcrTimeout, OcrUnavailable, ProvenanceUna
 from .images.fingerprint import query_fingerprint
 from .images.index import ImageMatch, ReferenceIndex
 from .images.metadata import copyright_notices, digital_source_types, names_owner
-from .images.provenance import AI_SOURCE_TYPES, Credentials, read_credentials, source_type_name
 from .images.ocr import likely_has_text, read_text
+from .images.provenance import AI_SOURCE_TYPES, Credentials, read_credentials, source_type_name
 from .report import Box, Finding, Report, decide_verdict
 
 PACK = "image-copyright"
@@ -161,10 +161,10 @@ def credentials_of(decoded: DecodedImage, skipped: list[dict]) -> Credentials | 
 
 def all_matches(decoded: DecodedImage, credentials: Credentials | None, index: ReferenceIndex, limits: ImageLimits,
                 comparable: bool) -> tuple[list[ImageMatch], dict[int, str | None]]:
-    """The image's own matches, then references matched only through an ingredient's thumbnail.
+    """The image's own matches and those of its ingredients' thumbnails, each reference once.
 
-    The second value maps those references to the ingredient's title: a composite made from a
-    registered stock photo is as much a use of it as a copy.
+    The second value maps the references an ingredient matches to that ingredient's title: a composite
+    made from a registered stock photo is as much a use of it as a copy.
     """
     own = matches(decoded, index) if comparable else []
     best: dict[int, tuple[ImageMatch, str | None]] = {}
@@ -181,8 +181,8 @@ def all_matches(decoded: DecodedImage, credentials: Credentials | None, index: R
             if match.ref_id not in best or match.similarity > best[match.ref_id][0].similarity:
                 best[match.ref_id] = (match, ingredient.title)
     seen = {m.ref_id for m in own}
-    via = {ref_id: title for ref_id, (_, title) in best.items() if ref_id not in seen}
-    found = own + [best[ref_id][0] for ref_id in via]
+    found = own + [match for ref_id, (match, _) in best.items() if ref_id not in seen]
+    via = {ref_id: title for ref_id, (_, title) in best.items()}
     return sorted(found, key=lambda m: (-m.similarity, m.ref_id)), via
 
 

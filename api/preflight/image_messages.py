@@ -71,8 +71,9 @@ _TEMPLATES = {
         "licensed": "{match}, lizenziert bis einschließlich {date}.",
         "licensed-open": "{match}, lizenziert ohne Ablaufdatum.",
         "notice": "Die Datei nennt {text} ({field}): Stellen Sie sicher, dass Sie die Lizenz besitzen.",
-        "ai-undisclosed": "Die Datei kennzeichnet dieses Bild als {made} ({field}), der Beitrag sagt das nicht: Fügen "
-                          "Sie einen Hinweis wie „mit KI erstellt“ hinzu oder aktivieren Sie das KI-Label der Plattform.",
+        "ai-undisclosed": "Die Datei kennzeichnet dieses Bild als {made} ({field}), der Beitrag sagt das nicht: "
+                          "Fügen Sie einen Hinweis wie „mit KI erstellt“ hinzu oder aktivieren Sie das KI-Label "
+                          "der Plattform.",
         "ai-disclosed": "Die Datei kennzeichnet dieses Bild als {made} ({field}); der Beitrag weist darauf hin.",
         "generated": "mit generativer KI erstellt", "composite": "teilweise mit generativer KI erstellt",
         "today": "heute", "one-day": "in 1 Tag", "days": "in {n} Tagen",

@@ -67,8 +67,8 @@ class MatchOut(BaseModel):
     distance: int | None
     license_expires: date | None
     thumbnail: str = Field(description="The reference's thumbnail as a data: URL (image/jpeg).")
-    ingredient: str | None = Field(None, description="Only on a match found through an ingredient of the image's "
-                                                     "Content Credentials: that ingredient's title.")
+    ingredient: str | None = Field(None, description="Only when an ingredient of the image's Content Credentials "
+                                                     "matches the reference: that ingredient's title.")
 
 
 class FindingOut(BaseModel):

@@ -83,7 +83,8 @@ def read_credentials(decoded: DecodedImage) -> Credentials | None:
         store = json.loads(reader.json())
         manifest = store.get("manifests", {}).get(store.get("active_manifest") or "") or {}
         state = (reader.get_validation_state() or "invalid").lower()
-        ingredients = tuple(_ingredient(reader, item, c2pa.C2paError) for item in (manifest.get("ingredients") or [])[:MAX_INGREDIENTS])
+        listed = (manifest.get("ingredients") or [])[:MAX_INGREDIENTS]
+        ingredients = tuple(_ingredient(reader, item, c2pa.C2paError) for item in listed)
     signature = manifest.get("signature_info") or {}
     failures = tuple(dict.fromkeys(s.get("code", "") for s in store.get("validation_status") or []
                                    if s.get("code") != "signingCredential.untrusted"))
