@@ -5,6 +5,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from pydantic import ValidationError
 
 from ..image_registry import prepare_reference
+from ..images.registration import registration_defaults
 from ..images.errors import ImageError
 from ..storage import StorageError
 from ..storage.images import DuplicateReference, NewReference
@@ -53,9 +54,10 @@ def create_reference():
                                      max_pixels=int(config["MAX_IMAGE_PIXELS"]))
     except ImageError as exc:
         raise ApiError(STATUS.get(exc.code, 422), exc.code, str(exc), [{"field": "file"}]) from None
+    status, source, assumed = registration_defaults(form.status, form.source)
     try:
         reference = service.references.add(NewReference(
-            label=form.label, source=form.source, status=form.status, license_expires=form.license_expires,
+            label=form.label, source=source, status=status, license_expires=form.license_expires,
             notes=form.notes, created_by=g.api_key.name, sha256=prepared.sha256, fingerprint=prepared.fingerprint,
             thumbnail=prepared.thumbnail))
     except DuplicateReference as exc:
@@ -63,7 +65,7 @@ def create_reference():
     except StorageError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from None
     in_force_here()
-    response = jsonify(reference_out(reference))
+    response = jsonify({**reference_out(reference), "assumed": assumed})
     response.status_code = 201
     response.headers["Location"] = url_for("images.get_reference", ref_id=reference.id)
     return response
