@@ -11,7 +11,7 @@ from ..image_registry import LoadedIndex
 from ..packs.load import default_rules_dir
 from ..storage import Store
 from ..storage.images import COUNTER as REFERENCES, References
-from .auth import KeyCache
+from .auth import FailedAuth, KeyCache
 from .governance import GovernanceState
 from .metrics import Metrics
 from .recorder import Recorder
@@ -25,9 +25,11 @@ class Service:
         self.analyzer = Analyzer()
         self.analyzer.pipelines.warm()
         self.checker = Checker.from_directory(self.rules_dir, analyzer=self.analyzer, max_chars=int(config["MAX_TEXT_CHARS"]))
-        self.store = Store(config["DATABASE_URL"])
+        self.store = Store(config["DATABASE_URL"], timeout=float(config["DATABASE_TIMEOUT"]),
+                           hash_secret=config["HASH_SECRET"] or None)
         self.keys = KeyCache(self.store, float(config["KEY_CACHE_SECONDS"]))
-        self.recorder = Recorder(self.store)
+        self.failed_auth = FailedAuth(config["AUTH_FAILURE_LIMIT"])
+        self.recorder = Recorder(self.store, float(config["AUDIT_WAIT_SECONDS"]))
         self.metrics = Metrics()
         self.grammar = Grammar.from_config(config)
         self._reload_lock = threading.Lock()

@@ -19,7 +19,11 @@ def window() -> tuple[datetime, datetime]:
     """[since, until) from the query: dates or dates and times; by default the last 30 days."""
     until_text, since_text = request.args.get("until", ""), request.args.get("since", "")
     until = parse_moment(until_text, "until", end=True) if until_text else datetime.now(timezone.utc)
-    since = parse_moment(since_text, "since", end=False) if since_text else until - timedelta(days=DEFAULT_DAYS)
+    try:
+        since = parse_moment(since_text, "since", end=False) if since_text else until - timedelta(days=DEFAULT_DAYS)
+    except OverflowError:
+        raise ApiError(422, "invalid_request", f"until ({until_text}) leaves no room for the default {DEFAULT_DAYS} days "
+                       "before it: give since as well", [{"field": "until"}]) from None
     if since >= until:
         raise ApiError(422, "invalid_request", f"since ({since_text}) is not before until ({until_text or 'now'})",
                        [{"field": "since"}])
