@@ -10,6 +10,7 @@ from ..events import parse_moment
 from ..reports import report_csv, rule_report
 from .auth import require
 from .errors import ApiError
+from .playground import strict_page
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 DEFAULT_DAYS = 30
@@ -50,4 +51,4 @@ def rules_report():
 @bp.get("/reports")
 def reports_page():
     """The page; it fetches the report from the browser with the policy owner's admin key."""
-    return render_template("reports.html", version=__version__)
+    return strict_page(render_template("reports.html", version=__version__))
