@@ -377,3 +377,11 @@ def test_f11_a_refused_upload_closes_the_connection(client, keys):
         **auth(keys["check"]), "Content-Type": "multipart/form-data; boundary=XX"})
     assert response.status_code == 403 and response.headers["Connection"] == "close"
     assert "Connection" not in client.get("/healthz").headers
+
+
+@pytest.mark.parametrize("page", ["/", "/reports"])
+def test_f14_the_key_handling_pages_allow_only_their_own_scripts(client, page):
+    response = client.get(page)
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert "<script>" not in response.get_data(as_text=True), "no inline script the policy would block"

@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import uuid
@@ -141,3 +142,26 @@ def test_an_override_right_after_its_check_finds_it_on_any_worker(server):
         assert status == 200
         override = {"check_id": body["check_id"], "rules": [RULE], "reason": f"ticket {uuid.uuid4().hex[:6]}"}
         assert post(port, "/v1/overrides", override, key)[0] == 201
+
+
+def raw(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send `request` as it is; the status, headers (lower-case names) and body of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(request)
+        answer = http.client.HTTPResponse(conn)
+        answer.begin()
+        return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+
+
+def test_the_server_answers_its_own_errors_in_json_and_closes_after_a_refused_upload(server):
+    port, key, _, _ = server
+    status, headers, body = raw(port, b"GET /v1/packs?" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert status == 414 and headers["content-type"] == "application/json"
+    assert json.loads(body)["error"]["code"] == "uri_too_long"
+    status, headers, body = raw(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 20_000 + b"\r\n\r\n")
+    assert status == 431 and json.loads(body)["error"]["code"] == "headers_too_large"
+    upload = b"x" * 200_000
+    status, headers, _ = raw(port, b"POST /v1/images/references HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key.encode()
+                             + b"\r\nContent-Type: multipart/form-data; boundary=XX\r\nContent-Length: "
+                             + str(len(upload)).encode() + b"\r\n\r\n" + upload[:1000])
+    assert status == 403 and headers["connection"] == "close", headers
