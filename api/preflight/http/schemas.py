@@ -43,7 +43,8 @@ class CheckRequest(Strict):
 
 
 class BatchRequest(Strict):
-    items: list[dict] = Field(min_length=1, max_length=100, description="Check requests; each is validated on its own.")
+    items: list[dict] = Field(min_length=1, description="Check requests; each is validated on its own. Up to MAX_BATCH_ITEMS "
+                                                          "(413 above), with MAX_BATCH_CHARS characters of text and alt text in all.")
 
 
 class PreviewRequest(Strict):

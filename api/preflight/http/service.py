@@ -16,7 +16,7 @@ from ..report import Report
 from ..storage import Store
 from ..storage.governance import Governance
 from ..storage.images import COUNTER as REFERENCES, References
-from .auth import KeyCache
+from .auth import FailedAuth, KeyCache
 from .image_checks import image_limits
 from .metrics import Metrics
 from .recorder import Recorder
@@ -34,9 +34,11 @@ class Service:
                                              max_chars=int(config["MAX_TEXT_CHARS"]))
         self.analyzer = checker.analyzer
         self.checker = checker
-        self.store = Store(config["DATABASE_URL"])
+        self.store = Store(config["DATABASE_URL"], timeout=float(config["DATABASE_TIMEOUT"]),
+                           hash_secret=config["HASH_SECRET"] or None)
         self.keys = KeyCache(self.store, float(config["KEY_CACHE_SECONDS"]))
-        self.recorder = Recorder(self.store)
+        self.failed_auth = FailedAuth(config["AUTH_FAILURE_LIMIT"])
+        self.recorder = Recorder(self.store, float(config["AUDIT_WAIT_SECONDS"]))
         self.metrics = Metrics()
         self.grammar = Grammar.from_config(config)
         self._reload_lock = threading.Lock()

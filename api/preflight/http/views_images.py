@@ -10,6 +10,7 @@ from ..images.errors import ImageError
 from ..storage import StorageError
 from ..storage.images import DuplicateReference, NewReference
 from .auth import require
+from .edge import check_tree
 from .errors import ApiError
 from .image_checks import STATUS
 from .schemas import REFERENCE_ID_MAX, ReferenceForm, ReferencePatch
@@ -43,8 +44,10 @@ def create_reference():
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "invalid_request", "attach the image as the form field 'file'", [{"field": "file"}])
+    fields = {k: v for k, v in request.form.items() if v != ""}
+    check_tree(fields)
     try:
-        form = ReferenceForm.model_validate({k: v for k, v in request.form.items() if v != ""})
+        form = ReferenceForm.model_validate(fields)
     except ValidationError as exc:
         raise ApiError(422, "invalid_request", "the form does not match the schema", validation_details(exc)) from None
     service = current_app.extensions["preflight"]
