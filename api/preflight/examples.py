@@ -45,6 +45,7 @@ def run_examples(checker) -> list[ExampleOutcome]:
                         context=case.context,
                         today=case.date,
                         mixed=False,
+                        in_reply_to=case.in_reply_to,
                     )
                     fired = any(f.rule == rule.id for f in report.findings)
                     where = rule.example_location(kind, language, index)

@@ -70,6 +70,9 @@ class PackCompiler:
         if rule.unless is not None:
             inner, _ = self.matcher(rule.unless, loc + ("unless",))
             unless = Unless(inner, Scope(rule.unless.scope if "scope" in rule.unless.model_fields_set else "sentence", rule.unless.near))
+        replying_to = None
+        if rule.when is not None and rule.when.in_reply_to is not None:
+            replying_to, _ = self.matcher(rule.when.in_reply_to, loc + ("when", "in_reply_to"))
         if rule.languages is not None:
             languages = frozenset(rule.languages)
         languages = languages or ALL_LANGUAGES
@@ -111,6 +114,7 @@ class PackCompiler:
                 for language, items in getattr(rule.examples, kind).items()
                 for i in range(len(items))
             },
+            replying_to=replying_to,
         )
 
     def matcher(self, node: MatchNode, loc: tuple) -> tuple[Matcher, frozenset[str] | None]:

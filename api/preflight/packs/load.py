@@ -58,7 +58,8 @@ def _known_keys() -> list[str]:
     for model in (Pack, Rule, MatchNode, Profile):
         for name, info in model.model_fields.items():
             keys.add(info.alias or name)
-    keys.update(("from", "to", "dates", "context", "platforms", "match", "no_match", "todo", "text", "date", "profile"))
+    keys.update(("from", "to", "dates", "context", "platforms", "match", "no_match", "todo", "text", "date", "profile",
+                 "in_reply_to"))
     return sorted(keys)
 
 

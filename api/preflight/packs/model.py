@@ -65,11 +65,13 @@ class Window(Strict):
 
 
 class When(Strict):
-    """When a rule is in force: dates (every year, or one year), a context, platforms."""
+    """When a rule is in force: dates (every year, or one year), a context, platforms, the message answered."""
 
     dates: list[Union[str, Window]] | None = None
     context: Literal["post", "reply"] | None = None
     platforms: list[Platform] | None = None
+    in_reply_to: MatchNode | None = Field(None, description="A matcher that must hold in the message the post answers "
+                                                            "(a reply's `in_reply_to`); without one, the rule is not in force.")
 
     @field_validator("dates")
     @classmethod
@@ -100,6 +102,7 @@ class ExampleCase(Strict):
     platform: Platform | None = None
     date: dt.date | None = None
     profile: str | None = None
+    in_reply_to: str | None = None
 
 
 Example = Union[str, ExampleCase]
@@ -164,3 +167,4 @@ class Profile(Strict):
 
 
 MatchNode.model_rebuild()
+When.model_rebuild()
