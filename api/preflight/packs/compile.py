@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Problem
 from ..matchers.base import Matcher, Scope
+from ..matchers.listed import ListedEventMatcher
 from ..matchers.logic import AllOf, AnyOf, NotOf, Unless
 from ..matchers.metric import MetricMatcher
 from ..matchers.pattern import PatternIndex, PatternMatcher
@@ -35,6 +36,7 @@ class Indexes:
     patterns: PatternIndex
     profile_slots: list[ProfileSlot] = field(default_factory=list)
     next_id: int = 0
+    listed: list = field(default_factory=list)  # the gazetteer's entries, for `event` matchers
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -162,6 +164,8 @@ class PackCompiler:
                 self.problem(loc + ("regex",), f"invalid regex (RE2 syntax; no look-around or back-references): {error}")
                 return AnyOf([]), None
             return RegexMatcher(compiled, node.check), None
+        if kind == "event":
+            return ListedEventMatcher(self.indexes.listed, node.event == "anniversary"), None
         if kind == "metric":
             if node.above is None and node.metric != "length":
                 self.problem(loc + ("metric",), f"the metric '{node.metric}' needs a threshold: add 'above: N'")

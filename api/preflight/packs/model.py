@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -15,9 +15,11 @@ Check = Literal["phone", "luhn", "card", "iban", "bsn", "cpr", "personnummer", "
 ProfileList = Literal["banned", "competitors", "code_names", "substitutions"]
 Term = str
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A two-letter country code (ISO 3166-1 alpha-2), or `global`.
+Region = Annotated[str, Field(pattern=r"^([A-Z]{2}|global)$")]
 MONTH_DAY = re.compile(r"^(\d{4}-)?(\d{2})-(\d{2})$")
 
-MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution")
+MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution", "event")
 
 
 class Strict(BaseModel):
@@ -37,6 +39,10 @@ class MatchNode(Strict):
     not_: MatchNode | None = Field(None, alias="not", description="The matcher does not hold.")
     consistency: dict[Language, dict[str, list[Term]]] | None = Field(None, description="Groups of forms that must not be mixed in one post.")
     substitution: dict[Language, dict[str, str]] | None = Field(None, description="term: preferred replacement.")
+    event: Literal["mention", "anniversary"] | None = Field(
+        None, description="The listed events of events/*.yaml: `mention` matches their names and hashtags; `anniversary` "
+                          "also their places, only within a day of the anniversary and where they hit (the profile's "
+                          "regions, else the post language's). {other} is the event's name, {value} its year.")
 
     check: Check | None = Field(None, description="With regex: keep only matches whose checksum is valid.")
     ignore_case: bool = Field(True, description="With regex: match regardless of case.")
@@ -164,6 +170,8 @@ class Profile(Strict):
     severity_overrides: dict[str, Severity] = Field(default_factory=dict, description="pack/rule-id: severity")
     disabled_rules: list[str] = Field(default_factory=list)
     block_on: Severity = Field("block", description="The lowest severity that makes the verdict block.")
+    regions: list[Region] = Field(default_factory=list, description="Country codes the brand's readers live in (GB, NL, DK...), "
+                                                                 "for listed events' anniversaries; default: by the post's language.")
 
 
 MatchNode.model_rebuild()
