@@ -33,6 +33,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     add_post_options(check)
     check.add_argument("--at", default=None, metavar="WHEN",
                        help="the publication time, ISO 8601: 2026-05-04 or 2026-05-04T09:30+02:00 (default: now)")
+    check.add_argument("--in-reply-to", default=None, metavar="TEXT", help="the message this post answers (for replies)")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
 
     scan = sub.add_parser("scan", help="check a back catalogue (JSON Lines or CSV with a text column)")
@@ -185,7 +186,8 @@ def run_check(checker, args, out: Console) -> int:
         now, today = publication_time(args.at) if args.at else (None, None)
     except ValueError as exc:
         raise InputError(f"--at: {exc}", field="at") from None
-    submission = Submission(text, args.lang, args.platform, args.profile, args.context, now=now, today=today)
+    submission = Submission(text, args.lang, args.platform, args.profile, args.context, now=now, today=today,
+                            in_reply_to=args.in_reply_to)
     # The same sources as the server's (but images): during a crisis, an editor's check here is held too.
     sources = (Grammar.from_environment(), from_database(database_url()))
     report = check_post(submission, checker, sources)

@@ -58,7 +58,7 @@ def run_example(checker, example: Example) -> ExampleOutcome:
     """Check the example with the rule's language, exactly as written (no mixed detection)."""
     case = example.case
     report = checker.check(case.text, language=example.language, platform=case.platform, profile=case.profile,
-                           context=case.context, today=case.date, mixed=False)
+                           context=case.context, today=case.date, mixed=False, in_reply_to=case.in_reply_to)
     fired = any(f.rule == example.rule.id for f in report.findings)
     where = example.rule.example_location(example.kind, example.language, example.index)
     return ExampleOutcome(example.rule.id, example.kind, example.language, case.text, fired, where)

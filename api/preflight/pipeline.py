@@ -63,6 +63,8 @@ class Submission:
     images: tuple[Attachment, ...] = ()
     # False checks the whole text in one language, as a rule's examples are written.
     mixed: bool = True
+    # The message this post answers, for the reply rules that look at it; never stored unless texts are.
+    in_reply_to: str | None = None
 
     @classmethod
     def from_item(cls, item: dict, defaults: dict) -> Submission:
@@ -77,7 +79,7 @@ class Submission:
                 options["now"], options["today"] = publication_time(item[key])
             except ValueError as exc:
                 raise InputError(f"{key}: {exc}", field=key) from None
-        return cls(item["text"], **options)
+        return cls(item["text"], **options, in_reply_to=item.get("in_reply_to") or None)
 
     def dated(self) -> Submission:
         """The submission with `now` and `today` filled in from the clock where missing."""

@@ -34,6 +34,10 @@ class CheckRequest(Strict):
         description="When the post goes out, ISO 8601: a date (checked as of noon UTC that day) or a date and time "
                     "with a UTC offset. Calendar rules, listed and live events and crisis mode are evaluated then. Default: now.")
 
+    in_reply_to: str | None = Field(
+        None, description="The post or comment this one answers, for the reply rules (limit: MAX_TEXT_CHARS). "
+                          "Read for this check only: never logged, never stored.")
+
     @field_validator("scheduled_for")
     @classmethod
     def valid_time(cls, value: str | None) -> str | None:

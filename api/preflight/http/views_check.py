@@ -76,7 +76,7 @@ def run_check(req: CheckRequest) -> dict:
     attachments = tuple(Attachment(data, image.name, image.alt) for data, image in zip(files, req.images))
     now, today = publication_time(req.scheduled_for) if req.scheduled_for else (None, None)
     report = service.check(Submission(req.text, req.language, req.platform, req.profile, req.context,
-                                      now=now, today=today, images=attachments))
+                                      now=now, today=today, images=attachments, in_reply_to=req.in_reply_to))
     refuse_only_bad_image(report)
     body = {"check_id": uuid.uuid4().hex, **report.to_dict()}
     service.metrics.observe_report(body)
