@@ -90,7 +90,8 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int, draft_side: in
             shrink = draft_side / max(width, height)
             opened.draft("RGB", (round(width * shrink), round(height * shrink)))
         frame_pixels = opened.size[0] * opened.size[1]
-        allowed = max_decoded_pixels if budget is None else min(max_decoded_pixels, budget.remaining)
+        per_image = max(max_decoded_pixels, max_pixels)
+        allowed = per_image if budget is None else min(per_image, budget.remaining)
         if frame_pixels > allowed:
             raise ImageError("too_many_pixels", f"the image needs {frame_pixels:,} decoded pixels and only {allowed:,} "
                                                 f"are left for this request: send fewer or smaller images")
