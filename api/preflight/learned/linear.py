@@ -93,12 +93,10 @@ class LazyModel:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Decided when the packs are loaded, as `skipped` is: a check does not look at the disk.
+        self.available = path.is_file()
         self._model: LinearModel | None = None
         self._lock = threading.Lock()
-
-    @property
-    def available(self) -> bool:
-        return self.path.is_file()
 
     def get(self) -> LinearModel:
         if self._model is None:
