@@ -51,7 +51,10 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Submission:
-    """Everything an editor sends about one post; `now` and `today` left None mean the moment of the check."""
+    """Everything an editor sends about one post; `now` and `today` left None mean the moment of the check.
+
+    A `today` without `now` is a publication date alone: noon UTC that day, as publication_time reads one.
+    """
 
     text: str
     language: str = "auto"
@@ -85,7 +88,12 @@ class Submission:
         """The submission with `now` and `today` filled in from the clock where missing."""
         if self.now is not None and self.today is not None:
             return self
-        now = self.now or datetime.now(timezone.utc)
+        if self.now is not None:
+            now = self.now
+        elif self.today is not None:
+            now = datetime.combine(self.today, clock(12), timezone.utc)
+        else:
+            now = datetime.now(timezone.utc)
         return dataclasses.replace(self, now=now, today=self.today or now.astimezone().date())
 
 
