@@ -48,7 +48,8 @@ def test_multipart_with_images_is_accepted(client, keys):
     data = {"text": "Our cream never fails.", "language": "en", "images": [(__import__("io").BytesIO(small_png()), "a.png")]}
     response = client.post("/v1/check", data=data, headers=auth(keys["check"]), content_type="multipart/form-data")
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()["images"] == [{"index": 0, "name": "a.png", "format": "PNG", "width": 64, "height": 48, "error": None}]
+    assert response.get_json()["images"] == [{"index": 0, "name": "a.png", "format": "PNG", "width": 64, "height": 48, "error": None,
+                                               "note": None, "provenance": None}]
 
 
 def test_batch_keeps_order_and_isolates_bad_items(client, keys):
