@@ -84,7 +84,7 @@ def test_f4_f8_text_a_database_cannot_store_is_refused_at_the_edge_naming_the_fi
                                                                                   template, field, scope, bad):
     before = api.extensions["preflight"].governance.store.crisis()
     error = error_of(raw_json(client, method, path, template % bad, keys[scope]), 422)
-    assert error["code"] == "invalid_text" and error["details"][0]["field"] == field
+    assert error["code"] == "invalid_request" and error["details"][0]["field"] == field
     assert api.extensions["preflight"].governance.store.crisis() == before, "a refused change changes nothing"
 
 

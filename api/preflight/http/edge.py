@@ -53,7 +53,7 @@ def check_tree(data, root: str = "") -> None:
         if isinstance(value, str):
             problem = unstorable(value)
             if problem:
-                raise ApiError(422, "invalid_text", f"{path or 'the body'} {problem}", [{"field": path, "message": problem}])
+                raise ApiError(422, "invalid_request", f"{path or 'the body'} {problem}", [{"field": path, "message": problem}])
             continue
         if not isinstance(value, (dict, list)):
             continue
@@ -63,7 +63,7 @@ def check_tree(data, root: str = "") -> None:
         for key, item in items:
             field = f"{path}.{key}" if path else str(key)
             if isinstance(key, str) and unstorable(key):
-                raise ApiError(422, "invalid_text", f"a key in {path or 'the body'} {unstorable(key)}", [{"field": path}])
+                raise ApiError(422, "invalid_request", f"a key in {path or 'the body'} {unstorable(key)}", [{"field": path}])
             stack.append((item, field, depth + 1))
 
 
