@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from wordfreq import get_frequency_dict, zipf_frequency
+from wordfreq import available_languages, read_cBpack
 
 from .forms import fold
 
@@ -17,8 +17,9 @@ from .forms import fold
 # is a word in its own right unless the lemma table says it is a form of the base.
 COMMON_WORD_ZIPF = 3.0
 # A spelling slip ("retrad") is only accepted when nobody writes it as a word: wordfreq
-# knows it less often than this. Every word of the top 50,000 of each language is above it.
-REAL_WORD_ZIPF = 1.5
+# knows it less often than this (once in 10 million words). Every word of the top 50,000
+# of each language is above it; lower would cost memory (words are kept down to it).
+REAL_WORD_ZIPF = 2.0
 # Slips are only undone in words this long: shorter ones are one letter from too many words.
 SLIP_MIN_LETTERS = 5
 # Endings are only added to words this long ("up" in "shut the fuck up" is not inflected).
@@ -175,16 +176,34 @@ def borrowed_here(word: str, language: str) -> bool:
 
 
 def zipf(word: str, language: str) -> float:
-    """wordfreq's Zipf frequency of a word (0 when unknown); a plain look-up for single words."""
+    """wordfreq's Zipf frequency of a word or phrase; 0 below REAL_WORD_ZIPF or when unknown."""
     if " " in word:
-        return zipf_frequency(word, language)
-    frequency = _frequencies(language).get(word)
-    return math.log10(frequency) + 9 if frequency else 0.0
+        # As wordfreq combines the words of a phrase: 1/f = sum of 1/f of each word.
+        parts = [zipf(w, language) for w in word.split()]
+        if not all(parts):
+            return 0.0
+        return 9 + math.log10(1 / sum(10 ** (9 - z) for z in parts))
+    centibels = _centibels(language).get(word)
+    return 9 - centibels / 100 if centibels is not None else 0.0
 
 
 @lru_cache(maxsize=None)
-def _frequencies(language: str) -> dict[str, float]:
-    return get_frequency_dict(language)
+def _centibels(language: str) -> dict[str, int]:
+    """Every alphabetic word at REAL_WORD_ZIPF or above, with its cost in centibels.
+
+    Read from the packed list directly: wordfreq's own loaders cache the whole list
+    and a float dictionary beside it for good (about 165 MiB for the five languages,
+    against about 60 MiB for this one).
+    """
+    limit = round((9 - REAL_WORD_ZIPF) * 100)
+    out: dict[str, int] = {}
+    for centibels, words in enumerate(read_cBpack(available_languages()[language])):
+        if centibels > limit:
+            break
+        for word in words:
+            if word.isalpha():
+                out[word] = centibels
+    return out
 
 
 def common(word: str, language: str) -> bool:

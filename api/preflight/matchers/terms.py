@@ -63,8 +63,9 @@ class TermIndex:
             for part in key:
                 node = node.setdefault(part, {})
             node.setdefault(END, []).append(entry)
-        if inflect and layer == OBFUSCATED:
-            self._add_slips(entry, language, [k for k in keys if len(k) == 1 and not k[0].startswith("~")])
+        if inflect and layer == OBFUSCATED and len(base_keys[0]) == 1 and base_keys[0] in keys:
+            # Slips of the base form only: slips of every inflection would multiply the index.
+            self._add_slips(entry, language, base_keys[0][0], {k[0] for k in keys if len(k) == 1})
         if compound and layer in (FORM, LEMMA) and len(base_keys[0]) == 1:
             word = fold(self._analyse_term(term, language)[0], language)
             if source is None or borrowed_here(word, language):
@@ -102,14 +103,12 @@ class TermIndex:
                     out.append(("~" + collapse(form),))
         return out
 
-    def _add_slips(self, entry, language: str, keys: list[tuple[str, ...]]) -> None:
-        listed = {k[0] for k in keys}
+    def _add_slips(self, entry, language: str, word: str, listed: set[str]) -> None:
         slips_here = self._slips.setdefault(language, {})
-        for (word,) in keys:
-            for slip in slips(word, language, frozenset(listed)):
-                found = slips_here.setdefault(slip, [])
-                if entry not in found:
-                    found.append(entry)
+        for slip in slips(word, language, frozenset(listed)):
+            found = slips_here.setdefault(slip, [])
+            if entry not in found:
+                found.append(entry)
 
     def layers(self) -> set[str]:
         return {layer for layer, _ in self._tries}
