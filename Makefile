@@ -32,7 +32,9 @@ bench-photos:
 	@bash .ci/install-system-packages .ci/apt-packages-bench --no-install-recommends
 
 bench: install bench-photos
+	$(PY) bench/startup.py
 	$(PY) bench/engine.py
+	$(PY) bench/adversarial.py
 	$(PY) bench/language_accuracy.py --json bench/results/language.json
 	$(PY) bench/scan.py
 	$(PY) bench/http_load.py --seconds 15

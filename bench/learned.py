@@ -8,7 +8,7 @@ pack expected), and what the rule adds to check()'s p50 on the bench post, measu
 the same run with the rule on and off. Writes bench/results/learned.json.
 
 The development items are never trained on; a figure here is a measurement, not a fit.
-Usage: python bench/learned.py [--calls N]
+Usage: python bench/learned.py [--calls N] [--latency]
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def learned_fires(checker: Checker, report, text: str, profile=None) -> bool:
     model = rule.matcher.model.get()
     for start, end, language in report.sentences or [(0, len(text), report.language)]:
         limit = rule.matcher.threshold_for(language, profile, model.thresholds)
-        if limit is not None and model.score(text[start:end]) >= limit:
+        if limit is not None and model.score(text[start:end], language) >= limit:
             return True
     return False
 
@@ -117,8 +117,12 @@ def latency(analyzer: Analyzer, calls: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--latency", action="store_true", help="only the latency, without writing results")
     args = parser.parse_args()
     analyzer = Analyzer()
+    if args.latency:
+        Console().print(latency(analyzer, args.calls))
+        return
     checker = Checker.from_directory(ROOT / "rules", analyzer=analyzer)
     started = time.perf_counter()
     dev = dev_table(checker)

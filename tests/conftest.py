@@ -1,25 +1,53 @@
-"""Shared fixtures: one engine with the bundled packs, built once per test session."""
+"""Shared fixtures: one engine with the bundled packs, built once per test session and shared by every app."""
 from __future__ import annotations
 
+import functools
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from preflight import Checker
 from preflight.analyzer import Analyzer
+from preflight.checker import Checker
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
 
 
-@pytest.fixture(scope="session")
-def analyzer() -> Analyzer:
-    return Analyzer()
+def pytest_configure(config):
+    # Compiled packs are kept between sessions in pytest's own cache (and a fresh directory without it), never
+    # in the user's: the cache is keyed by the packs' and the engine's content, so a stale one is never read.
+    # The CLI run as a subprocess and the servers the tests start inherit it.
+    cache = config.cache.mkdir("preflight-packs") if getattr(config, "cache", None) else tempfile.mkdtemp(prefix="preflight-")
+    os.environ["PREFLIGHT_CACHE_DIR"] = str(cache)
+
+
+@functools.cache
+def session_checker() -> Checker:
+    """The bundled packs, compiled once per session: fixtures, apps and the rule-example cases share them."""
+    return Checker.from_directory(RULES, analyzer=Analyzer(), cache=True)
 
 
 @pytest.fixture(scope="session")
-def checker(analyzer) -> Checker:
-    return Checker.from_directory(RULES, analyzer=analyzer)
+def checker() -> Checker:
+    return session_checker()
+
+
+@pytest.fixture(scope="session")
+def analyzer(checker) -> Analyzer:
+    return checker.analyzer
+
+
+@pytest.fixture()
+def pack_checker(analyzer, tmp_path):
+    """A checker over one pack written in the test (YAML text), sharing the session's analyzer."""
+
+    def build(text: str) -> Checker:
+        (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+        return Checker.from_directory(tmp_path, analyzer=analyzer)
+
+    return build
 
 
 def rule_ids(report) -> list[str]:
@@ -27,12 +55,12 @@ def rule_ids(report) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def api(tmp_path_factory):
+def api(tmp_path_factory, checker):
     from preflight.http.app import create_app
 
     db = tmp_path_factory.mktemp("api") / "preflight.db"
     return create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES), "RATE_LIMIT": "10000 per second",
-                       "CORS_ORIGINS": ["https://scheduler.example"]})
+                       "CORS_ORIGINS": ["https://scheduler.example"]}, checker=checker)
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +75,9 @@ def client(api):
 
 
 @pytest.fixture()
-def limited_client(api, keys):
+def limited_client(api, keys, checker):
     from preflight.http.app import create_app
 
-    limited = create_app({"DATABASE_URL": api.config["DATABASE_URL"], "RULES_DIR": str(RULES), "RATE_LIMIT": "3 per minute"})
+    limited = create_app({"DATABASE_URL": api.config["DATABASE_URL"], "RULES_DIR": str(RULES), "RATE_LIMIT": "3 per minute"},
+                         checker=checker)
     return limited.test_client()

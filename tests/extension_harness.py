@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -15,9 +17,24 @@ EXTENSION = ROOT / "extension"
 FIXTURES = ROOT / "tests" / "extension_fixtures"
 ARTIFACTS = ROOT / "tests" / "artifacts" / "extension"
 WAIT_MS = 30_000  # generous: the machine may be busy; a passing wait returns at once
+CLOSED_ROOT = 'attachShadow({ mode: "closed" })'
+
+
+def inspectable_copy() -> Path:
+    """The extension with its overlay's shadow root open, for the test pages only: locators cannot see into a closed one."""
+    copy = Path(tempfile.mkdtemp(prefix="preflight-extension-")) / "extension"
+    shutil.copytree(EXTENSION, copy, ignore=shutil.ignore_patterns("test"))
+    ui = copy / "content" / "ui.js"
+    source = ui.read_text(encoding="utf-8")
+    assert source.count(CLOSED_ROOT) == 1, "the overlay attaches one closed shadow root"
+    ui.write_text(source.replace(CLOSED_ROOT, 'attachShadow({ mode: "open" })'), encoding="utf-8")
+    return copy
+
+
+LOADED = inspectable_copy()
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                 f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"]
+                 f"--disable-extensions-except={LOADED}", f"--load-extension={LOADED}"]
 # Each supported site's composer page is served from a fixture, so the content scripts' real match patterns apply.
 SITES = {"https://x.com/": "x.html", "https://www.threads.net/": "threads.html"}
 

@@ -31,12 +31,12 @@ OPERATIONS = [
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory):
+def fuzzed(tmp_path_factory, checker):
     """An app of its own: generated requests switch crisis mode on and add events, which other tests must not see."""
     from preflight.http.app import create_app
 
     db = tmp_path_factory.mktemp("schema") / "preflight.db"
-    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES), "RATE_LIMIT": "10000 per second"})
+    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES), "RATE_LIMIT": "10000 per second"}, checker=checker)
     service = app.extensions["preflight"]
     yield app, service.store.create_key("fuzz-admin", "admin")
     service.recorder.flush()

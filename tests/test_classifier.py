@@ -144,3 +144,19 @@ def test_the_shipped_rule_flags_abuse_and_not_service_replies(checker):
     assert "offensive-language/abusive-tone" in rule_ids(report)
     assert checker.check("So sorry about the delay, we have sent you a new parcel today.", language="en").findings == []
     assert checker.skipped == []
+
+
+def test_the_api_starts_without_the_model_and_says_what_it_skipped(tmp_path):
+    from preflight.http.app import create_app
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    write_pack(rules, model="absent.npz")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'preflight.db'}", "RULES_DIR": str(rules)})
+    key = app.extensions["preflight"].store.create_key("checker", "check")
+    answer = app.test_client().post("/v1/check", json={"text": "You are vile scum!", "language": "en"},
+                                    headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["verdict"] == "pass"
+    assert {"check": "tone/hostile", "reason": "the model 'absent.npz' is not installed"} in body["skipped"]

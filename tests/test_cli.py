@@ -1,50 +1,86 @@
-"""The `preflight` command as scripts and CI pipelines use it: exit codes and output."""
+"""The `preflight` command as scripts and CI pipelines use it: exit codes and output.
+
+The commands run in this process (as `main` with a list of arguments); one test starts the real program.
+"""
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from preflight.checker import Checker
+from preflight.cli import main
+
+from .conftest import ROOT, RULES
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "preflight.cli", *args],
-        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=300,
-    )
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def test_check_exit_codes_follow_the_verdict():
+@pytest.fixture(autouse=True)
+def no_server_state(tmp_path, monkeypatch):
+    """No crisis mode or events from a database this machine happens to have."""
+    monkeypatch.setenv("PREFLIGHT_DATABASE_URL", f"sqlite:///{tmp_path / 'absent.db'}")
+    monkeypatch.delenv("LANGUAGETOOL_URL", raising=False)
+
+
+@pytest.fixture()
+def run(capsys, monkeypatch, checker):
+    """The command in this process; the bundled packs are the session's, already compiled."""
+    compiled = Checker.from_directory
+
+    def from_directory(cls, directory, **options):
+        return checker if Path(directory).resolve() == RULES.resolve() else compiled(directory, **options)
+
+    monkeypatch.setattr(Checker, "from_directory", classmethod(from_directory))
+
+    def run(*args: str, stdin: str | None = None) -> Ran:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin or ""))
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run
+
+
+def test_check_exit_codes_follow_the_verdict(run):
     assert run("check", "Lovely walk in the park today.", "--lang", "en").returncode == 0
     assert run("check", "Our cream never fails.", "--lang", "en").returncode == 1
     assert run("check", "Onze schoenen genezen gegarandeerd rugpijn! #gezondheid").returncode == 2
 
 
-def test_check_json_from_stdin():
+def test_check_json_from_stdin(run):
     result = run("check", "-", "--json", "--lang", "nl", stdin="Onze schoenen genezen gegarandeerd rugpijn!")
     report = json.loads(result.stdout)
     assert report["verdict"] == "block"
     assert {"misleading-claims/health-claim", "misleading-claims/absolute-guarantee"} <= {f["rule"] for f in report["findings"]}
 
 
-def test_human_output_names_rule_and_message():
+def test_human_output_names_rule_and_message(run):
     result = run("check", "Onze schoenen genezen gegarandeerd rugpijn!", "--lang", "nl")
     assert "misleading-claims/health-claim" in result.stdout
     assert "claimt een medisch effect" in result.stdout
 
 
-def test_bad_option_is_exit_3_with_a_message():
+def test_bad_option_is_exit_3_with_a_message(run):
     result = run("check", "hello", "--lang", "fr")
     assert result.returncode == 3
     assert "unsupported language 'fr'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_lint_of_a_broken_pack_lists_problems(tmp_path: Path):
+def test_lint_of_a_broken_pack_lists_problems(run, tmp_path: Path):
     (tmp_path / "bad.yaml").write_text("id: bad\ntitle: Bad\nversion: 1\nrules: []\n", encoding="utf-8")
     result = run("rules", "lint", str(tmp_path))
     assert result.returncode == 4
@@ -52,19 +88,19 @@ def test_lint_of_a_broken_pack_lists_problems(tmp_path: Path):
     assert "Traceback" not in result.stderr
 
 
-def test_rules_test_passes_on_the_shipped_packs():
+def test_rules_test_passes_on_the_shipped_packs(run):
     result = run("rules", "test")
     assert result.returncode == 0, result.stdout
     assert " 0 failed" in result.stdout
 
 
-def test_schema_is_json():
+def test_schema_is_json(run):
     schema = json.loads(run("rules", "schema").stdout)
     assert schema["title"] == "preflight rule pack"
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_scan_writes_one_line_per_post_and_a_summary(tmp_path: Path, fmt: str):
+def test_scan_writes_one_line_per_post_and_a_summary(run, tmp_path: Path, fmt: str):
     posts = [
         {"id": "a", "text": "Lovely walk in the park today.", "language": "en"},
         {"id": "b", "text": "Onze schoenen genezen gegarandeerd rugpijn!", "language": "nl"},
@@ -77,7 +113,7 @@ def test_scan_writes_one_line_per_post_and_a_summary(tmp_path: Path, fmt: str):
         rows = ["id,text,language"] + [f'{p["id"]},"{p["text"]}",{p.get("language", "")}' for p in posts]
         source.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = run("scan", str(source), "--out", str(out), "--jobs", "2")
+    result = run("scan", str(source), "--out", str(out), "--jobs", "1")
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines[:3]] == ["a", "b", "c"]
@@ -89,9 +125,26 @@ def test_scan_writes_one_line_per_post_and_a_summary(tmp_path: Path, fmt: str):
     assert "posts: block" in result.stderr
 
 
-def test_scan_of_a_csv_without_text_column(tmp_path: Path):
+def test_scan_of_a_csv_without_text_column(run, tmp_path: Path):
     source = tmp_path / "posts.csv"
     source.write_text("id,body\n1,hello\n", encoding="utf-8")
     result = run("scan", str(source))
     assert result.returncode == 3
     assert "needs a 'text' column" in result.stderr
+
+
+def test_the_installed_command_checks_and_scans_in_worker_processes(tmp_path: Path):
+    """The one run of the real program: its entry point, exit code and a scan forked over two workers."""
+    source = tmp_path / "posts.jsonl"
+    source.write_text("\n".join(json.dumps({"id": str(i), "text": text, "language": "nl"}) for i, text in
+                                enumerate(["Tot ziens in de winkel!", "Onze schoenen genezen gegarandeerd rugpijn!"])),
+                      encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "api"), "PREFLIGHT_DATABASE_URL": f"sqlite:///{tmp_path / 'absent.db'}"}
+    scan = subprocess.run([sys.executable, "-m", "preflight.cli", "scan", str(source), "--out", str(out), "--jobs", "2"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert scan.returncode == 0, scan.stderr
+    assert [json.loads(line)["report"]["verdict"] for line in out.read_text(encoding="utf-8").splitlines()] == ["pass", "block"]
+    check = subprocess.run([sys.executable, "-m", "preflight.cli", "check", "Onze schoenen genezen gegarandeerd rugpijn!"],
+                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert check.returncode == 2 and "misleading-claims/health-claim" in check.stdout

@@ -111,10 +111,11 @@ def test_a_deleted_reference_no_longer_matches(client, keys):
     assert image_findings(check(client, keys, jpeg(photo("coffee.png"))).get_json()) == []
 
 
-def with_exif_copyright(text: str) -> bytes:
+def with_exif_copyright(text: str, size: tuple[int, int] | None = None) -> bytes:
     exif = Image.Exif()
     exif[0x8298] = text
-    return jpeg(photo("motorcycle_left.png"), exif=exif.tobytes())
+    picture = photo("motorcycle_left.png")
+    return jpeg(picture.resize(size) if size else picture, exif=exif.tobytes())
 
 
 def test_an_embedded_notice_of_someone_else_warns(client, keys):
@@ -305,9 +306,24 @@ def test_batch_items_with_images_are_checked_each_on_its_own(client, keys):
     assert image_findings(body["items"][1]["result"])[0]["rule"] == "image-copyright/embedded-notice"
 
 
-def test_an_image_too_thin_to_compare_is_refused_clearly(client, keys):
-    response = check(client, keys, encode(Image.new("RGB", (1, 400), (9, 9, 9))))
-    assert response.status_code == 422 and response.get_json()["error"]["code"] == "image_too_small"
+def test_an_image_too_thin_to_compare_is_still_checked_and_says_why_it_was_not_compared(client, keys):
+    response = check(client, keys, encode(Image.new("RGB", (1, 400), (9, 9, 9))), text="New drop!")
+    body = response.get_json()
+    assert response.status_code == 200 and body["verdict"] == "pass"
+    [entry] = body["images"]
+    assert entry["error"] is None and (entry["width"], entry["height"]) == (1, 400)
+    assert entry["note"]["code"] == "image_too_small" and "16 pixels" in entry["note"]["message"]
+
+
+def test_a_tiny_image_gets_its_notice_and_alt_text_checked_and_the_post_too(client, keys):
+    tiny = with_exif_copyright("Copyright Getty Images", size=(8, 8))
+    image = {"data": b64(tiny), "alt": "Guaranteed results, every time!"}
+    body = client.post("/v1/check", json={"text": "Guaranteed results, every time!", "language": "en", "images": [image]},
+                       headers=auth(keys["check"])).get_json()
+    assert body["images"][0]["note"]["code"] == "image_too_small"
+    assert any(f["rule"] == "image-copyright/embedded-notice" for f in image_findings(body))
+    assert any(f.get("source") == "alt" for f in body["findings"])
+    assert any(f.get("image") is None for f in body["findings"])  # the post's own text was checked
 
 
 def test_a_phone_photo_stored_sideways_matches_its_upright_reference(client, keys):

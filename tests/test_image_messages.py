@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from preflight.image_messages import LANGUAGES, match_message, notice_message
+from preflight.image_messages import LANGUAGES, ai_message, match_message, notice_message
 
 KINDS = ("restricted", "expired", "expiring", "licensed", "licensed-open")
 
@@ -35,3 +35,11 @@ def test_a_language_without_messages_gets_english():
                                                                                     "Agency X")
     assert notice_message("xx", "© Jane Doe", "EXIF Artist") == "The file says “© Jane Doe” (EXIF Artist): make " \
                                                                 "sure you hold the licence."
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_ai_messages_differ_by_disclosure_and_kind_and_name_the_field(language):
+    messages = {ai_message(language, disclosed, composite, "C2PA") for disclosed in (False, True)
+                for composite in (False, True)}
+    assert len(messages) == 4 and all("(C2PA)" in m and "{" not in m for m in messages)
+    assert ai_message(language, False, False, "C2PA") != ai_message("en", False, False, "C2PA") or language == "en"

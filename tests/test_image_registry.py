@@ -127,7 +127,9 @@ def test_admins_register_inspect_change_and_delete_references(client, keys):
         assert created.headers["Location"].endswith(f"/v1/images/references/{ref['id']}")
         assert (ref["label"], ref["status"], ref["license_expires"], ref["created_by"]) == (
             "Rocket launch", "licensed", "2031-05-01", "admin")
-        assert client.get(f"/v1/images/references/{ref['id']}", headers=auth(keys["admin"])).get_json() == ref
+        assert ref["assumed"] == {}
+        assert client.get(f"/v1/images/references/{ref['id']}", headers=auth(keys["admin"])).get_json() == {
+            k: v for k, v in ref.items() if k != "assumed"}
         thumb = client.get(ref["thumbnail_url"], headers=auth(keys["admin"]))
         assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg" and thumb.data[:2] == b"\xff\xd8"
         listed = client.get("/v1/images/references?status=licensed&label=rocket", headers=auth(keys["admin"])).get_json()
@@ -140,6 +142,22 @@ def test_admins_register_inspect_change_and_delete_references(client, keys):
     finally:
         assert client.delete(f"/v1/images/references/{ref['id']}", headers=auth(keys["admin"])).status_code == 204
     assert client.get(f"/v1/images/references/{ref['id']}", headers=auth(keys["admin"])).status_code == 404
+
+
+def test_a_registration_without_status_or_source_is_restricted_and_says_what_it_assumed(client, keys):
+    response = client.post("/v1/images/references", data={"file": (io.BytesIO(encode(photo("chelsea.png"))), "cat.png"),
+                                                           "label": "Cat"},
+                           headers=auth(keys["admin"]), content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    ref = response.get_json()
+    try:
+        assert (ref["status"], ref["source"]) == ("restricted", "source not given")
+        assert ref["assumed"] == {"status": "restricted", "source": "source not given"}
+        given = upload(client, keys["admin"], name="coffee.png", status="licensed")
+        assert given.get_json()["assumed"] == {}
+        client.delete(f"/v1/images/references/{given.get_json()['id']}", headers=auth(keys["admin"]))
+    finally:
+        client.delete(f"/v1/images/references/{ref['id']}", headers=auth(keys["admin"]))
 
 
 def test_a_duplicate_upload_answers_409_naming_the_existing_reference(client, keys):
@@ -190,10 +208,10 @@ def test_unknown_and_huge_ids_answer_404(client, keys):
 # Two processes on one database file.
 
 @pytest.fixture(scope="module")
-def twins(tmp_path_factory):
+def twins(tmp_path_factory, checker):
     config = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('imgsync') / 'shared.db'}", "RULES_DIR": str(RULES),
               "RATE_LIMIT": "10000 per second", "SYNC_SECONDS": 0}
-    first, second = create_app(config), create_app(config)
+    first, second = create_app(config, checker), create_app(config, checker)
     yield first, second
     for app in (first, second):
         app.extensions["preflight"].recorder.flush()

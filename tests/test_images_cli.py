@@ -58,6 +58,13 @@ def test_import_registers_each_image_and_names_each_skipped_file(database_url, l
     assert counter >= 1, "processes serving checks notice the import"
 
 
+def test_import_without_status_or_source_assumes_restricted_and_prints_it(database_url, library, capsys):
+    assert images(database_url, "import", str(library / "coffee.png")) == 0
+    assert "assumed --status 'restricted' and --source 'source not given' (not given)" in capsys.readouterr().err
+    [reference], _ = stored(database_url)
+    assert (reference.status, reference.source) == ("restricted", "source not given")
+
+
 def test_importing_again_counts_files_already_there(database_url, library, capsys):
     images(database_url, "import", str(library / "coffee.png"), "--status", "restricted", "--source", "S")
     capsys.readouterr()

@@ -6,11 +6,14 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, photo
 from preflight.images.decode import decode_image
-from preflight.images.fingerprint import Fingerprint, FingerprintFormatError, fingerprint, query_fingerprint
+from preflight.images.fingerprint import (QUERY_SIDE, UPSCALE_BELOW, Fingerprint, FingerprintFormatError,
+                                          analysis_gray, fingerprint, query_fingerprint)
 from preflight.images.index import ImageMatch, ReferenceIndex, hash_matches
 from preflight.images.thumbnail import thumbnail_jpeg
 from preflight.images.variants import VARIANTS
@@ -137,3 +140,23 @@ def test_the_hash_screen_finds_near_copies_in_every_block_of_a_large_index():
         words[row, 1] ^= np.uint64(flip)
     found = hash_matches(np.ascontiguousarray(words[:, 0]), words, query)
     assert sorted(found) == [(5, 1, "image"), (70_001, 3, "mirror"), (149_999, 0, "trimmed-mirror")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(width=st.integers(1, 3000), height=st.integers(1, 3000))
+def test_a_query_is_analysed_enlarged_when_small_and_never_beyond_the_query_side(width, height):
+    gray = analysis_gray(Image.new("RGB", (width, height)), QUERY_SIDE, UPSCALE_BELOW)
+    short, long = sorted(gray.shape)
+    assert long <= QUERY_SIDE + 1
+    if min(width, height) < UPSCALE_BELOW and max(width, height) * UPSCALE_BELOW / min(width, height) <= QUERY_SIDE:
+        assert abs(short - UPSCALE_BELOW) <= 1  # enlarged to the threshold
+    elif min(width, height) >= UPSCALE_BELOW and max(width, height) <= QUERY_SIDE:
+        assert gray.shape == (height, width)  # large enough and within the side: left as it is
+
+
+def test_a_small_repost_is_enlarged_before_its_keypoints_and_found(index):
+    repost = VARIANTS["small-repost"](photo("coffee.png"))
+    assert min(repost.size) < UPSCALE_BELOW
+    assert min(query_fingerprint(repost).frame) == UPSCALE_BELOW
+    assert query_fingerprint(repost, upscale_below=0).frame == repost.size
+    assert index.search(query_fingerprint(repost))[0].ref_id == REFERENCE_PHOTOS.index("coffee.png") + 1

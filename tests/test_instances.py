@@ -144,12 +144,12 @@ def test_rate_limits_are_counted_once_across_instances(instances):
     assert ready["optional"]["redis"].startswith("up")
 
 
-def test_without_redis_the_service_answers_with_limits_per_process_and_readyz_says_so(tmp_path):
+def test_without_redis_the_service_answers_with_limits_per_process_and_readyz_says_so(tmp_path, checker):
     from preflight.http.app import create_app
 
     dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "RULES_DIR": str(RULES), "REDIS_URL": dead,
-                      "RATE_LIMIT": "3 per minute"})
+                      "RATE_LIMIT": "3 per minute"}, checker=checker)
     service = app.extensions["preflight"]
     key = service.store.create_key("editor", "check")
     client = app.test_client()

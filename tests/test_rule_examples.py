@@ -3,26 +3,19 @@ from __future__ import annotations
 
 import pytest
 
-from preflight.examples import run_examples
+from preflight.examples import examples_of, run_example
 
-from .conftest import RULES
+from .conftest import session_checker
 
-
-def _outcomes():
-    from preflight import Checker
-    from preflight.analyzer import Analyzer
-
-    return run_examples(Checker.from_directory(RULES, analyzer=Analyzer()))
+EXAMPLES = [e for e in examples_of(session_checker()) if e.kind != "todo"]
 
 
-OUTCOMES = [o for o in _outcomes() if o.kind != "todo"]
-
-
-@pytest.mark.parametrize("outcome", OUTCOMES, ids=[f"{o.rule}:{o.kind}:{o.language}:{i}" for i, o in enumerate(OUTCOMES)])
-def test_rule_example(outcome):
+@pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.id}" for e in EXAMPLES])
+def test_rule_example(checker, example):
+    outcome = run_example(checker, example)
     assert not outcome.failed, f"{outcome.location}: {outcome.describe()}"
 
 
 def test_there_are_examples_for_every_pack():
-    packs = {o.rule.split("/")[0] for o in OUTCOMES}
+    packs = {e.rule.pack for e in EXAMPLES}
     assert packs == {"misleading-claims", "sensitive-topics", "offensive-language", "brand-tone", "privacy"}

@@ -11,14 +11,14 @@ from .conftest import RULES
 
 
 @pytest.fixture(scope="module")
-def twins(tmp_path_factory):
+def twins(tmp_path_factory, checker):
     tmp_path = tmp_path_factory.mktemp("sync")
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     # An hour-long key cache: only the change counters can make the second process notice a revocation.
     config = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}", "RULES_DIR": str(rules),
               "RATE_LIMIT": "10000 per second", "KEY_CACHE_SECONDS": 3600, "SYNC_SECONDS": 0}
-    first, second = create_app(config), create_app(config)
+    first, second = create_app(config, checker), create_app(config, checker)
     yield first, second, rules
     for app in (first, second):
         app.extensions["preflight"].recorder.flush()

@@ -3,22 +3,41 @@ from __future__ import annotations
 
 from datetime import date
 
+from functools import cached_property
+
 from .analysis import Post, build_tokens
-from .hashtags import HashtagSplitter
-from .language import LanguageDetector
 from .nlp import SUPPORTED_LANGUAGES, Pipelines
 from .normalize import CharFolder, analyse_text
 
 
 class Analyzer:
-    """The language tools one engine shares between compiling packs and checking posts."""
+    """The language tools one engine shares between compiling packs and checking posts; each loads on first use."""
 
     def __init__(self, languages: tuple[str, ...] = SUPPORTED_LANGUAGES) -> None:
         self.languages = languages
         self.pipelines = Pipelines()
-        self.detector = LanguageDetector(languages)
-        self.splitter = HashtagSplitter(languages)
         self.folder = CharFolder()
+
+    @cached_property
+    def detector(self):
+        """Language detection: a post checked with its language given and of one sentence never needs it."""
+        from .language import LanguageDetector
+
+        return LanguageDetector(self.languages)
+
+    @cached_property
+    def splitter(self):
+        """Word frequencies for hashtags, per language on first use."""
+        from .hashtags import HashtagSplitter
+
+        return HashtagSplitter(self.languages)
+
+    def warm(self) -> None:
+        """Load every language's tools now: the server does before its workers fork, so that they share them."""
+        self.pipelines.warm(self.languages)
+        self.detector.resolve("Warm up. Warm up.", "auto", "en")
+        for language in self.languages:
+            self.splitter.split("warmup", language)
 
     def words(self, term: str, language: str) -> list[str]:
         """The token texts of a term, analysed exactly as a post would be."""

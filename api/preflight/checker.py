@@ -38,11 +38,21 @@ class Checker:
             for trigger in triggers or ():
                 self._by_trigger[trigger].append(index)
         self._rules = ruleset.rules
+        # Only a rule with `when.in_reply_to` reads the message answered: without one it is never analysed.
+        self._looks_back = any(rule.replying_to is not None for rule in ruleset.rules)
 
     @classmethod
-    def from_directory(cls, directory: str | Path, analyzer: Analyzer | None = None, **kwargs) -> Checker:
-        """Load every pack and profile under `directory`; raises PackError listing all problems."""
+    def from_directory(cls, directory: str | Path, analyzer: Analyzer | None = None, cache: bool = False,
+                       **kwargs) -> Checker:
+        """Load every pack and profile under `directory`; raises PackError listing all problems.
+
+        With `cache`, the compiled packs of an unchanged directory come from the user's cache directory.
+        """
         analyzer = analyzer or Analyzer()
+        if cache:
+            from .packcache import load_cached
+
+            return cls(load_cached(directory, analyzer, lambda: load_rules(directory, analyzer)), analyzer, **kwargs)
         return cls(load_rules(directory, analyzer), analyzer, **kwargs)
 
     @property
@@ -55,9 +65,10 @@ class Checker:
         return [(pack.id, pack.version) for pack in self.ruleset.packs]
 
     def check(self, text: str, language: str = "auto", platform: str | None = None, profile: str | None = None,
-              context: str = "post", today: date | None = None, mixed: bool = True) -> Report:
+              context: str = "post", today: date | None = None, mixed: bool = True, in_reply_to: str | None = None) -> Report:
         """The text packs' report of one post (no grammar, images or crisis state); raises InputError."""
-        return check_post(Submission(text, language, platform, profile, context, today=today, mixed=mixed), self)
+        return check_post(Submission(text, language, platform, profile, context, today=today, mixed=mixed,
+                                     in_reply_to=in_reply_to), self)
 
     def validate(self, submission) -> Profile | None:
         """The submission's brand profile; raises InputError for any field the editor must fix."""
@@ -66,6 +77,12 @@ class Checker:
             raise InputError("text must be a string")
         if len(text) > self.max_chars:
             raise TextTooLongError(len(text), self.max_chars)
+        answered = submission.in_reply_to
+        if answered is not None and not isinstance(answered, str):
+            raise InputError("in_reply_to must be a string", field="in_reply_to")
+        if answered is not None and len(answered) > self.max_chars:
+            raise InputError(f"in_reply_to is {len(answered):,} characters long; the limit is {self.max_chars:,}",
+                             field="in_reply_to")
         if language != "auto" and language not in self.analyzer.languages:
             raise InputError(f"unsupported language {language!r}: use auto, {', '.join(self.analyzer.languages)}", field="language")
         if platform is not None and platform not in PLATFORMS:
@@ -94,9 +111,24 @@ class Checker:
             self.ruleset.profile_indexes[brand.id].find(ctx, into=ctx.term_hits)
         if self.has_patterns:
             self.ruleset.indexes.patterns.find(ctx)
-        return post.language, post.sentences, self._findings(ctx)
+        return post.language, post.sentences, self._findings(ctx, self._answered(submission, post.language, brand))
 
-    def _findings(self, ctx: Context) -> list[Finding]:
+    def _answered(self, submission, language: str, brand: Profile | None) -> Context | None:
+        """The message the post answers, matched like a post, for the rules that look at it; None without one."""
+        text = submission.in_reply_to
+        if not text or not text.strip() or not self._looks_back:
+            return None
+        # Written in the reply's language, unless the editor asked for detection.
+        asked = "auto" if submission.language == "auto" else language
+        post = self.analyzer.analyse(text, asked, language, submission.platform, "post", submission.today,
+                                     mixed=submission.mixed)
+        ctx = Context(post, defaultdict(list), self.analyzer.pipelines, brand)
+        self.ruleset.indexes.terms.find(ctx, into=ctx.term_hits)
+        if self.has_patterns:
+            self.ruleset.indexes.patterns.find(ctx)
+        return ctx
+
+    def _findings(self, ctx: Context, answered: Context | None = None) -> list[Finding]:
         findings: list[Finding] = []
         candidates = set(self._always)
         for matcher_id, hits in ctx.term_hits.items():
@@ -104,7 +136,7 @@ class Checker:
                 candidates.update(self._by_trigger.get(matcher_id, ()))
         for index in sorted(candidates):
             rule = self._rules[index]
-            if not rule.active(ctx.post):
+            if not rule.active(ctx.post, answered):
                 continue
             hits = rule.hits(ctx)
             if hits:

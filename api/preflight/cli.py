@@ -12,14 +12,18 @@ from rich.console import Console
 
 from .config import database_url
 from .errors import PackError, PreflightError
-from .packs.load import default_rules_dir
 
 EXIT = {"pass": 0, "warn": 1, "block": 2}
 EXIT_USAGE = 3
 EXIT_PACKS = 4
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands that need no database or image tools even to parse their options: only these are built for them.
+SELF_CONTAINED = ("check", "scan", "serve", "rules")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; of `command` alone when it is self-contained (a check starts sooner)."""
     parser = argparse.ArgumentParser(prog="preflight", description="Check social media posts before they are published.")
     parser.add_argument("--rules", type=Path, default=None, help="rules directory (default: PREFLIGHT_RULES_DIR or the bundled rules)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -29,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_post_options(check)
     check.add_argument("--at", default=None, metavar="WHEN",
                        help="the publication time, ISO 8601: 2026-05-04 or 2026-05-04T09:30+02:00 (default: now)")
+    check.add_argument("--in-reply-to", default=None, metavar="TEXT", help="the message this post answers (for replies)")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
 
     scan = sub.add_parser("scan", help="check a back catalogue (JSON Lines or CSV with a text column)")
@@ -44,15 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=4)
     serve.add_argument("--print-key", action="store_true", help="replace the key named 'local' with a new admin key and print it")
 
-    from .storage.cli import add_keys_parser
+    if command not in SELF_CONTAINED:
+        from .governance_cli import add_governance_parsers
+        from .images_cli import add_images_parser
+        from .storage.cli import add_keys_parser
 
-    add_keys_parser(sub)
-    from .governance_cli import add_governance_parsers
-
-    add_governance_parsers(sub)
-    from .images_cli import add_images_parser
-
-    add_images_parser(sub)
+        add_keys_parser(sub)
+        add_governance_parsers(sub)
+        add_images_parser(sub)
 
     rules = sub.add_parser("rules", help="lint, test or describe rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -76,8 +80,20 @@ def add_post_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--context", default="post", choices=["post", "reply"])
 
 
+def command_of(argv: list[str]) -> str | None:
+    """The command named in `argv`: its first word that is neither an option nor the value of --rules."""
+    words = iter(argv)
+    for word in words:
+        if word == "--rules":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(command_of(argv)).parse_args(argv)
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     try:
@@ -100,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_images(args, database_url())
         if args.command == "serve":
             return run_serve(args, out)
+        from .packs.load import default_rules_dir  # imports spaCy: not for the database commands above
+
         if args.command == "rules" and args.rules_command == "impact":
             from .impact_cli import run_impact
 
@@ -107,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         directory = getattr(args, "directory", None) or args.rules or default_rules_dir()
         from .checker import Checker
 
-        checker = Checker.from_directory(directory)
+        # Only packs that compiled without a problem are cached: lint finds the same with or without the cache.
+        checker = Checker.from_directory(directory, cache=True)
         if args.command == "check":
             return run_check(checker, args, out)
         if args.command == "scan":
@@ -167,7 +186,8 @@ def run_check(checker, args, out: Console) -> int:
         now, today = publication_time(args.at) if args.at else (None, None)
     except ValueError as exc:
         raise InputError(f"--at: {exc}", field="at") from None
-    submission = Submission(text, args.lang, args.platform, args.profile, args.context, now=now, today=today)
+    submission = Submission(text, args.lang, args.platform, args.profile, args.context, now=now, today=today,
+                            in_reply_to=args.in_reply_to)
     # The same sources as the server's (but images): during a crisis, an editor's check here is held too.
     sources = (Grammar.from_environment(), from_database(database_url()))
     report = check_post(submission, checker, sources)

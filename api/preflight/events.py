@@ -59,9 +59,11 @@ def parse_moment(value: str, field: str, end: bool) -> datetime:
             day = date.fromisoformat(value)
             return datetime.combine(day + timedelta(days=1) if end else day, time(), timezone.utc)
         moment = datetime.fromisoformat(value)
+        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    except OverflowError:  # the day after 9999-12-31, or a zone that moves the moment past it
+        raise InputError(f"{field} {value!r} is beyond the last representable day (9999-12-30)", field=field) from None
     except ValueError:
         raise InputError(f"{field} {value!r} is not a date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM)", field=field) from None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def new_event(name: str, terms: list[str], starts: str, ends: str, note: str | None) -> Event:

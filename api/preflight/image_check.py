@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import InputError
-from .image_messages import match_message, notice_message
-from .image_registry import decode_comparable
-from .images.decode import MAX_REQUEST_DECODED_PIXELS, DecodedImage, PixelBudget
-from .images.errors import ImageError, OcrTimeout, OcrUnavailable
+from .image_messages import ai_message, match_message, notice_message
+from .image_registry import too_small
+from .images.decode import MAX_REQUEST_DECODED_PIXELS, DecodedImage, PixelBudget, decode_image
+from .images.disclosure import discloses_ai
+from .images.errors import ImageError, OcrTimeout, OcrUnavailable, ProvenanceUnavailable
 from .images.fingerprint import query_fingerprint
 from .images.index import ImageMatch, ReferenceIndex
-from .images.metadata import copyright_notices, names_owner
+from .images.metadata import copyright_notices, digital_source_types, names_owner
 from .images.ocr import likely_has_text, read_text
+from .images.provenance import AI_SOURCE_TYPES, Credentials, read_credentials, source_type_name
 from .pipeline import Found, Job
 from .report import Box, Finding
 
@@ -25,6 +27,9 @@ LICENCE_EXPIRED = f"{PACK}/licence-expired"
 LICENCE_EXPIRING = f"{PACK}/licence-expiring"
 LICENSED = f"{PACK}/licensed"
 EMBEDDED_NOTICE = f"{PACK}/embedded-notice"
+# Two ids, so that a profile can raise the undisclosed case to block without blocking disclosed images.
+AI_GENERATED = f"{PACK}/ai-generated"
+AI_DISCLOSED = f"{PACK}/ai-generated-disclosed"
 EXPIRING_DAYS = 30
 # More matches for one attachment say nothing new to the editor.
 MAX_MATCHES = 3
@@ -57,25 +62,33 @@ class ImageSource:
         post, brand = job.submission, job.brand
         # The messages and OCR are in the editor's language, else the post's.
         language = post.language if post.language != "auto" else job.language
+        index, limits = self.loaded.index, self.limits
         out = Found()
-        budget = PixelBudget(self.limits.max_request_pixels)
+        budget = PixelBudget(limits.max_request_pixels)
         for number, attached in enumerate(post.images):
-            entry = {"index": number, "name": attached.name, "format": None, "width": None, "height": None, "error": None}
+            entry = {"index": number, "name": attached.name, "format": None, "width": None, "height": None, "error": None,
+                     "note": None, "provenance": None}
             out.images.append(entry)
             if attached.alt and attached.alt.strip():
                 out.findings += [dataclasses.replace(f, image=number, source="alt")
                                  for f in text_findings(job, attached.alt)]
             try:
-                decoded = decode_comparable(attached.data, max_bytes=self.limits.max_bytes, max_pixels=self.limits.max_pixels,
-                                             budget=budget)
+                decoded = decode_image(attached.data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels,
+                                       budget=budget)
             except ImageError as exc:
                 entry["error"] = {"code": exc.code, "message": str(exc)}
                 continue
             width, height = upright_size(decoded)
-            entry.update(format=decoded.format, width=width, height=height)
-            out.findings += match_findings(number, matches(decoded, self.loaded.index), self.lookup, post.today, language)
+            small = too_small(decoded)
+            credentials = credentials_of(decoded, out.skipped)
+            found_matches, via = all_matches(decoded, credentials, index, limits, comparable=small is None)
+            entry.update(format=decoded.format, width=width, height=height, note=small and note(small),
+                         provenance=provenance_entry(credentials, via))
+            out.findings += match_findings(number, found_matches, self.lookup, post.today, language, via)
             out.findings += notice_findings(number, decoded, brand.owner_names if brand else [], language)
-            out.findings += ocr_findings(number, decoded, job, language, self.limits, out.skipped)
+            out.findings += ai_findings(number, decoded, credentials, discloses_ai(post.text, attached.alt), language)
+            if small is None:
+                out.findings += ocr_findings(number, decoded, job, language, limits, out.skipped)
         return out
 
 
@@ -105,7 +118,8 @@ def matches(decoded: DecodedImage, index: ReferenceIndex) -> list[ImageMatch]:
 
 
 def match_findings(number: int, found: list[ImageMatch], lookup: Lookup, today: date,
-                   language: str) -> list[Finding]:
+                   language: str, via: dict[int, str | None] | None = None) -> list[Finding]:
+    """One finding per matched reference; `via` names the ingredient a match was found through."""
     if not found:
         return []
     # A reference deleted since the index was refreshed is not in the lookup, so it is not reported.
@@ -118,8 +132,80 @@ def match_findings(number: int, found: list[ImageMatch], lookup: Lookup, today: 
                 "status": reference.status, "similarity": match.similarity, "distance": match.distance,
                 "license_expires": reference.license_expires.isoformat() if reference.license_expires else None,
                 "thumbnail": "data:image/jpeg;base64," + base64.b64encode(thumbnail).decode("ascii")}
+        if via and match.ref_id in via:
+            wire["ingredient"] = via[match.ref_id]
         out.append(Finding(rule, PACK, severity, message, None, image=number, source="image", match=wire))
     return out
+
+
+def note(small: ImageError) -> dict:
+    """What the entry of an image too small to compare says: it was checked, except against the references."""
+    return {"code": small.code, "message": f"{small}; its metadata, Content Credentials and alt text were checked"}
+
+
+def credentials_of(decoded: DecodedImage, skipped: list[dict]) -> Credentials | None:
+    """The image's Content Credentials; without c2pa-python, None and the check listed once as skipped."""
+    try:
+        return read_credentials(decoded)
+    except ProvenanceUnavailable as exc:
+        if not any(s["check"] == "provenance" for s in skipped):
+            skipped.append({"check": "provenance", "reason": str(exc)})
+        return None
+
+
+def all_matches(decoded: DecodedImage, credentials: Credentials | None, index: ReferenceIndex, limits: ImageLimits,
+                comparable: bool) -> tuple[list[ImageMatch], dict[int, str | None]]:
+    """The image's own matches and those of its ingredients' thumbnails, each reference once.
+
+    The second value maps the references an ingredient matches to that ingredient's title: a composite
+    made from a registered stock photo is as much a use of it as a copy.
+    """
+    own = matches(decoded, index) if comparable else []
+    best: dict[int, tuple[ImageMatch, str | None]] = {}
+    for ingredient in credentials.ingredients if credentials and index.len() else ():
+        if ingredient.thumbnail is None:
+            continue
+        try:
+            thumbnail = decode_image(ingredient.thumbnail, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
+        except ImageError:
+            continue  # a broken preview leaves nothing to compare
+        if too_small(thumbnail) is not None:
+            continue
+        for match in matches(thumbnail, index):
+            if match.ref_id not in best or match.similarity > best[match.ref_id][0].similarity:
+                best[match.ref_id] = (match, ingredient.title)
+    seen = {m.ref_id for m in own}
+    found = own + [match for ref_id, (match, _) in best.items() if ref_id not in seen]
+    via = {ref_id: title for ref_id, (_, title) in best.items()}
+    return sorted(found, key=lambda m: (-m.similarity, m.ref_id)), via
+
+
+def provenance_entry(credentials: Credentials | None, via: dict[int, str | None]) -> dict | None:
+    """The image entry's `provenance`: signer, claim generator, validation and ingredients."""
+    if credentials is None:
+        return None
+    matched = {}
+    for ref_id, title in via.items():
+        matched.setdefault(title, ref_id)
+    return {"signer": credentials.signer, "signer_name": credentials.signer_name,
+            "claim_generator": credentials.claim_generator, "validation": credentials.validation,
+            "tampered": credentials.tampered, "failures": list(credentials.failures),
+            "digital_source_type": credentials.ai_source_type or next(iter(credentials.source_types), None),
+            "ingredients": [{"title": i.title, "reference_id": matched.get(i.title)} for i in credentials.ingredients]}
+
+
+def ai_findings(number: int, decoded: DecodedImage, credentials: Credentials | None, disclosed: bool,
+                language: str) -> list[Finding]:
+    """image-copyright/ai-generated when the Content Credentials or XMP say generative AI made the image."""
+    kind, field = (credentials.ai_source_type, "C2PA") if credentials and credentials.ai_source_type else (None, None)
+    if kind is None:
+        kind = next((t for t in map(source_type_name, digital_source_types(decoded)) if t in AI_SOURCE_TYPES), None)
+        field = "XMP DigitalSourceType"
+    if kind is None:
+        return []
+    message = ai_message(language, disclosed, kind == "compositeWithTrainedAlgorithmicMedia", field)
+    rule, severity = (AI_DISCLOSED, "info") if disclosed else (AI_GENERATED, "warning")
+    return [Finding(rule, PACK, severity, message, None, image=number, source="image")]
 
 
 def licence_verdict(reference, today: date, language: str) -> tuple[str, str, str]:

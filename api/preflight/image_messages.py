@@ -14,6 +14,10 @@ _TEMPLATES = {
         "licensed": "{match}, licensed until {date}.",
         "licensed-open": "{match}, licensed with no expiry date.",
         "notice": "The file says {text} ({field}): make sure you hold the licence.",
+        "ai-undisclosed": "The file marks this image as {made} ({field}) and the post does not say so: add a label "
+                          "such as “AI-generated” or turn on the platform's AI label.",
+        "ai-disclosed": "The file marks this image as {made} ({field}); the post discloses it.",
+        "generated": "made with generative AI", "composite": "partly made with generative AI",
         "today": "today", "one-day": "in 1 day", "days": "in {n} days",
     },
     "nl": {
@@ -24,6 +28,10 @@ _TEMPLATES = {
         "licensed": "{match}, gelicentieerd tot en met {date}.",
         "licensed-open": "{match}, gelicentieerd zonder einddatum.",
         "notice": "Het bestand vermeldt {text} ({field}): controleer of u de licentie hebt.",
+        "ai-undisclosed": "Het bestand markeert deze afbeelding als {made} ({field}) en de post vermeldt dat niet: "
+                          "voeg een label toe zoals ‘gemaakt met AI’ of zet het AI-label van het platform aan.",
+        "ai-disclosed": "Het bestand markeert deze afbeelding als {made} ({field}); de post vermeldt dat.",
+        "generated": "gemaakt met generatieve AI", "composite": "deels gemaakt met generatieve AI",
         "today": "vandaag", "one-day": "over 1 dag", "days": "over {n} dagen",
     },
     "da": {
@@ -34,6 +42,10 @@ _TEMPLATES = {
         "licensed": "{match}, licenseret til og med {date}.",
         "licensed-open": "{match}, licenseret uden udløbsdato.",
         "notice": "Filen angiver {text} ({field}): sørg for, at I har licensen.",
+        "ai-undisclosed": "Filen markerer billedet som {made} ({field}), og opslaget oplyser det ikke: tilføj en "
+                          "mærkning som »lavet med AI«, eller slå platformens AI-mærkning til.",
+        "ai-disclosed": "Filen markerer billedet som {made} ({field}); opslaget oplyser det.",
+        "generated": "lavet med generativ AI", "composite": "delvist lavet med generativ AI",
         "today": "i dag", "one-day": "om 1 dag", "days": "om {n} dage",
     },
     "sv": {
@@ -44,6 +56,10 @@ _TEMPLATES = {
         "licensed": "{match}, licensierad till och med {date}.",
         "licensed-open": "{match}, licensierad utan slutdatum.",
         "notice": "Filen anger {text} ({field}): se till att ni har licensen.",
+        "ai-undisclosed": "Filen markerar bilden som {made} ({field}) och inlägget säger det inte: lägg till en "
+                          "märkning som ”skapad med AI” eller slå på plattformens AI-märkning.",
+        "ai-disclosed": "Filen markerar bilden som {made} ({field}); inlägget anger det.",
+        "generated": "skapad med generativ AI", "composite": "delvis skapad med generativ AI",
         "today": "i dag", "one-day": "om 1 dag", "days": "om {n} dagar",
     },
     "de": {
@@ -55,6 +71,11 @@ _TEMPLATES = {
         "licensed": "{match}, lizenziert bis einschließlich {date}.",
         "licensed-open": "{match}, lizenziert ohne Ablaufdatum.",
         "notice": "Die Datei nennt {text} ({field}): Stellen Sie sicher, dass Sie die Lizenz besitzen.",
+        "ai-undisclosed": "Die Datei kennzeichnet dieses Bild als {made} ({field}), der Beitrag sagt das nicht: "
+                          "Fügen Sie einen Hinweis wie „mit KI erstellt“ hinzu oder aktivieren Sie das KI-Label "
+                          "der Plattform.",
+        "ai-disclosed": "Die Datei kennzeichnet dieses Bild als {made} ({field}); der Beitrag weist darauf hin.",
+        "generated": "mit generativer KI erstellt", "composite": "teilweise mit generativer KI erstellt",
         "today": "heute", "one-day": "in 1 Tag", "days": "in {n} Tagen",
     },
 }
@@ -79,3 +100,10 @@ def notice_message(language: str, text: str, field: str) -> str:
     """The message of an embedded copyright or credit notice that does not name the brand."""
     lang = _language(language)
     return _TEMPLATES[lang]["notice"].format(text=_QUOTES[lang].format(text), field=field)
+
+
+def ai_message(language: str, disclosed: bool, composite: bool, field: str) -> str:
+    """The message of an image marked as made (or, if `composite`, partly made) with generative AI."""
+    words = _TEMPLATES[_language(language)]
+    made = words["composite" if composite else "generated"]
+    return words["ai-disclosed" if disclosed else "ai-undisclosed"].format(made=made, field=field)

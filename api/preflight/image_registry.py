@@ -33,12 +33,20 @@ class Prepared:
     height: int
 
 
+def too_small(decoded: DecodedImage) -> ImageError | None:
+    """The error of an image too small to compare with the references; None when it can be compared."""
+    if min(decoded.width, decoded.height) >= MIN_SIDE:
+        return None
+    return ImageError("image_too_small", f"the image is {decoded.width} × {decoded.height} pixels; "
+                                         f"images under {MIN_SIDE} pixels on a side cannot be compared")
+
+
 def decode_comparable(data: bytes, *, max_bytes: int, max_pixels: int, budget: PixelBudget | None = None) -> DecodedImage:
     """Decode within the limits; ImageError also for an image too small to compare."""
     decoded = decode_image(data, max_bytes=max_bytes, max_pixels=max_pixels, budget=budget)
-    if min(decoded.width, decoded.height) < MIN_SIDE:
-        raise ImageError("image_too_small", f"the image is {decoded.width} × {decoded.height} pixels; "
-                                            f"images under {MIN_SIDE} pixels on a side cannot be compared")
+    small = too_small(decoded)
+    if small is not None:
+        raise small
     return decoded
 
 

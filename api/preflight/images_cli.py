@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .images.errors import ImageError
+from .images.registration import DEFAULT_STATUS, UNSPECIFIED_SOURCE, registration_defaults
 from .storage import StorageError
 from .storage.cli import EXIT_ERROR, with_store
 from .storage.images import NewReference, References
@@ -32,8 +33,10 @@ def add_images_parser(subparsers) -> None:
     actions = images.add_subparsers(dest="images_command", required=True)
     load = actions.add_parser("import", help="register image files (directories are searched recursively)")
     load.add_argument("paths", nargs="+", type=Path, metavar="DIR|FILE")
-    load.add_argument("--status", required=True, choices=REFERENCE_STATUSES)
-    load.add_argument("--source", required=True, help="where they come from, e.g. 'Getty Images'")
+    load.add_argument("--status", choices=REFERENCE_STATUSES, default=None,
+                      help=f"default: {DEFAULT_STATUS}")
+    load.add_argument("--source", default=None,
+                      help=f"where they come from, e.g. 'Getty Images' (default: '{UNSPECIFIED_SOURCE}')")
     load.add_argument("--expires", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                       help="last day of the licence")
     load.add_argument("--notes", default=None)
@@ -111,6 +114,10 @@ def run_import(references: References, args) -> int:
     files = image_files(args.paths)
     if not files:
         raise StorageError("no image files there (looked for " + ", ".join(sorted(SUFFIXES)) + ")")
+    status, source, assumed = registration_defaults(args.status, args.source)
+    if assumed:
+        err.print("assumed " + " and ".join(f"--{key} {escape(repr(value))}" for key, value in assumed.items())
+                  + " (not given)")
     started = time.perf_counter()
     counts = {"imported": 0, "known": 0, "skipped": 0}
     pending: list[NewReference] = []
@@ -132,7 +139,7 @@ def run_import(references: References, args) -> int:
                 counts["skipped"] += 1
                 progress.console.print(f"skipped {escape(str(path))}: {escape(prepared)}")
                 continue
-            pending.append(NewReference(label=path.stem[:200] or path.name, source=args.source, status=args.status,
+            pending.append(NewReference(label=path.stem[:200] or path.name, source=source, status=status,
                                         license_expires=args.expires, notes=args.notes, created_by="cli",
                                         sha256=prepared.sha256, fingerprint=prepared.fingerprint,
                                         thumbnail=prepared.thumbnail))
@@ -148,7 +155,7 @@ def run_import(references: References, args) -> int:
 def print_references(references, total: int) -> None:
     out = Console(highlight=False, width=None if sys.stdout.isatty() else 1000)
     if not references:
-        out.print("No reference images: add some with `preflight images import DIR --status restricted --source ...`.")
+        out.print("No reference images: add some with `preflight images import DIR --source ...`.")
         return
     table = Table(box=box.SIMPLE_HEAD, caption=f"{len(references):,} of {total:,}")
     for heading in ("id", "status", "licence until", "label", "source", "added"):

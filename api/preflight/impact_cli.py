@@ -34,8 +34,8 @@ def run_impact(args: argparse.Namespace, current_dir: Path, out: Console) -> int
         raise InputError(f"{args.posts}: no such file", field="posts")
     items = take(read_posts(args.posts), args.limit)
     analyzer = Analyzer()
-    proposed = Checker.from_directory(args.proposed, analyzer=analyzer)
-    current = Checker.from_directory(args.current or current_dir, analyzer=analyzer)
+    proposed = Checker.from_directory(args.proposed, analyzer=analyzer, cache=True)
+    current = Checker.from_directory(args.current or current_dir, analyzer=analyzer, cache=True)
     defaults = {"language": args.lang, "platform": args.platform, "profile": args.profile, "context": args.context}
     impact = replay(current, proposed, items, defaults)
     if args.json:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from collections.abc import Callable
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -121,12 +121,17 @@ class LanguageDetector:
 
     def __init__(self, languages: tuple[str, ...] = ("en", "nl", "da", "sv", "de")) -> None:
         self.languages = tuple(languages)
-        # An instance of our own: py3langid's module-level set_languages would be shared state.
-        self._langid = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._langid.set_languages(list(self.languages))
         # An editor's draft is checked again after every pause in typing, and a back
         # catalogue repeats its sentences: most sentences have been seen before.
         self._ranked = lru_cache(maxsize=SENTENCE_CACHE)(self._rank_sentence)
+
+    @cached_property
+    def _langid(self) -> LanguageIdentifier:
+        # Loaded on first use: a post of one sentence in a language given needs no detection.
+        # An instance of our own: py3langid's module-level set_languages would be shared state.
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        identifier.set_languages(list(self.languages))
+        return identifier
 
     def detect(self, text: str) -> tuple[str | None, float]:
         """The most likely language and its confidence, or (None, 0.0) when it can't tell."""

@@ -25,6 +25,8 @@ SLIP_MIN_LETTERS = 5
 INFLECT_MIN_LETTERS = 3
 # Short words plus an ending hit other words easily ("mong" + "er", Swedish "fan" + "or"):
 # their forms must not be words at all, unless the lemma table files them under the base.
+# Longer words' forms may be common words, unless far commoner than the base.
+LONG_WORD_MARGIN = 1.0
 SHORT_WORD_LETTERS = 4
 # A borrowed term is left out in a language where it is a common word (Swedish "fan",
 # Danish "fart") at least this close to its frequency in English; see borrowed_here().
@@ -118,18 +120,28 @@ class Morphology:
         inflected the English way); the forms are weighed in `language`.
         """
         source = source or language
-        taken = real_word if len(word) <= SHORT_WORD_LETTERS else common
+        taken = _short_taken if len(word) <= SHORT_WORD_LETTERS else _long_taken
         lemma = self._pipelines.lemma
         out = set()
         for form in endings(word, source):
             filed = lemma(form, source)
             if filed == word:
                 out.add(form)
-            elif filed == form and not taken(form, source):
+            elif filed == form and not taken(form, word, source):
                 # Not a form the lemma table files under another word ("spasserer": to stroll).
                 out.add(form)
         out.discard(word)
         return {f for f in out if source == language or borrowed_here(f, language)}
+
+
+def _short_taken(form: str, word: str, language: str) -> bool:
+    return real_word(form, language)
+
+
+def _long_taken(form: str, word: str, language: str) -> bool:
+    # Inflections are often commoner than the base ("verfickte", "Idioten"); a form ten
+    # times as frequent as the base is a word of its own.
+    return common(form, language) and zipf(form, language) > zipf(word, language) + LONG_WORD_MARGIN
 
 
 def slips(word: str, language: str, exceptions: frozenset[str] = frozenset()) -> set[str]:

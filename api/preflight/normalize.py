@@ -30,6 +30,9 @@ HOMOGLYPHS = {
     "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
 
+# NFKC writes a few characters as many ("ﷺ" is 18 letters, a whole phrase): those stay as
+# typed, or each would cost the work of a sentence. Ligatures and fractions ("ﬃ", "½") fold.
+MAX_FOLDED = 4
 SPECIAL_CHAR_RE = re.compile(r"[^\x20-\x7e\n]")
 # spaCy's tokenizer strips prefixes and suffixes one at a time and searches the rest again
 # each time: its work grows with the square of a run without spaces ("Sale!!!!…", 10,000
@@ -116,6 +119,8 @@ class CharFolder:
         if unicodedata.category(ch) == "Cc" and ch not in "\n\t\r":
             return " "
         folded = unicodedata.normalize("NFKC", ch)
+        if len(folded) > MAX_FOLDED:
+            folded = ch
         return "".join(HOMOGLYPHS.get(c, c) for c in folded)
 
 

@@ -51,7 +51,10 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Submission:
-    """Everything an editor sends about one post; `now` and `today` left None mean the moment of the check."""
+    """Everything an editor sends about one post; `now` and `today` left None mean the moment of the check.
+
+    A `today` without `now` is a publication date alone: noon UTC that day, as publication_time reads one.
+    """
 
     text: str
     language: str = "auto"
@@ -63,6 +66,8 @@ class Submission:
     images: tuple[Attachment, ...] = ()
     # False checks the whole text in one language, as a rule's examples are written.
     mixed: bool = True
+    # The message this post answers, for the reply rules that look at it; never stored unless texts are.
+    in_reply_to: str | None = None
 
     @classmethod
     def from_item(cls, item: dict, defaults: dict) -> Submission:
@@ -77,13 +82,18 @@ class Submission:
                 options["now"], options["today"] = publication_time(item[key])
             except ValueError as exc:
                 raise InputError(f"{key}: {exc}", field=key) from None
-        return cls(item["text"], **options)
+        return cls(item["text"], **options, in_reply_to=item.get("in_reply_to") or None)
 
     def dated(self) -> Submission:
         """The submission with `now` and `today` filled in from the clock where missing."""
         if self.now is not None and self.today is not None:
             return self
-        now = self.now or datetime.now(timezone.utc)
+        if self.now is not None:
+            now = self.now
+        elif self.today is not None:
+            now = datetime.combine(self.today, clock(12), timezone.utc)
+        else:
+            now = datetime.now(timezone.utc)
         return dataclasses.replace(self, now=now, today=self.today or now.astimezone().date())
 
 

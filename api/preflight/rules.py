@@ -30,14 +30,15 @@ class CompiledRule:
     limit_of: object = None  # the metric matcher whose threshold {limit} names
     file: str = ""
     example_marks: dict = field(default_factory=dict)
+    replying_to: Matcher | None = None  # `when.in_reply_to`: must hold in the message answered
 
     def example_location(self, kind: str, language: str, index: int) -> str:
         """file:line:column of one example, for messages a policy owner can follow."""
         line, col = self.example_marks.get((kind, language, index), (1, 1))
         return f"{self.file}:{line}:{col}"
 
-    def active(self, post: Post) -> bool:
-        """Whether the rule is in force for this post's context, platform and date."""
+    def active(self, post: Post, answered: Context | None = None) -> bool:
+        """Whether the rule is in force for this post's context, platform, date and the message it answers."""
         when = self.when
         if when is None:
             return True
@@ -46,6 +47,8 @@ class CompiledRule:
         if when.platforms and post.platform not in when.platforms:
             return False
         if when.dates and not any(on_day(item, post.today) for item in when.dates):
+            return False
+        if self.replying_to is not None and (answered is None or not self.replying_to.find(answered)):
             return False
         return True
 

@@ -19,6 +19,7 @@ from .errors import InputError
 from .pipeline import Submission, check_post
 
 CHUNK = 256
+OPTIONAL_FIELDS = ("language", "platform", "profile", "context")
 _worker_checker = None  # set in each worker process; forked from the parent's loaded packs
 
 
@@ -42,8 +43,15 @@ def _read_jsonl(handle: io.TextIOBase) -> Iterator[dict]:
         except json.JSONDecodeError as exc:
             yield {"id": f"line {number}", "error": f"line {number}: not valid JSON ({exc.msg})"}
             continue
+        except RecursionError:
+            yield {"id": f"line {number}", "error": f"line {number}: JSON nested too deeply"}
+            continue
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             yield {"id": f"line {number}", "error": f"line {number}: needs a \"text\" string"}
+            continue
+        odd = [name for name in OPTIONAL_FIELDS if item.get(name) is not None and not isinstance(item[name], str)]
+        if odd:
+            yield {"id": f"line {number}", "error": f"line {number}: \"{odd[0]}\" must be a string"}
             continue
         item.setdefault("id", f"line {number}")
         yield item
@@ -51,10 +59,22 @@ def _read_jsonl(handle: io.TextIOBase) -> Iterator[dict]:
 
 def _read_csv(handle: io.TextIOBase, path: Path) -> Iterator[dict]:
     reader = csv.DictReader(handle)
-    columns = {name.lower().strip(): name for name in reader.fieldnames or []}
+    try:
+        columns = {name.lower().strip(): name for name in reader.fieldnames or []}
+    except csv.Error as exc:
+        raise InputError(f"{path}: the CSV header cannot be read: {exc}", field="file") from None
     if "text" not in columns:
         raise InputError(f"{path}: a CSV needs a 'text' column (found: {', '.join(reader.fieldnames or []) or 'none'})", field="file")
-    for number, row in enumerate(reader, 2):
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a field over the csv module's limit; the reader goes on with the next row
+            yield {"id": f"row {number}", "error": f"row {number}: {exc}"}
+            continue
         item = {key: row.get(name) for key, name in columns.items() if row.get(name) not in (None, "")}
         item.setdefault("text", "")
         item.setdefault("id", f"row {number}")

@@ -24,8 +24,8 @@ from photos import DETAIL_EDGES, FILES, GCOMPRIS_PACKAGE, Photo, has_detail, mis
 from results_file import save_results  # noqa: E402
 
 from preflight.images.decode import decode_image  # noqa: E402
-from preflight.images.fingerprint import (QUERY_SIDE, Fingerprint, analysis_gray, fingerprint,  # noqa: E402
-                                          global_hashes, query_fingerprint)
+from preflight.images.fingerprint import (QUERY_SIDE, UPSCALE_BELOW, Fingerprint, analysis_gray,  # noqa: E402
+                                          fingerprint, global_hashes, query_fingerprint)
 from preflight.images.hashes import content_box, trim_borders  # noqa: E402
 from preflight.images.index import ReferenceIndex, _Snapshot, hash_matches  # noqa: E402
 from preflight.images.keypoints import Keypoints  # noqa: E402
@@ -91,11 +91,15 @@ def query_picture(job: tuple[str, int]) -> list[dict]:
     picture = STATE[kind][number]
     own = number if kind == "reference" else None
     rows = []
-    for variant, edit in VARIANTS.items():
-        image = edit(picture.image)
+    for variant in STATE["variants"]:
+        image = VARIANTS[variant](picture.image)
         started = time.perf_counter()
         matches = STATE["index"].search(query_fingerprint(image))
         elapsed = (time.perf_counter() - started) * 1000
+        # Other upscaling thresholds change only queries whose shorter side is under one of them.
+        alternatives = {str(t): [m.ref_id for m in STATE["index"].search(query_fingerprint(image, t))]
+                        if min(image.size) < max(t, UPSCALE_BELOW) else [m.ref_id for m in matches]
+                        for t in STATE["upscale_compare"]}
         image = small(image)
         phashes = phash_pair(image)
         p_dist = np.min([(STATE["phash"] != h).sum(axis=1) for h in phashes], axis=0)
@@ -105,6 +109,7 @@ def query_picture(job: tuple[str, int]) -> list[dict]:
             "kind": kind, "variant": variant, "picture": picture.name, "ms": elapsed,
             "featureless": own is not None and own >= STATE["detailed"],
             "matches": [m.ref_id for m in matches], "how": matches[0].how if matches else None,
+            "upscaled": alternatives, "short_side": min(image.size),
             "phash_own": int(p_dist[own]) if own is not None else None, "phash_min": int(p_dist.min()),
             "pdq_own": int(q_dist[own]) if own is not None else None, "pdq_min": int(q_dist.min()),
         })
@@ -128,12 +133,14 @@ def score(rows: list[dict]) -> dict:
     def recall(mine: list[dict]) -> dict:
         return {
             "preflight": _rate(r["matches"][:1] == [names.index(r["picture"])] for r in mine),
+            **{f"upscale_{t}": _rate(r["upscaled"][str(t)][:1] == [names.index(r["picture"])] for r in mine)
+               for t in STATE["upscale_compare"]},
             "phash_mirror": _rate(r["phash_own"] <= thresholds["phash"] for r in mine),
             "pdq_mirror_trim": _rate(r["pdq_own"] <= thresholds["pdq"] for r in mine),
         }
 
     per_variant = {}
-    for variant in VARIANTS:
+    for variant in STATE["variants"]:
         mine = [r for r in refs if r["variant"] == variant]
         per_variant[variant] = {"queries": len(mine), **recall(mine)}
     found_by = {}
@@ -154,6 +161,8 @@ def score(rows: list[dict]) -> dict:
         "distractor_queries": len(distractors),
         "false_positive_queries": false_queries,
         "false_positive_rate_per_query": false_queries / max(1, len(distractors)),
+        "false_positive_queries_by_upscale": {str(t): sum(1 for r in distractors if r["upscaled"][str(t)])
+                                              for t in STATE["upscale_compare"]},
         "false_positive_pairs": sum(len(r["matches"]) for r in distractors),
         "false_positive_rate_per_pair": sum(len(r["matches"]) for r in distractors)
         / max(1, len(distractors) * len(STATE["reference"])),
@@ -271,14 +280,17 @@ def ocr_costs(plain: list[Image.Image], texty: list[Image.Image]) -> dict:
 
 def print_tables(result: dict) -> None:
     table = Table(title=f"Recall per variant ({result['references']} references; "
-                        f"baselines at FP ≤ {FP_BUDGET:.1%} per query)")
-    for column in ("variant", "preflight", "pHash+mirror", "PDQ+mirror+trim"):
+                        f"baselines at FP ≤ {FP_BUDGET:.1%} per query; preflight upscales below {UPSCALE_BELOW} px)")
+    compared = [f"upscale_{t}" for t in result["upscale_compared"]]
+    for column in ("variant", "preflight", *compared, "pHash+mirror", "PDQ+mirror+trim"):
         table.add_column(column, justify="right" if column != "variant" else "left")
+
+    def cells(row: dict) -> list[str]:
+        return [f"{row[k]:.3f}" for k in ("preflight", *compared, "phash_mirror", "pdq_mirror_trim")]
+
     for variant, row in result["quality"]["per_variant"].items():
-        table.add_row(variant, f"{row['preflight']:.3f}", f"{row['phash_mirror']:.3f}", f"{row['pdq_mirror_trim']:.3f}")
-    overall = result["quality"]["overall"]
-    table.add_row("overall", f"{overall['preflight']:.3f}", f"{overall['phash_mirror']:.3f}",
-                  f"{overall['pdq_mirror_trim']:.3f}", style="bold")
+        table.add_row(variant, *cells(row))
+    table.add_row("overall", *cells(result["quality"]["overall"]), style="bold")
     console.print(table)
     q = result["quality"]
     console.print(f"featureless references (not counted above): recall {q['featureless_recall']['preflight']:.3f} "
@@ -286,7 +298,8 @@ def print_tables(result: dict) -> None:
     console.print(f"false positives: {q['false_positive_queries']} of {q['distractor_queries']} distractor queries "
                   f"({q['false_positive_rate_per_query']:.4%}); pairs {q['false_positive_pairs']} "
                   f"({q['false_positive_rate_per_pair']:.6%}); wrong first match on reference queries: "
-                  f"{q['reference_queries_matching_another_reference_first']}")
+                  f"{q['reference_queries_matching_another_reference_first']}; by upscaling threshold: "
+                  f"{q['false_positive_queries_by_upscale']}")
     speed_table = Table(title="Speed and memory")
     speed_table.add_column("measure")
     speed_table.add_column("value", justify="right")
@@ -302,7 +315,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--every", type=int, default=2,
                         help="query the variants of every Nth picture (the index always holds every reference)")
+    parser.add_argument("--compare-upscale", default="0",
+                        help="comma-separated upscaling thresholds (px of the shorter side; 0: never) scored beside "
+                             f"the engine's {UPSCALE_BELOW} on the same queries")
+    parser.add_argument("--variants", default="", help="comma-separated variants to query (default: all)")
+    parser.add_argument("--no-speed", action="store_true", help="skip the speed, memory and OCR measures")
     args = parser.parse_args(argv)
+    STATE["upscale_compare"] = [int(t) for t in args.compare_upscale.split(",") if t.strip()]
+    STATE["variants"] = [v.strip() for v in args.variants.split(",") if v.strip()] or list(VARIANTS)
+    unknown = sorted(set(STATE["variants"]) - set(VARIANTS))
+    if unknown:
+        parser.error(f"unknown variants: {', '.join(unknown)}")
     missing = missing_packages()
     if missing:
         console.print(f"[yellow]missing Debian packages (their photos are left out): {' '.join(missing)}[/]")
@@ -339,17 +362,21 @@ def main(argv: list[str] | None = None) -> int:
         "references_with_detail": STATE["detailed"],
         "detail_edges": DETAIL_EDGES,
         "distractor_pictures": len(STATE["distractor"]),
-        "variants": list(VARIANTS),
+        "variants": STATE["variants"],
+        "upscale_below": UPSCALE_BELOW,
+        "upscale_compared": STATE["upscale_compare"],
         "queried_every": args.every,
         "quality": score(rows),
         "quality_seconds": round(quality_seconds, 1),
         "fingerprint_bytes_mean": round(statistics.mean(STATE["fingerprint_bytes"])),
-        "speed": speed(photos[0][1], args.quick),
-        "ocr": ocr_costs(plain, texty),
+        "speed": {} if args.no_speed else speed(photos[0][1], args.quick),
+        "ocr": {} if args.no_speed else ocr_costs(plain, texty),
         "quick": args.quick,
     }
     print_tables(result)
-    save_results("images-quick" if args.quick else "images", result)
+    # A run of some variants only, or without the speed measures, does not replace the full figures.
+    partial = args.variants or args.no_speed
+    save_results(("images-quick" if args.quick else "images") + ("-partial" if partial else ""), result)
     return 0
 
 

@@ -34,5 +34,19 @@ preflight.api = (() => {
     return { ok: false, status: response.status, error };
   }
 
-  return { call };
+  /** The body of POST /v1/check for a CHECK message: a reply box sends its context and the message it answers. */
+  function checkBody(msg, settings) {
+    const body = {
+      text: String(msg.text || ""),
+      language: settings.language,
+      platform: msg.platform || null,
+      profile: settings.profile || null,
+      context: msg.context === "reply" ? "reply" : "post",
+      images: Array.isArray(msg.images) ? msg.images : [],
+    };
+    if (body.context === "reply" && typeof msg.inReplyTo === "string" && msg.inReplyTo.trim()) body.in_reply_to = msg.inReplyTo;
+    return body;
+  }
+
+  return { call, checkBody };
 })();

@@ -35,14 +35,7 @@ if (typeof importScripts === "function") {
     if (inflight.has(slot)) inflight.get(slot).abort();
     const controller = new AbortController();
     inflight.set(slot, controller);
-    const body = {
-      text: String(msg.text || ""),
-      language: settings.language,
-      platform: msg.platform || null,
-      profile: settings.profile || null,
-      context: "post",
-      images: Array.isArray(msg.images) ? msg.images : [],
-    };
+    const body = api.checkBody(msg, settings);
     const answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
     if (inflight.get(slot) === controller) inflight.delete(slot);
     if (answer.cancelled) return { ok: false, cancelled: true };

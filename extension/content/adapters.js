@@ -1,6 +1,30 @@
 // What every site adapter does, driven by the selectors in the site's own file under sites/.
 preflight.sites = (() => {
   const all = [];
+  // The API refuses longer texts; the message answered only gives the reply rules their context.
+  const MAX_REPLY_CHARS = 10000;
+  const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING, spelled out for pages that shadow `Node`
+
+  /**
+   * Whether `composer` answers a post or comment, and that message's text where the page shows it.
+   * `reply.box`: the reply and comment boxes (when given, only a composer inside one is a reply);
+   * `reply.within`: the container of a message and its replies; `reply.parent`: the message's text in it.
+   * The message answered is the last one of the composer's own container (not of one nested in it) before it.
+   */
+  function replyContext(reply, composer) {
+    const post = { context: "post", inReplyTo: null };
+    if (!reply) return post;
+    if (reply.box && !composer.closest(reply.box)) return post;
+    const scope = reply.within ? composer.closest(reply.within) : null;
+    let answered = null;
+    for (const el of scope ? scope.querySelectorAll(reply.parent) : []) {
+      if (el.closest(reply.within) !== scope || el.contains(composer) || composer.contains(el)) continue;
+      if (el.compareDocumentPosition(composer) & FOLLOWING) answered = el;
+    }
+    if (!reply.box && !answered) return post;
+    const text = answered ? answered.textContent.replace(/\s+/g, " ").trim().slice(0, MAX_REPLY_CHARS) : "";
+    return { context: "reply", inReplyTo: text || null };
+  }
 
   function visible(el) {
     if (!el.isConnected) return false;
@@ -19,7 +43,8 @@ preflight.sites = (() => {
   /**
    * A site: `composer` and `publish` are CSS selectors; `publishLabels`, when given, narrows
    * publish buttons to those whose label is one of them (sites whose buttons have no stable id);
-   * `images` finds attached image previews near the composer.
+   * `images` finds attached image previews near the composer; `reply` tells reply and comment boxes
+   * and the message they answer (see replyContext).
    */
   function define(site) {
     const labels = site.publishLabels ? new Set(site.publishLabels.map((l) => l.toLowerCase())) : null;
@@ -29,7 +54,7 @@ preflight.sites = (() => {
       id: site.id,
       platform: site.platform,
       hosts: site.hosts || [],
-      selectors: { composer: site.composer, publish: site.publish, images: site.images || null },
+      selectors: { composer: site.composer, publish: site.publish, images: site.images || null, reply: site.reply || null },
 
       findComposers(doc) {
         // an editable element inside another one is part of that composer, not a composer of its own
@@ -63,6 +88,11 @@ preflight.sites = (() => {
         return [...(scope || composer.ownerDocument).querySelectorAll(site.images)].filter((img) => img.tagName === "IMG");
       },
 
+      /** {context: "reply", inReplyTo: text or null} for a reply or comment box, else {context: "post"}. */
+      replyTo(composer) {
+        return replyContext(site.reply, composer);
+      },
+
       isShortcut(event) {
         return event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
       },
@@ -84,5 +114,5 @@ preflight.sites = (() => {
       all.find((a) => a.id === "generic") || null;
   }
 
-  return { all, define, forHost, visible };
+  return { all, define, forHost, visible, replyContext };
 })();

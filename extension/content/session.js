@@ -90,7 +90,7 @@ preflight.Session = (() => {
       this.state = "checking";
       this.render();
       const answer = await this.request({
-        type: MSG.CHECK, composer: this.id, text, platform: this.adapter.platform,
+        type: MSG.CHECK, composer: this.id, text, platform: this.adapter.platform, ...this.adapter.replyTo(this.composer),
         images: this.attached.map(({ data, name, alt }) => ({ data, name, alt })),
       });
       if (answer.stale || answer.cancelled) return;

@@ -32,7 +32,8 @@ preflight.ui = (() => {
     if (layer && host.isConnected) return layer;
     host = document.createElement("preflight-overlay");
     host.setAttribute("data-preflight", "");
-    const shadow = host.attachShadow({ mode: "open" });
+    // Closed: a page script cannot reach the findings, the crisis message or reference thumbnails through host.shadowRoot.
+    const shadow = host.attachShadow({ mode: "closed" });
     shadow.append(el("style", { text: preflight.UI_CSS }));
     layer = el("div", { class: "layer" });
     shadow.append(layer);

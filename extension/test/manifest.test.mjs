@@ -89,3 +89,10 @@ test("no script writes HTML: post text only ever goes through textContent", () =
     assert.ok(!/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write\(/.test(text), `${file} writes HTML`);
   }
 });
+
+test("every shadow root the extension attaches is closed, so page scripts cannot read the overlay", () => {
+  const attached = sources().flatMap((path) =>
+    [...readFileSync(path, "utf8").matchAll(/attachShadow\(\s*\{\s*mode:\s*"(\w+)"/g)].map((m) => m[1]));
+  assert.ok(attached.length > 0);
+  assert.deepEqual([...new Set(attached)], ["closed"]);
+});

@@ -2,29 +2,50 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 
 from . import errors, metrics
 from .auth import rate_limit_key
 from .config import load_config
+from .edge import UNSTORABLE, StrictRequest
 from .redis_health import TIMEOUT_S as REDIS_TIMEOUT_S
 from .service import Service
 
 UNLIMITED_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static", "/openapi.json", "/docs")
+# Answers that leave part of an upload unread: the rest of it would be taken for the next request.
+UNREAD_BODY_STATUSES = (401, 403, 413, 415, 429)
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Defaults, then PREFLIGHT_* environment variables, then `config` (how tests configure it)."""
+class JsonProvider(DefaultJSONProvider):
+    """UTF-8 JSON; a lone surrogate stored before the API refused them is escaped instead of failing the answer."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    def dumps(self, obj, **kwargs) -> str:
+        text = super().dumps(obj, **kwargs)
+        if UNSTORABLE.search(text):
+            text = super().dumps(obj, **{**kwargs, "ensure_ascii": True})
+        return text
+
+
+def create_app(config: dict | None = None, checker=None) -> Flask:
+    """Defaults, then PREFLIGHT_* environment variables, then `config` (how tests configure it).
+
+    `checker`: packs already compiled (the tests share one); None loads RULES_DIR.
+    """
     app = Flask(__name__, static_folder=None)  # the playground blueprint serves /static
+    app.request_class = StrictRequest
+    app.json = JsonProvider(app)
     load_config(app, config)
-    service = Service(app.config)
+    service = Service(app.config, checker)
     app.extensions["preflight"] = service
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
     errors.init_app(app)
     metrics.init_app(app, service.metrics)
     init_limits(app)
     init_cors(app)
+    app.after_request(close_after_unread_body)
     app.before_request(service.sync.poll)
 
     from .playground import bp as playground
@@ -72,3 +93,10 @@ def init_cors(app: Flask) -> None:
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE"
             response.headers["Vary"] = "Origin"
         return response
+
+
+def close_after_unread_body(response):
+    """Ask to close the connection when a refused request may have left its body unread."""
+    if response.status_code in UNREAD_BODY_STATUSES and (request.content_length or request.headers.get("Transfer-Encoding")):
+        response.headers["Connection"] = "close"
+    return response

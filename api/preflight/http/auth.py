@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 import time
 from functools import wraps
 
 from flask import current_app, g, request
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import ApiError
 
@@ -22,19 +27,34 @@ class KeyCache:
         self._entries: dict[str, tuple[float, object]] = {}
         self._lock = threading.Lock()
 
+    def cached(self, presented: str):
+        """The key `presented` stands for if it was verified lately, without asking the database; else None."""
+        entry = self._entries.get(self._digest(presented))
+        return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
     def verify(self, presented: str):
-        digest = hashlib.sha256(presented.encode("utf-8", "replace")).hexdigest()
+        digest = self._digest(presented)
         now = time.monotonic()
         with self._lock:
             entry = self._entries.get(digest)
         if entry is not None and entry[0] > now:
             return entry[1]
-        key = self._store.verify_key(presented)
+        try:
+            key = self._store.verify_key(presented)
+        except SQLAlchemyError:
+            # The database is away: a key verified before still works (revoking it would need the database too).
+            if entry is not None and entry[1] is not None:
+                return entry[1]
+            raise
         with self._lock:
             if len(self._entries) > 10_000:
                 self._entries.clear()
             self._entries[digest] = (now + self._seconds, key)
         return key
+
+    @staticmethod
+    def _digest(presented: str) -> str:
+        return hashlib.sha256(presented.encode("utf-8", "replace")).hexdigest()
 
     def clear(self) -> None:
         """Forget every verified key: a key was revoked somewhere."""
@@ -50,12 +70,49 @@ def presented_key() -> str | None:
     return value.strip()
 
 
+class FailedAuth:
+    """Failed authentications per client address, in this process: past the limit, its keys are not even looked up."""
+
+    def __init__(self, limit: str) -> None:
+        self._item = parse(limit)
+        self._limiter = FixedWindowRateLimiter(MemoryStorage())
+
+    def allowed(self, address: str) -> bool:
+        return self._limiter.test(self._item, address)
+
+    def failed(self, address: str) -> None:
+        self._limiter.hit(self._item, address)
+
+    def retry_after(self, address: str) -> int:
+        return max(1, math.ceil(self._limiter.get_window_stats(self._item, address).reset_time - time.time()))
+
+
 def rate_limit_key() -> str:
-    """Limits apply per key (its public prefix), or per address for anonymous calls."""
-    key = presented_key()
-    if key and key.count("_") >= 2:
-        return "key:" + key.split("_")[1][:16]
-    return "addr:" + (request.remote_addr or "unknown")
+    """Limits apply per verified key; anonymous calls and failed authentications per client address.
+
+    The key is verified here, before the limits: an unverified prefix would let anyone spend a victim's limit.
+    """
+    if "rate_limit_key" not in g:
+        g.rate_limit_key = identify()
+    return g.rate_limit_key
+
+
+def identify() -> str:
+    address = "addr:" + (request.remote_addr or "unknown")
+    presented = presented_key()
+    if presented is None:
+        return address
+    service = current_app.extensions["preflight"]
+    found = service.keys.cached(presented)
+    if found is None:
+        if not service.failed_auth.allowed(address):
+            raise ApiError(429, "too_many_failed_authentications", "too many requests with invalid API keys from this "
+                           "address; wait before trying again", headers={"Retry-After": str(service.failed_auth.retry_after(address))})
+        found = service.keys.verify(presented)
+        if found is None:
+            service.failed_auth.failed(address)
+            return address
+    return f"key:{found.id}"
 
 
 def require(scope: str):

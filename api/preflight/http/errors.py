@@ -1,10 +1,18 @@
 """Every error on the API is JSON: {"error": {"code", "message", "details"}}."""
 from __future__ import annotations
 
+import logging
+
 from flask import jsonify
+from sqlalchemy.exc import InterfaceError, OperationalError, TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import InputError, PreflightError, TextTooLongError
+
+
+log = logging.getLogger("preflight.api")
+# Seconds a client should wait before trying again after the database failed to answer.
+DATABASE_RETRY_AFTER_S = 5
 
 
 class ApiError(Exception):
@@ -47,6 +55,15 @@ def init_app(app) -> None:
     @app.errorhandler(PreflightError)
     def engine_error(exc: PreflightError):
         return error_response(500, exc.code, str(exc))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_unavailable(exc: Exception):
+        # Unreachable, too slow (statement or lock timeout) or out of connections: the request may succeed later.
+        log.warning("database unavailable: %s", " ".join(str(getattr(exc, "orig", None) or exc).split())[:500])
+        return error_response(503, "database_unavailable", "the database did not answer in time; try again shortly",
+                              headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)})
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

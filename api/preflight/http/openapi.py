@@ -56,7 +56,7 @@ def build_openapi() -> dict:
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "paths": {
             "/v1/check": {"post": _op("Check one post", s.CheckResponse, s.CheckRequest, errors=check_errors)},
-            "/v1/check/batch": {"post": _op("Check up to 100 posts; one bad item does not fail the batch",
+            "/v1/check/batch": {"post": _op("Check up to MAX_BATCH_ITEMS (100) posts; one bad item does not fail the batch",
                                             s.BatchResponse, s.BatchRequest, errors=check_errors)},
             "/v1/packs": {"get": _op("Packs and versions", s.PacksResponse)},
             "/v1/packs/{pack_id}": {"get": _op("One pack with its rules", s.PackDetail, errors=("401", "403", "404", "429"), params=pack_id)},

@@ -34,6 +34,10 @@ class CheckRequest(Strict):
         description="When the post goes out, ISO 8601: a date (checked as of noon UTC that day) or a date and time "
                     "with a UTC offset. Calendar rules, listed and live events and crisis mode are evaluated then. Default: now.")
 
+    in_reply_to: str | None = Field(
+        None, description="The post or comment this one answers, for the reply rules (limit: MAX_TEXT_CHARS). "
+                          "Read for this check only: never logged, never stored.")
+
     @field_validator("scheduled_for")
     @classmethod
     def valid_time(cls, value: str | None) -> str | None:
@@ -43,7 +47,8 @@ class CheckRequest(Strict):
 
 
 class BatchRequest(Strict):
-    items: list[dict] = Field(min_length=1, max_length=100, description="Check requests; each is validated on its own.")
+    items: list[dict] = Field(min_length=1, description="Check requests; each is validated on its own. Up to MAX_BATCH_ITEMS "
+                                                          "(413 above), with MAX_BATCH_CHARS characters of text and alt text in all.")
 
 
 class PreviewRequest(Strict):
@@ -80,6 +85,8 @@ class MatchOut(BaseModel):
     distance: int | None
     license_expires: date | None
     thumbnail: str = Field(description="The reference's thumbnail as a data: URL (image/jpeg).")
+    ingredient: str | None = Field(None, description="Only when an ingredient of the image's Content Credentials "
+                                                     "matches the reference: that ingredient's title.")
 
 
 class FindingOut(BaseModel):
@@ -114,6 +121,22 @@ class ImageErrorOut(BaseModel):
     message: str
 
 
+class IngredientOut(BaseModel):
+    title: str | None
+    reference_id: int | None = Field(description="The registered reference this ingredient's thumbnail matches.")
+
+
+class ProvenanceOut(BaseModel):
+    signer: str | None = Field(description="Organisation named in the signing certificate.")
+    signer_name: str | None = Field(description="Common name of the signing certificate.")
+    claim_generator: str | None
+    validation: Literal["valid", "trusted", "invalid"]
+    tampered: bool = Field(description="The manifest or the pixels it binds fail validation.")
+    failures: list[str]
+    digital_source_type: str | None
+    ingredients: list[IngredientOut]
+
+
 class ImageEntry(BaseModel):
     index: int
     name: str | None
@@ -121,6 +144,8 @@ class ImageEntry(BaseModel):
     width: int | None
     height: int | None
     error: ImageErrorOut | None = Field(description="Why this image could not be checked; the rest of the request was.")
+    note: ImageErrorOut | None = Field(None, description="A check this image was too small or odd for; the others ran.")
+    provenance: ProvenanceOut | None = Field(None, description="The image's Content Credentials (C2PA), if any.")
 
 
 class CheckResponse(BaseModel):
@@ -206,8 +231,10 @@ class ReferenceForm(Strict):
     """The form fields of POST /v1/images/references (the file comes as `file`)."""
 
     label: str = Field(min_length=1, max_length=200)
-    source: str = Field(min_length=1, max_length=500, description="Where it comes from, e.g. 'Getty Images 123456'.")
-    status: ReferenceStatus
+    source: str | None = Field(None, min_length=1, max_length=500,
+                               description="Where it comes from, e.g. 'Getty Images 123456'; if left out, "
+                                           "'source not given' is stored and the response says so in `assumed`.")
+    status: ReferenceStatus | None = Field(None, description="Default: restricted (the response says so in `assumed`).")
     license_expires: date | None = Field(None, description="The last day of the licence (YYYY-MM-DD).")
     notes: str | None = Field(None, max_length=5000)
 
@@ -232,6 +259,8 @@ class ReferenceOut(BaseModel):
     updated_at: str
     sha256: str
     thumbnail_url: str
+    assumed: dict[str, str] | None = Field(None, description="Only in the answer to a registration: the fields it "
+                                                             "left out and the value assumed for each.")
 
 
 class ReferencesResponse(BaseModel):

@@ -54,7 +54,7 @@ def serve(host: str, port: int, workers: int, threads: int = 4) -> None:
     Server({
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "preflight.http.worker.JsonThreadWorker",
         "threads": threads,
         "preload_app": True,  # compile the packs once; workers share them copy-on-write
         "keepalive": 5,

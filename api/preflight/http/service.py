@@ -16,7 +16,7 @@ from ..report import Report
 from ..storage import Store
 from ..storage.governance import Governance
 from ..storage.images import COUNTER as REFERENCES, References
-from .auth import KeyCache
+from .auth import FailedAuth, KeyCache
 from .image_checks import image_limits
 from .metrics import Metrics
 from .recorder import Recorder
@@ -24,15 +24,21 @@ from .sync import Sync
 
 
 class Service:
-    def __init__(self, config) -> None:
+    def __init__(self, config, checker: Checker | None = None) -> None:
         self.config = config
         self.rules_dir = config["RULES_DIR"] or str(default_rules_dir())
-        self.analyzer = Analyzer()
-        self.analyzer.pipelines.warm()
-        self.checker = Checker.from_directory(self.rules_dir, analyzer=self.analyzer, max_chars=int(config["MAX_TEXT_CHARS"]))
-        self.store = Store(config["DATABASE_URL"])
+        if checker is None:
+            analyzer = Analyzer()
+            analyzer.warm()  # every language, before the workers fork: they share it
+            checker = Checker.from_directory(self.rules_dir, analyzer=analyzer, cache=True,
+                                             max_chars=int(config["MAX_TEXT_CHARS"]))
+        self.analyzer = checker.analyzer
+        self.checker = checker
+        self.store = Store(config["DATABASE_URL"], timeout=float(config["DATABASE_TIMEOUT"]),
+                           hash_secret=config["HASH_SECRET"] or None)
         self.keys = KeyCache(self.store, float(config["KEY_CACHE_SECONDS"]))
-        self.recorder = Recorder(self.store)
+        self.failed_auth = FailedAuth(config["AUTH_FAILURE_LIMIT"])
+        self.recorder = Recorder(self.store, float(config["AUDIT_WAIT_SECONDS"]))
         self.metrics = Metrics()
         self.grammar = Grammar.from_config(config)
         self._reload_lock = threading.Lock()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import logging
 import uuid
 
@@ -13,6 +12,7 @@ from pydantic import ValidationError
 from ..errors import InputError
 from ..pipeline import Attachment, Submission, publication_time
 from .auth import require
+from .edge import check_tree, load_json
 from .errors import ApiError
 from .image_checks import refuse_only_bad_image
 from .schemas import BatchRequest, CheckRequest
@@ -28,9 +28,7 @@ def validation_details(exc: ValidationError) -> list[dict]:
 def parse_json(model):
     if not request.mimetype == "application/json":
         raise ApiError(415, "unsupported_media_type", "send JSON (Content-Type: application/json) or multipart/form-data")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, "bad_request", "the body is not valid JSON")
+    data = load_json(request.get_data(cache=True))
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -43,6 +41,7 @@ def parse_check_request() -> CheckRequest:
         uploads = request.files.getlist("images")
         # One `alt` field per image, in the same order; an empty one for an image without alt text.
         alts = request.form.getlist("alt")
+        check_tree({**fields, "alt": alts, "images": [f.filename or "" for f in uploads]})
         if len(alts) > len(uploads):
             raise ApiError(422, "invalid_request", f"{len(alts)} alt fields for {len(uploads)} images: send one per "
                            "image, in the same order (empty for an image without alt text)", [{"field": "alt"}])
@@ -64,6 +63,8 @@ def run_check(req: CheckRequest) -> dict:
     """Check one validated request; raises ApiError or InputError for the client to fix."""
     service = current_app.extensions["preflight"]
     config = current_app.config
+    if not req.text.strip() and not req.images:
+        raise ApiError(422, "empty_post", "the post has no text and no image: there is nothing to check", [{"field": "text"}])
     if len(req.images) > int(config["MAX_IMAGES"]):
         raise ApiError(413, "too_many_images", f"{len(req.images)} images; the limit is {config['MAX_IMAGES']} per request")
     files = []
@@ -75,7 +76,7 @@ def run_check(req: CheckRequest) -> dict:
     attachments = tuple(Attachment(data, image.name, image.alt) for data, image in zip(files, req.images))
     now, today = publication_time(req.scheduled_for) if req.scheduled_for else (None, None)
     report = service.check(Submission(req.text, req.language, req.platform, req.profile, req.context,
-                                      now=now, today=today, images=attachments))
+                                      now=now, today=today, images=attachments, in_reply_to=req.in_reply_to))
     refuse_only_bad_image(report)
     body = {"check_id": uuid.uuid4().hex, **report.to_dict()}
     service.metrics.observe_report(body)
@@ -89,13 +90,20 @@ def run_check(req: CheckRequest) -> dict:
         "verdict": body["verdict"],
         "rules": sorted({f["rule"] for f in body["findings"]}),
         "packs": body["packs"],
-        "text_sha256": hashlib.sha256(req.text.encode("utf-8", "surrogatepass")).hexdigest(),
+        "text_sha256": service.store.text_hash(req.text),
         "text": req.text if config["STORE_TEXT"] else None,
         "elapsed_ms": body["elapsed_ms"],
     })
     log.info("check", extra={"check_id": body["check_id"], "verdict": body["verdict"], "key": g.api_key.name,
                              "findings": len(body["findings"]), **({"text": req.text} if config["STORE_TEXT"] else {})})
     return body
+
+
+def batch_chars(item: dict) -> int:
+    """The characters of text one batch item asks to check: its post and its images' alt texts."""
+    images = item.get("images")
+    alts = [i.get("alt") for i in images if isinstance(i, dict)] if isinstance(images, list) else []
+    return sum(len(t) for t in [item.get("text"), *alts] if isinstance(t, str))
 
 
 @bp.post("/v1/check")
@@ -108,8 +116,13 @@ def check():
 @require("check")
 def check_batch():
     batch = parse_json(BatchRequest)
-    if len(batch.items) > int(current_app.config["MAX_BATCH_ITEMS"]):
-        raise ApiError(413, "too_many_items", f"{len(batch.items)} items; the limit is {current_app.config['MAX_BATCH_ITEMS']}")
+    config = current_app.config
+    if len(batch.items) > int(config["MAX_BATCH_ITEMS"]):
+        raise ApiError(413, "too_many_items", f"{len(batch.items)} items; the limit is {config['MAX_BATCH_ITEMS']}")
+    chars = sum(batch_chars(item) for item in batch.items)
+    if chars > int(config["MAX_BATCH_CHARS"]):
+        raise ApiError(413, "batch_too_large", f"the items hold {chars:,} characters of text and alt text; the limit per "
+                       f"batch is {int(config['MAX_BATCH_CHARS']):,}: split the batch")
     results = []
     for index, item in enumerate(batch.items):
         try:

@@ -15,6 +15,7 @@ from .schemas import Strict
 from .views_check import parse_json
 
 bp = Blueprint("crisis", __name__)
+EVENT_ID_MAX = 2**31 - 1
 
 
 class CrisisRequest(Strict):
@@ -88,6 +89,8 @@ def add_event():
 @bp.delete("/v1/events/<int:event_id>")
 @require("admin")
 def remove_event(event_id: int):
+    if event_id > EVENT_ID_MAX:  # beyond any stored id, and beyond what the database's integer column can compare
+        raise ApiError(404, "not_found", f"no event with id {event_id}")
     state = governance()
     removed = stored(state.store.remove_event, event_id)
     state.load_events()

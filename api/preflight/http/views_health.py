@@ -7,6 +7,8 @@ from .openapi import build_openapi
 from .redis_health import redis_state
 
 bp = Blueprint("health", __name__, template_folder="templates")
+# A load balancer asks often and gives up soon: a database that does not answer within this counts as unreachable.
+READY_TIMEOUT_S = 2.0
 
 
 @bp.get("/healthz")
@@ -17,7 +19,7 @@ def healthz():
 @bp.get("/readyz")
 def readyz():
     service = current_app.extensions["preflight"]
-    database = service.store.ping()
+    database = service.store.ping(timeout=READY_TIMEOUT_S)
     packs = [{"id": i, "version": v} for i, v in service.checker.packs]
     optional = {
         "redis": redis_state(current_app.config["REDIS_URL"]),

@@ -5,10 +5,12 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from pydantic import ValidationError
 
 from ..image_registry import prepare_reference
+from ..images.registration import registration_defaults
 from ..images.errors import ImageError
 from ..storage import StorageError
 from ..storage.images import DuplicateReference, NewReference
 from .auth import require
+from .edge import check_tree
 from .errors import ApiError
 from .image_checks import STATUS
 from .schemas import REFERENCE_ID_MAX, ReferenceForm, ReferencePatch
@@ -42,8 +44,10 @@ def create_reference():
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "invalid_request", "attach the image as the form field 'file'", [{"field": "file"}])
+    fields = {k: v for k, v in request.form.items() if v != ""}
+    check_tree(fields)
     try:
-        form = ReferenceForm.model_validate({k: v for k, v in request.form.items() if v != ""})
+        form = ReferenceForm.model_validate(fields)
     except ValidationError as exc:
         raise ApiError(422, "invalid_request", "the form does not match the schema", validation_details(exc)) from None
     service = current_app.extensions["preflight"]
@@ -53,9 +57,10 @@ def create_reference():
                                      max_pixels=int(config["MAX_IMAGE_PIXELS"]))
     except ImageError as exc:
         raise ApiError(STATUS.get(exc.code, 422), exc.code, str(exc), [{"field": "file"}]) from None
+    status, source, assumed = registration_defaults(form.status, form.source)
     try:
         reference = service.references.add(NewReference(
-            label=form.label, source=form.source, status=form.status, license_expires=form.license_expires,
+            label=form.label, source=source, status=status, license_expires=form.license_expires,
             notes=form.notes, created_by=g.api_key.name, sha256=prepared.sha256, fingerprint=prepared.fingerprint,
             thumbnail=prepared.thumbnail))
     except DuplicateReference as exc:
@@ -63,7 +68,7 @@ def create_reference():
     except StorageError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from None
     in_force_here()
-    response = jsonify(reference_out(reference))
+    response = jsonify({**reference_out(reference), "assumed": assumed})
     response.status_code = 201
     response.headers["Location"] = url_for("images.get_reference", ref_id=reference.id)
     return response

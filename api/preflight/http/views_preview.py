@@ -12,6 +12,7 @@ from ..errors import InputError, PackError
 from ..impact import TooManyPostsError, replay, take
 from ..scan import read_posts
 from .auth import require
+from .edge import check_tree
 from .errors import ApiError
 from .schemas import PreviewRequest
 from .views_check import parse_json, validation_details
@@ -52,6 +53,7 @@ def parse_preview_request():
         return parse_json(PreviewRequest), None
     upload = request.files.get("posts")
     fields = {k: v for k, v in request.form.items() if v != ""}
+    check_tree(fields)
     try:
         return PreviewRequest.model_validate(fields), upload
     except ValidationError as exc:

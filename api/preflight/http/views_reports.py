@@ -10,6 +10,7 @@ from ..events import parse_moment
 from ..reports import report_csv, rule_report
 from .auth import require
 from .errors import ApiError
+from .playground import strict_page
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 DEFAULT_DAYS = 30
@@ -19,7 +20,11 @@ def window() -> tuple[datetime, datetime]:
     """[since, until) from the query: dates or dates and times; by default the last 30 days."""
     until_text, since_text = request.args.get("until", ""), request.args.get("since", "")
     until = parse_moment(until_text, "until", end=True) if until_text else datetime.now(timezone.utc)
-    since = parse_moment(since_text, "since", end=False) if since_text else until - timedelta(days=DEFAULT_DAYS)
+    try:
+        since = parse_moment(since_text, "since", end=False) if since_text else until - timedelta(days=DEFAULT_DAYS)
+    except OverflowError:
+        raise ApiError(422, "invalid_request", f"until ({until_text}) leaves no room for the default {DEFAULT_DAYS} days "
+                       "before it: give since as well", [{"field": "until"}]) from None
     if since >= until:
         raise ApiError(422, "invalid_request", f"since ({since_text}) is not before until ({until_text or 'now'})",
                        [{"field": "since"}])
@@ -46,4 +51,4 @@ def rules_report():
 @bp.get("/reports")
 def reports_page():
     """The page; it fetches the report from the browser with the policy owner's admin key."""
-    return render_template("reports.html", version=__version__)
+    return strict_page(render_template("reports.html", version=__version__))

@@ -19,9 +19,9 @@ SCANNED_FRAMES = 64
 # Pixels decoded for one image, every decoded frame counted: a GIF of 64 frames of 4000 × 4000
 # is a billion pixels to decode in a file under a megabyte. The first frame alone may use all
 # of MAX_PIXELS; sampled frames come from what is left.
-MAX_IMAGE_DECODED_PIXELS = 64_000_000
+MAX_IMAGE_DECODED_PIXELS = 48_000_000
 # The same over all the images of one request.
-MAX_REQUEST_DECODED_PIXELS = 100_000_000
+MAX_REQUEST_DECODED_PIXELS = 80_000_000
 # Large JPEGs are decoded at a reduced scale (DCT draft mode), never below this long side.
 DRAFT_SIDE = 1600
 _LOAD_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError)
@@ -90,7 +90,8 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int, draft_side: in
             shrink = draft_side / max(width, height)
             opened.draft("RGB", (round(width * shrink), round(height * shrink)))
         frame_pixels = opened.size[0] * opened.size[1]
-        allowed = max_decoded_pixels if budget is None else min(max_decoded_pixels, budget.remaining)
+        per_image = max(max_decoded_pixels, max_pixels)
+        allowed = per_image if budget is None else min(per_image, budget.remaining)
         if frame_pixels > allowed:
             raise ImageError("too_many_pixels", f"the image needs {frame_pixels:,} decoded pixels and only {allowed:,} "
                                                 f"are left for this request: send fewer or smaller images")

@@ -26,3 +26,9 @@ class OcrTimeout(PreflightError):
     def __init__(self, budget_seconds: float) -> None:
         super().__init__(f"reading the text in the image took longer than {budget_seconds:g} s")
         self.budget_seconds = budget_seconds
+
+
+class ProvenanceUnavailable(PreflightError):
+    """c2pa-python is not installed, so Content Credentials cannot be read."""
+
+    code = "provenance_unavailable"

@@ -15,6 +15,9 @@ VERSION = 1
 ANALYSIS_SIDE = 640
 # A query is analysed larger: in a screenshot or under a caption band the registered picture is only part of it.
 QUERY_SIDE = 960
+# A query whose shorter side is under this is enlarged to it (its longer side staying within QUERY_SIDE) before
+# keypoints: on a small repost, ORB's patches and pyramid leave too few points that survive a crop and a caption.
+UPSCALE_BELOW = 480
 _MAGIC = b"PFIF"
 _HEADER = struct.Struct("<4sBIIHHBHH")
 # Positions are stored as 1/8 pixel fixed point in the analysis frame.
@@ -76,24 +79,27 @@ class Fingerprint:
         return cls(width, height, (fw, fh), hashes, sets[0], sets[1])
 
 
-def analysis_gray(image: Image.Image, side: int = ANALYSIS_SIDE) -> np.ndarray:
-    """A greyscale copy no larger than `side` on its longer edge."""
+def analysis_gray(image: Image.Image, side: int = ANALYSIS_SIDE, upscale_below: int = 0) -> np.ndarray:
+    """A greyscale copy no larger than `side` on its longer edge, enlarged to `upscale_below` on its shorter one."""
     # Box-reducing by a whole factor first keeps the colour conversion off most of a large image's pixels.
     factor = max(image.size) // side
     if factor >= 2:
         image = image.reduce(factor)
     gray = np.asarray(image.convert("L"))
     height, width = gray.shape
-    scale = side / max(width, height)
-    if scale < 1:
+    scale = min(1.0, side / max(width, height))
+    if min(width, height) < upscale_below:
+        scale = min(side / max(width, height), upscale_below / min(width, height))
+    if scale != 1:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
     return np.ascontiguousarray(gray)
 
 
-def fingerprint(image: Image.Image, features: int = FEATURES, side: int = ANALYSIS_SIDE) -> Fingerprint:
+def fingerprint(image: Image.Image, features: int = FEATURES, side: int = ANALYSIS_SIDE,
+                upscale_below: int = 0) -> Fingerprint:
     """Fingerprint a decoded RGB image (any size), as a reference is stored."""
-    gray = analysis_gray(image, side)
+    gray = analysis_gray(image, side, upscale_below)
     trimmed = trim_borders(gray)
     hashes = global_hashes(gray, trimmed)
     keypoints, mirror = detect(gray, features)
@@ -108,9 +114,9 @@ def global_hashes(gray: np.ndarray, trimmed: np.ndarray) -> list[np.ndarray]:
     return [dct_hash(gray), dct_hash(trimmed), dct_hash(gray[:, ::-1]), dct_hash(trimmed[:, ::-1])]
 
 
-def query_fingerprint(image: Image.Image) -> Fingerprint:
-    """Fingerprint an image to search for: more keypoints than a reference holds."""
-    return fingerprint(image, QUERY_FEATURES, QUERY_SIDE)
+def query_fingerprint(image: Image.Image, upscale_below: int = UPSCALE_BELOW) -> Fingerprint:
+    """Fingerprint an image to search for: more keypoints than a reference holds, a small one enlarged first."""
+    return fingerprint(image, QUERY_FEATURES, QUERY_SIDE, upscale_below)
 
 
 def _window(gray: np.ndarray, scale: float, x: float, y: float) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Copyright and credit notices embedded in an image file: EXIF, IPTC and XMP."""
+"""Copyright and credit notices embedded in an image file (EXIF, IPTC and XMP), and XMP's digital source type."""
 from __future__ import annotations
 
 import re
@@ -17,6 +17,7 @@ _XMP_FIELDS = {
     "{http://ns.adobe.com/photoshop/1.0/}Credit": "XMP photoshop:Credit",
 }
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_SOURCE_TYPE = "{http://iptc.org/std/Iptc4xmpExt/2008-02-29/}DigitalSourceType"
 _MAX_XMP = 1 << 20
 
 
@@ -36,11 +37,17 @@ def copyright_notices(decoded: DecodedImage) -> list[Notice]:
 
 def names_owner(notice: Notice, owner_names: list[str]) -> bool:
     """Whether the notice names one of the brand's names (ignoring case, accents and punctuation)."""
-    text = f" {_fold(notice.text)} "
-    return any(f" {_fold(name)} " in text for name in owner_names if _fold(name))
+    return mentions(notice.text, owner_names)
 
 
-def _fold(text: str) -> str:
+def mentions(text: str, names: list[str]) -> bool:
+    """Whether `text` holds one of `names` as whole words, ignoring case, accents and punctuation."""
+    folded = f" {fold_words(text)} "
+    return any(f" {fold_words(name)} " in folded for name in names if fold_words(name))
+
+
+def fold_words(text: str) -> str:
+    """The words of `text`, case-folded and without accents, one space apart."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     letters = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.findall(r"\w+", letters))
@@ -76,16 +83,37 @@ def _iptc(decoded: DecodedImage) -> list[Notice]:
     return notices
 
 
-def _xmp(decoded: DecodedImage) -> list[Notice]:
-    """dc:rights and photoshop:Credit, as elements (with rdf:Alt/Seq/Bag items) or as attributes."""
+def digital_source_types(decoded: DecodedImage) -> list[str]:
+    """IPTC's Iptc4xmpExt:DigitalSourceType values in the XMP packet (URIs of the IPTC vocabulary, as written)."""
+    root = _xmp_root(decoded)
+    if root is None:
+        return []
+    found = []
+    for element in root.iter():
+        if _SOURCE_TYPE in element.attrib:
+            found.append(element.attrib[_SOURCE_TYPE])
+        if element.tag == _SOURCE_TYPE:
+            found.append(element.attrib.get(f"{_RDF}resource") or element.text or "")
+    return [value.strip() for value in found if value.strip()]
+
+
+def _xmp_root(decoded: DecodedImage) -> ET.Element | None:
+    """The parsed XMP packet; None when there is none, or it is oversized, malformed or declares entities."""
     packet = decoded.info.get("xmp") or decoded.info.get("XML:com.adobe.xmp") or b""
     if isinstance(packet, str):
         packet = packet.encode("utf-8")
     if not packet or len(packet) > _MAX_XMP or b"<!ENTITY" in packet:
-        return []
+        return None
     try:
-        root = ET.fromstring(packet.strip(b"\x00 \r\n\t"))
+        return ET.fromstring(packet.strip(b"\x00 \r\n\t"))
     except ET.ParseError:
+        return None
+
+
+def _xmp(decoded: DecodedImage) -> list[Notice]:
+    """dc:rights and photoshop:Credit, as elements (with rdf:Alt/Seq/Bag items) or as attributes."""
+    root = _xmp_root(decoded)
+    if root is None:
         return []
     notices = []
     for element in root.iter():

@@ -134,6 +134,11 @@ def combined(im: Image.Image) -> Image.Image:
     return jpeg(40)(caption("below")(crop(10, (0.2, 0.7))(im)))
 
 
+def small_repost(im: Image.Image) -> Image.Image:
+    """A small repost: 300 px on its longer side, then cropped, captioned and recompressed (≈ 270 × 180 px)."""
+    return combined(resize_to(300)(im))
+
+
 VARIANTS: dict[str, Variant] = {
     "resize-0.5": resize(0.5),
     "resize-0.25": resize(0.25),
@@ -163,4 +168,5 @@ VARIANTS: dict[str, Variant] = {
     "rotate-3-cropped": rotate(3, False),
     "rotate-5-cropped": rotate(-5, False),
     "crop+caption+jpeg": combined,
+    "small-repost": small_repost,
 }

@@ -32,20 +32,22 @@ class ClassifierMatcher:
         model = self.model.get()
         post = ctx.post
         text = post.text
+        sentences = post.sentences or [(0, len(text), post.language)]
+        limits = [self.threshold_for(language, ctx.profile, model.thresholds) for _, _, language in sentences]
+        wanted = [i for i, limit in enumerate(limits) if limit is not None]
+        scores = model.score_many([text[sentences[i][0]:sentences[i][1]] for i in wanted], [sentences[i][2] for i in wanted])
         hits = []
-        for index, (start, end, language) in enumerate(post.sentences or [(0, len(text), post.language)]):
-            limit = self.threshold_for(language, ctx.profile, model.thresholds)
-            if limit is None:
+        for index, score in zip(wanted, scores.tolist()):
+            start, end, language = sentences[index]
+            if score < limits[index]:
                 continue
             sentence = text[start:end]
-            score = model.score(sentence)
-            if score < limit:
-                continue
             lead = len(sentence) - len(sentence.lstrip())
             trail = len(sentence.rstrip())
             if lead < trail:
                 hits.append(Hit(start + lead, start + trail, index, value=round(score, 3),
-                                details=(("model", model.name), ("threshold", limit), ("words", tuple(model.explain(sentence))))))
+                                details=(("model", model.name), ("threshold", limits[index]),
+                                         ("words", tuple(model.explain(sentence, language))))))
         return hits
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re2
 
+from ..contacts import is_own, reading_regions
 from .base import Context, Hit
-from .validators import CHECKS
+from .validators import CHECKS, phone
 
 
 def compile_regex(pattern: str, ignore_case: bool) -> tuple[object | None, str | None]:
@@ -27,6 +28,7 @@ class RegexMatcher:
     def __init__(self, compiled, check: str | None) -> None:
         self.compiled = compiled
         self.check = CHECKS[check] if check else None
+        self.regional = check == "phone"
 
     def triggers(self) -> None:
         return None
@@ -41,9 +43,17 @@ class RegexMatcher:
             start, end = m.start(), m.end()
             if start == end:
                 continue
-            if self.check is not None and not self.check(m.group()):
+            sent = post.sentence_of(start)
+            if self.regional:
+                language = post.sentences[sent][2] if post.sentences else post.language
+                if not phone(m.group(), reading_regions(ctx.profile, language)):
+                    continue
+            elif self.check is not None and not self.check(m.group()):
                 continue
-            out.append(Hit(start, end, post.sentence_of(start)))
+            # The brand's own helpline, addresses and site are never someone's private data.
+            if ctx.profile is not None and is_own(ctx, start, end):
+                continue
+            out.append(Hit(start, end, sent))
         return out
 
 

@@ -97,6 +97,7 @@ def steuer_id(text: str) -> bool:
 DATE_LIKE = re.compile(r"^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$")
 DANISH_PAIRS = re.compile(r"^\d{2}( \d{2}){3}$")
 US_FORMAT = re.compile(r"^\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}$")
+DIGIT_RUN = re.compile(r"\d+")
 
 
 def phone_regions(text: str) -> tuple[str | None, ...]:
@@ -112,19 +113,50 @@ def phone_regions(text: str) -> tuple[str | None, ...]:
     return ()
 
 
-def phone(text: str) -> bool:
-    """A number that is valid in one of the brands' home regions (libphonenumber's metadata)."""
+def phone(text: str, regions: tuple[str, ...] = ()) -> bool:
+    """A number that is valid in one of the brands' home regions (libphonenumber's metadata).
+
+    `regions` are where to read a number written without a country code (the brand's,
+    then its sentence's language's): one with the trunk 0 ("030 1234567") is read there as
+    it is; one without must also be grouped as the region writes it ("(212) 555-0143",
+    "20 12 34 56"), so that order numbers and prices stay numbers.
+    """
     text = text.strip()
     if DATE_LIKE.match(text):
         return False
-    for region in phone_regions(text):
+    hinted = () if text.startswith(("+", "00")) else regions
+    for region in dict.fromkeys(hinted + phone_regions(text)):
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) in PHONE_REGIONS:
+        if not phonenumbers.is_valid_number(number):
+            continue
+        found = phonenumbers.region_code_for_number(number)
+        if found in PHONE_REGIONS and region not in hinted:
+            return True
+        if found in hinted and (text.startswith("0") or _grouped_as(text, number)):
             return True
     return False
+
+
+def _grouped_as(text: str, number) -> bool:
+    """Whether the digits are grouped as the region writes its numbers."""
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return [len(g) for g in DIGIT_RUN.findall(text)] == [len(g) for g in DIGIT_RUN.findall(national)]
+
+
+# Area numbers the SSA never assigns, and numbers it voided after they were printed in ads.
+SSN_VOID = {"078051120", "219099999", "123456789"}
+
+
+def ssn(text: str) -> bool:
+    """US social security number: area 001-899 but 666, group 01-99, serial 0001-9999."""
+    ds = digits(text)
+    if len(ds) != 9 or ds in SSN_VOID or len(set(ds)) == 1:
+        return False
+    area, group, serial = int(ds[:3]), int(ds[3:5]), int(ds[5:])
+    return 0 < area < 900 and area != 666 and group > 0 and serial > 0
 
 
 def _valid_date(year: int, month: int, day: int) -> bool:
@@ -144,4 +176,5 @@ CHECKS = {
     "cpr": cpr,
     "personnummer": personnummer,
     "steuer-id": steuer_id,
+    "ssn": ssn,
 }

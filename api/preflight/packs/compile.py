@@ -8,6 +8,7 @@ from ..errors import Problem
 from ..learned.linear import LazyModel, resolve_model
 from ..matchers.base import Matcher, Scope
 from ..matchers.classifier import ClassifierMatcher
+from ..matchers.listed import ListedEventMatcher
 from ..matchers.logic import AllOf, AnyOf, NotOf, Unless
 from ..matchers.metric import MetricMatcher
 from ..matchers.pattern import PatternIndex, PatternMatcher
@@ -42,6 +43,7 @@ class Indexes:
     profile_slots: list[ProfileSlot] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)  # rules whose optional model is not installed
     next_id: int = 0
+    listed: list = field(default_factory=list)  # the gazetteer's entries, for `event` matchers
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -84,6 +86,9 @@ class PackCompiler:
         if rule.unless is not None:
             inner, _ = self.matcher(rule.unless, loc + ("unless",))
             unless = Unless(inner, Scope(rule.unless.scope if "scope" in rule.unless.model_fields_set else "sentence", rule.unless.near))
+        replying_to = None
+        if rule.when is not None and rule.when.in_reply_to is not None:
+            replying_to, _ = self.matcher(rule.when.in_reply_to, loc + ("when", "in_reply_to"))
         if rule.languages is not None:
             languages = frozenset(rule.languages)
         languages = languages or ALL_LANGUAGES
@@ -125,6 +130,7 @@ class PackCompiler:
                 for language, items in getattr(rule.examples, kind).items()
                 for i in range(len(items))
             },
+            replying_to=replying_to,
         )
 
     def matcher(self, node: MatchNode, loc: tuple) -> tuple[Matcher, frozenset[str] | None]:
@@ -148,9 +154,9 @@ class PackCompiler:
                         plain = [t for t in terms if "#" not in t]
                         self.terms(mid, OBFUSCATED, target, plain, loc + (kind, language), quiet=True, **options)
             self.profile_slot(node, mid, layer)
-            if node.profile_terms or ANY in lists:
+            if node.profile_terms:
                 return TermsMatcher(mid), None
-            return TermsMatcher(mid), frozenset(lists) or None
+            return TermsMatcher(mid), ALL_LANGUAGES if ANY in lists else (frozenset(lists) or None)
         if kind == "substitution":
             mid = self.indexes.new_id()
             for language, pairs in node.substitution.items():
@@ -183,6 +189,8 @@ class PackCompiler:
                 self.problem(loc + ("regex",), f"invalid regex (RE2 syntax; no look-around or back-references): {error}")
                 return AnyOf([]), None
             return RegexMatcher(compiled, node.check), None
+        if kind == "event":
+            return ListedEventMatcher(self.indexes.listed, node.event == "anniversary"), None
         if kind == "metric":
             if node.above is None and node.metric != "length":
                 self.problem(loc + ("metric",), f"the metric '{node.metric}' needs a threshold: add 'above: N'")

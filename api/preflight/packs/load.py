@@ -16,6 +16,7 @@ from ..matchers.pattern import PatternIndex
 from ..matchers.terms import TermIndex
 from ..rules import CompiledRule
 from .compile import Indexes, PackCompiler, ProfileSlot
+from .gazetteer import Gazetteer, load_gazetteer
 from .model import MatchNode, Pack, Profile, Rule, RuleFile
 from .yamlfile import Marks, locate, read_yaml
 
@@ -43,6 +44,7 @@ class RuleSet:
     profiles: dict[str, Profile]
     indexes: Indexes
     profile_indexes: dict[str, TermIndex] = field(default_factory=dict)
+    gazetteer: Gazetteer = field(default_factory=Gazetteer)
 
     @property
     def rules(self) -> list[CompiledRule]:
@@ -63,7 +65,8 @@ def _known_keys() -> list[str]:
     for model in (Pack, Rule, MatchNode, Profile):
         for name, info in model.model_fields.items():
             keys.add(info.alias or name)
-    keys.update(("from", "to", "dates", "context", "platforms", "match", "no_match", "todo", "text", "date", "profile"))
+    keys.update(("from", "to", "dates", "context", "platforms", "match", "no_match", "todo", "text", "date", "profile",
+                 "in_reply_to"))
     return sorted(keys)
 
 
@@ -103,6 +106,9 @@ def load_rules(directory: str | Path, analyzer) -> RuleSet:
     indexes = Indexes(TermIndex(analyzer.pipelines, analyzer.words), PatternIndex(analyzer.pipelines))
     problems: list[Problem] = []
     packs: list[LoadedPack] = []
+    # Before the packs: their `event` matchers point at its entries.
+    gazetteer = load_gazetteer(root, analyzer, indexes, problems)
+    indexes.listed = gazetteer.entries
     for entry in sorted(root.iterdir()):
         if entry.name.startswith(".") or entry.name == PROFILES_DIR:
             continue
@@ -122,7 +128,7 @@ def load_rules(directory: str | Path, analyzer) -> RuleSet:
     profiles = _load_profiles(root / PROFILES_DIR, problems)
     if problems:
         raise PackError(problems)
-    ruleset = RuleSet(packs, profiles, indexes)
+    ruleset = RuleSet(packs, profiles, indexes, gazetteer=gazetteer)
     for profile in profiles.values():
         ruleset.profile_indexes[profile.id] = build_profile_index(profile, indexes.profile_slots, analyzer)
     return ruleset

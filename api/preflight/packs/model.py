@@ -20,10 +20,12 @@ Term = str
 Score = Annotated[float, Field(gt=0, lt=1)]
 Thresholds = Union[Score, dict[Union[Language, Literal["default"]], Score]]
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A two-letter country code (ISO 3166-1 alpha-2), or `global`.
+Region = Annotated[str, Field(pattern=r"^([A-Z]{2}|global)$")]
 MONTH_DAY = re.compile(r"^(\d{4}-)?(\d{2})-(\d{2})$")
 DOMAIN = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
-MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution", "classifier")
+MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution", "classifier", "event")
 
 
 class Strict(BaseModel):
@@ -49,6 +51,10 @@ class MatchNode(Strict):
         None, pattern=r"^[A-Za-z0-9_-]+(\.npz)?$",
         description="A learned model that scores each sentence: a model shipped with preflight by name, or a .npz file beside the pack.",
     )
+    event: Literal["mention", "anniversary"] | None = Field(
+        None, description="The listed events of events/*.yaml: `mention` matches their names and hashtags; `anniversary` "
+                          "also their places, only within a day of the anniversary and where they hit (the profile's "
+                          "regions, else the post language's). {other} is the event's name, {value} its year.")
 
     check: Check | None = Field(None, description="With regex: keep only matches whose checksum is valid.")
     ignore_case: bool = Field(True, description="With regex: match regardless of case.")
@@ -85,11 +91,13 @@ class Window(Strict):
 
 
 class When(Strict):
-    """When a rule is in force: dates (every year, or one year), a context, platforms."""
+    """When a rule is in force: dates (every year, or one year), a context, platforms, the message answered."""
 
     dates: list[Union[str, Window]] | None = None
     context: Literal["post", "reply"] | None = None
     platforms: list[Platform] | None = None
+    in_reply_to: MatchNode | None = Field(None, description="A matcher that must hold in the message the post answers "
+                                                            "(a reply's `in_reply_to`); without one, the rule is not in force.")
 
     @field_validator("dates")
     @classmethod
@@ -120,6 +128,7 @@ class ExampleCase(Strict):
     platform: Platform | None = None
     date: dt.date | None = None
     profile: str | None = None
+    in_reply_to: str | None = None
 
 
 Example = Union[str, ExampleCase]
@@ -208,6 +217,9 @@ class Profile(Strict):
         default_factory=dict, description="pack/rule-id of a classifier rule: its threshold for this brand, or one per language plus `default`."
     )
     block_on: Severity = Field("block", description="The lowest severity that makes the verdict block.")
+    regions: list[Region] = Field(default_factory=list, description="Country codes the brand's readers live in (GB, NL, DK...), "
+                                                                 "for listed events' anniversaries; default: by the post's language.")
 
 
 MatchNode.model_rebuild()
+When.model_rebuild()

@@ -12,8 +12,12 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
-class AliasRefused(yaml.MarkedYAMLError):
-    """A pack used a YAML alias (`*name` or `<<: *name`)."""
+# A pack needs a handful of levels; hundreds only exhaust the stack of every later step.
+MAX_DEPTH = 50
+
+
+class Refused(yaml.MarkedYAMLError):
+    """Valid YAML that a pack may not use: an alias, or nesting beyond MAX_DEPTH."""
 
 
 class PackLoader(yaml.SafeLoader):
@@ -24,12 +28,21 @@ class PackLoader(yaml.SafeLoader):
     compiling) would walk them all. Packs are written out in full instead.
     """
 
+    depth = 0
+
     def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise AliasRefused(problem=f"aliases are not allowed in packs (*{event.anchor}): write the value out in full",
-                               problem_mark=event.start_mark)
-        return super().compose_node(parent, index)
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise Refused(problem=f"aliases are not allowed in packs (*{event.anchor}): write the value out in full",
+                          problem_mark=event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise Refused(problem=f"nested more than {MAX_DEPTH} levels deep: a pack needs only a few",
+                          problem_mark=event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 PackLoader.yaml_implicit_resolvers = {
@@ -58,11 +71,9 @@ def read_yaml(path: Path, display: str) -> tuple[object, Marks, list[Problem]]:
         problems: list[Problem] = []
         _walk(node, (), marks, problems, display)
         data = loader.construct_document(node)
-    except AliasRefused as exc:
+    except Refused as exc:
         mark = exc.problem_mark
         return None, {}, [Problem(display, mark.line + 1, mark.column + 1, exc.problem)]
-    except RecursionError:
-        return None, {}, [Problem(display, 1, 1, "nested too deeply: a pack needs only a few levels of lists and mappings")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -67,7 +67,8 @@ class CheckRow(Base):
     verdict: Mapped[str] = mapped_column(String(16))
     rules: Mapped[list] = mapped_column(JSON)
     packs: Mapped[list] = mapped_column(JSON)
-    text_sha256: Mapped[str] = mapped_column(String(64))
+    # HMAC-SHA256 of the text under the deployment's secret (NULL for checks stored before 0005).
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(Text)
     elapsed_ms: Mapped[float] = mapped_column(Float)
 
@@ -79,6 +80,15 @@ class CounterRow(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class SecretRow(Base):
+    """Secrets the deployment generated for itself, e.g. the key of the stored texts' hashes."""
+
+    __tablename__ = "deployment_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
 
 
 class OverrideRow(Base):

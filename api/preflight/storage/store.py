@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from .models import NAME_MAX, SCOPES, CheckRow, CounterRow, KeyRow
+from .models import NAME_MAX, SCOPES, CheckRow, CounterRow, KeyRow, SecretRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: every process running preflight's migrations takes this PostgreSQL advisory lock.
@@ -33,6 +33,9 @@ KEY_FORMAT = re.compile(r"pf_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
 MIGRATING = threading.Lock()
 TOUCH_EVERY = timedelta(minutes=1)
 STORED_TEXTS_MAX = 10_000
+TEXT_HASH_SECRET = "text_hash"
+# Seconds a statement, a lock or a new connection may take before the database counts as unavailable.
+DEFAULT_TIMEOUT_S = 5.0
 CHECK_FIELDS = ("key_name", "profile", "platform", "language", "context", "verdict", "rules", "packs",
                 "text_sha256", "text", "elapsed_ms")
 
@@ -57,14 +60,16 @@ class ApiKey:
 class Store:
     """API keys and check records; one per process, shared by its threads."""
 
-    def __init__(self, url: str) -> None:
-        self._engine = open_engine(url)
+    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT_S, hash_secret: str | None = None) -> None:
+        self._engine = open_engine(url, timeout)
         try:
             migrate(self._engine)
         except BaseException:
             self._engine.dispose()
             raise
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._hash_key = (hash_secret or self._generated_secret(TEXT_HASH_SECRET)).encode("utf-8")
+        self._ping_lock = threading.Lock()
         # gunicorn forks after the app (and this store) is built: a child must not reuse the parent's sockets.
         os.register_at_fork(after_in_child=partial(forget_inherited_connections, weakref.ref(self._engine)))
 
@@ -85,6 +90,18 @@ class Store:
                     raise StorageError(f"a key named {name!r} already exists") from None
             raise StorageError(f"could not store the key {name!r}: {reason(exc)}") from None
         return f"pf_{prefix}_{secret}"
+
+    def _generated_secret(self, name: str) -> str:
+        """The deployment's secret `name`, made on first use; concurrent first uses agree on one."""
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(SecretRow.__table__).values(name=name, value=secrets.token_hex(32))
+        with self._engine.begin() as connection:
+            connection.execute(insert.on_conflict_do_nothing(index_elements=["name"]))
+            return connection.execute(select(SecretRow.value).where(SecretRow.name == name)).scalar_one()
+
+    def text_hash(self, text: str) -> str:
+        """HMAC-SHA256 of a post under the deployment's secret: a guessed draft cannot be confirmed without it."""
+        return hmac.new(self._hash_key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
     def verify_key(self, presented: str) -> ApiKey | None:
         """The key `presented` stands for, or None when it is malformed, unknown or revoked."""
@@ -172,8 +189,23 @@ class Store:
             return None
         return {"check_id": row.id, "created_at": row.created_at, **{f: getattr(row, f) for f in CHECK_FIELDS}}
 
-    def ping(self) -> bool:
-        """Whether the database answers now."""
+    def ping(self, timeout: float | None = None) -> bool:
+        """Whether the database answers now; within `timeout` seconds when given (one ping at a time)."""
+        if timeout is None:
+            return self._ping()
+        if not self._ping_lock.acquire(timeout=timeout):
+            return False
+        try:
+            answer: list[bool] = []
+            # A database that accepts connections but never answers would hold the caller; the thread waits instead.
+            pinger = threading.Thread(target=lambda: answer.append(self._ping()), name="preflight-ping", daemon=True)
+            pinger.start()
+            pinger.join(timeout)
+            return bool(answer and answer[0])
+        finally:
+            self._ping_lock.release()
+
+    def _ping(self) -> bool:
         try:
             with self._engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
@@ -194,7 +226,7 @@ class Store:
             return [dict(row._mapping) for row in connection.execute(query)]
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, timeout: float = DEFAULT_TIMEOUT_S) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -203,15 +235,15 @@ def open_engine(url: str) -> Engine:
     backend = parsed.get_backend_name()
     try:
         if backend == "sqlite":
-            return sqlite_engine(parsed)
+            return sqlite_engine(parsed, timeout)
         if backend == "postgresql":
-            return postgresql_engine(parsed)
+            return postgresql_engine(parsed, timeout)
     except (ArgumentError, ImportError) as exc:
         raise StorageError(f"cannot use the database {shown(parsed)}: {exc}") from None
     raise StorageError(f"unsupported database {backend!r} in {shown(parsed)}: use sqlite:/// or postgresql://")
 
 
-def sqlite_engine(url: URL) -> Engine:
+def sqlite_engine(url: URL, timeout: float) -> Engine:
     if url.database in (None, "", ":memory:"):
         raise StorageError("an in-memory SQLite database is not shared between connections; "
                            "name a file, e.g. sqlite:///var/preflight.db")
@@ -219,25 +251,32 @@ def sqlite_engine(url: URL) -> Engine:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"cannot create the directory for {url.database}: {exc.strerror}") from None
-    engine = create_engine(url, connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", sqlite_pragmas)
+    engine = create_engine(url, connect_args={"check_same_thread": False}, pool_timeout=timeout)
+    event.listen(engine, "connect", partial(sqlite_pragmas, busy_ms=int(timeout * 1000)))
     return engine
 
 
-def sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets reads go on during a write; busy_timeout makes writers queue instead of failing at once.
+def sqlite_pragmas(dbapi_connection, _record, busy_ms: int) -> None:
+    # WAL lets reads go on during a write; busy_timeout makes writers queue, for a bounded time, instead of failing at once.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
     cursor.close()
 
 
-def postgresql_engine(url: URL) -> Engine:
+def postgresql_engine(url: URL, timeout: float) -> Engine:
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")  # SQLAlchemy before 2.1 would pick psycopg2
-    # Without a timeout, a firewalled host keeps a starting server waiting for minutes.
-    connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 10}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    # Without these, a firewalled host keeps a starting server waiting for minutes, and a held lock
+    # or a stuck query holds every request behind it: past the timeout they fail, and answer 503.
+    connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": max(1, round(timeout))}
+    given = url.query.get("options", "")
+    given = " ".join(given) if isinstance(given, tuple) else given
+    ms = int(timeout * 1000)
+    ours = [f"-c {name}={ms}" for name in ("statement_timeout", "lock_timeout") if name not in given]
+    if ours:
+        connect_args["options"] = " ".join([given, *ours]).strip()
+    return create_engine(url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args)
 
 
 def migrate(engine: Engine) -> None:
@@ -254,6 +293,9 @@ def migrate(engine: Engine) -> None:
     try:
         with MIGRATING, connection, connection.begin():
             if connection.dialect.name == "postgresql":
+                # A migration may rewrite large tables, and waits for the other processes' migration: no timeouts here.
+                connection.execute(text("SET LOCAL statement_timeout = 0"))
+                connection.execute(text("SET LOCAL lock_timeout = 0"))
                 # Held until commit: the next process then finds the schema at head and has nothing to do.
                 connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
             command.upgrade(config, "head")

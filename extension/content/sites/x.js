@@ -1,4 +1,4 @@
-// X (Twitter): a Draft.js editor per post in the thread composer.
+// X (Twitter): a Draft.js editor per post in the thread composer; a reply's editor follows the post it answers.
 preflight.sites.define({
   id: "x",
   platform: "x",
@@ -6,4 +6,9 @@ preflight.sites.define({
   composer: '[data-testid^="tweetTextarea_"][contenteditable="true"]',
   publish: '[data-testid="tweetButton"], [data-testid="tweetButtonInline"]',
   images: '[data-testid="attachments"] img',
+  // The reply dialog and a post's page show the post answered above the composer; the home composer has none.
+  reply: {
+    within: '[role="dialog"], [data-testid="primaryColumn"]',
+    parent: 'article[data-testid="tweet"] [data-testid="tweetText"]',
+  },
 });

@@ -103,9 +103,10 @@ function describeFailure(response, body) {
   }
 }
 
+// Kept for this tab only: closing it forgets the key, and no other page of the origin can read it later.
 function readStoredKey() {
   try {
-    return localStorage.getItem(KEY_STORAGE) || "";
+    return sessionStorage.getItem(KEY_STORAGE) || "";
   } catch {
     return ""; // storage is off (private mode, policy): the key lives in memory only
   }
@@ -113,8 +114,8 @@ function readStoredKey() {
 
 function writeStoredKey(value) {
   try {
-    if (value) localStorage.setItem(KEY_STORAGE, value);
-    else localStorage.removeItem(KEY_STORAGE);
+    if (value) sessionStorage.setItem(KEY_STORAGE, value);
+    else sessionStorage.removeItem(KEY_STORAGE);
   } catch {
     // the in-memory key still works for this visit
   }

@@ -17,11 +17,11 @@ const percent = (share) => `${(share * 100).toFixed(1)} %`;
 
 const keyStore = {
   get() {
-    try { return localStorage.getItem(ADMIN_KEY) || ""; } catch { return ""; }
+    try { return sessionStorage.getItem(ADMIN_KEY) || ""; } catch { return ""; }
   },
   set(value) {
     try {
-      if (value) localStorage.setItem(ADMIN_KEY, value); else localStorage.removeItem(ADMIN_KEY);
+      if (value) sessionStorage.setItem(ADMIN_KEY, value); else sessionStorage.removeItem(ADMIN_KEY);
     } catch { /* private mode: the key lasts for this visit */ }
   },
 };
