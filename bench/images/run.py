@@ -341,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     STATE["distractor"] = [t for name, image in photos[1::2] for t in tiles(name, image)]
     console.print(f"{len(photos)} distinct photographs; {len(STATE['reference'])} references (tiles of "
                   f"{len(photos[0::2])} photos; {len(detailed)} with detail), {len(STATE['distractor'])} distractor "
-                  f"pictures (tiles of {len(photos[1::2])} photos), {len(VARIANTS)} variants each")
+                  f"pictures (tiles of {len(photos[1::2])} photos), {len(STATE['variants'])} variants each")
     started = time.perf_counter()
     STATE.update(build_references(STATE["reference"]))
     jobs = [("reference", i) for i in range(0, len(STATE["reference"]), args.every)]
