@@ -186,7 +186,7 @@ def test_unknown_profile_names_the_known_ones(checker):
 
 def test_report_serialises_to_the_wire_contract(checker):
     data = checker.check("Our cream never fails.", language="en").to_dict()
-    assert set(data) == {"verdict", "language", "findings", "packs", "elapsed_ms", "skipped", "images"}
+    assert set(data) == {"verdict", "language", "findings", "packs", "elapsed_ms", "skipped", "images", "checked_for"}
     finding = data["findings"][0]
     assert set(finding) == {"rule", "pack", "severity", "message", "span", "suggestions", "reference"}
     assert {"id": "misleading-claims", "version": "0.3.0"} in data["packs"]
