@@ -149,3 +149,16 @@ def test_events_from_the_shell(tmp_path, monkeypatch, capsys):
     assert main(["audit", "log"]) == 0
     log = capsys.readouterr().out
     assert "event.add" in log and "event.remove" in log and "cli:owner" in log
+
+
+def test_an_event_stored_with_a_lone_surrogate_is_listed_escaped(tmp_path, monkeypatch, capsys):
+    from preflight.cli import main
+
+    monkeypatch.setenv("PREFLIGHT_DATABASE_URL", f"sqlite:///{tmp_path / 'events.db'}")
+    today = datetime.now(timezone.utc).date()
+    # Terms are kept as JSON, which escapes a lone surrogate, so one could be stored before the API refused them.
+    assert main(["events", "add", "Storm", "--term", "storm \ud800", "--starts", str(today),
+                 "--ends", str(today + timedelta(days=1))]) == 0
+    capsys.readouterr()
+    assert main(["events", "list"]) == 0
+    assert "storm \\ud800" in capsys.readouterr().out

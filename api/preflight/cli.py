@@ -94,6 +94,10 @@ def command_of(argv: list[str]) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(command_of(argv)).parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):
+        # A lone surrogate stored before the API refused them is printed escaped, not a crash of the listing.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     try:
