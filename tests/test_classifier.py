@@ -140,7 +140,8 @@ def test_a_word_rule_on_the_same_words_is_the_one_finding_shown(tiny, analyzer):
 
 
 def test_the_shipped_rule_flags_abuse_and_not_service_replies(checker):
-    report = checker.check("Keep crying, you pathetic little bitch.", language="en")
+    # The example sentence of the rule that no word rule names, so the model's finding is the one shown.
+    report = checker.check("Shut up, you dirty little rat, nobody likes you.", language="en")
     assert "offensive-language/abusive-tone" in rule_ids(report)
     assert checker.check("So sorry about the delay, we have sent you a new parcel today.", language="en").findings == []
     assert checker.skipped == []

@@ -5,7 +5,7 @@ import pytest
 from wordfreq import top_n_list
 
 from preflight.forms import collapse, fold
-from preflight.morphology import borrowed_here, slips
+from preflight.morphology import Morphology, slips
 
 PACK = """
 id: disguised
@@ -79,14 +79,14 @@ def test_a_mask_reads_as_the_likeliest_word(checker):
 
 
 def listed_words(checker, language: str) -> set[str]:
-    """The offensive pack's one-word terms that apply in a language, folded."""
+    """The offensive pack's terms that can apply in a language (its own and the borrowed ones), folded."""
     words: set[str] = set()
 
     def walk(node):
         for kind in ("phrase", "lemma"):
             for key, terms in (getattr(node, kind) or {}).items():
                 for term in terms:
-                    if key == language or (key == "any" and borrowed_here(fold(term, language), language)):
+                    if key in (language, "any"):
                         words.add(fold(term, language))
         for child in (node.any or []) + (node.all or []):
             walk(child)
@@ -105,14 +105,18 @@ def test_dictionary_words_are_only_hit_where_they_are_listed_words(checker, lang
     A word the pack lists may be hit, and so may its forms and compounds (they begin or
     end with a listed word, or its stem: "blatte" -> "blattar"); anything else is a false positive.
     """
-    listed = {t[:-1] if len(t) > 4 and t[-1] in "aeo" else t for t in listed_words(checker, language)}
+    terms = listed_words(checker, language)
+    # The forms the engine makes of each listed word count as listed ("idioot" -> "idiote", "arsch" -> "ärsche").
+    morphology = Morphology(checker.analyzer.pipelines)
+    forms = {form for term in terms if " " not in term for form in morphology.inflections(term, language)}
+    listed = {t[:-1] if len(t) > 4 and t[-1] in "aeo" else t for t in terms | forms}
     words = [w for w in top_n_list(language, SAMPLE) if w.isalpha() and len(w) > 1]
     wrong = set()
     for i in range(0, len(words), 300):
         text = " , ".join(words[i:i + 300])
         for finding in checker.check(text, language=language, mixed=False).findings:
-            if finding.pack != OFFENSIVE:
-                continue
+            if finding.pack != OFFENSIVE or finding.score is not None:
+                continue  # the learned rule scores whole sentences of word lists; this is about word hits
             word = fold(finding.span.text, language)
             if not any(word.startswith(t) or word.endswith(t) or collapse(word) == t for t in listed):
                 wrong.add(word)

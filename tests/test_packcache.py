@@ -54,7 +54,7 @@ def loaded(rules: Path, analyzer: Analyzer) -> tuple[Checker, Counted]:
 
 
 def reports(checker: Checker) -> list[dict]:
-    return [{**checker.check(text, language=language, profile="example").to_dict(), "elapsed_ms": 0}
+    return [{**checker.check(text, language=language, profile="example").to_dict(), "elapsed_ms": 0, "checked_for": None}
             for text, language in POSTS]
 
 
