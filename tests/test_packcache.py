@@ -117,3 +117,12 @@ def test_a_file_others_could_have_written_is_not_read(rules, cache, analyzer):
     path.chmod(0o666)
     assert loaded(rules, analyzer)[1].runs == 1
     assert path.stat().st_mode & 0o777 == 0o600  # rewritten as this user's own
+
+
+def test_the_bundled_packs_are_read_from_the_cache(cache, analyzer):
+    """Every matcher kind the bundled packs use can be stored: a kind that cannot would silently compile each run."""
+    _, first = loaded(RULES, analyzer)
+    cached, second = loaded(RULES, analyzer)
+    assert (first.runs, second.runs) == (1, 0)
+    assert "offensive-language/abusive-tone" in {f.rule for f in cached.check("Shut up, you dirty little rat, nobody likes you.",
+                                                                               language="en").findings}

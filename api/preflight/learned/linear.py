@@ -98,6 +98,13 @@ class LazyModel:
         self._model: LinearModel | None = None
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        # Kept in the compiled-pack cache as its path alone: the weights are read on first use, as always.
+        return {"path": self.path, "available": self.available}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"])
+
     def get(self) -> LinearModel:
         if self._model is None:
             with self._lock:
