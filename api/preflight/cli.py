@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             from .storage.cli import run_keys
 
             return run_keys(args, database_url())
-        if args.command in ("crisis", "events", "audit"):
+        if args.command in ("crisis", "events", "audit", "overrides"):
             from .governance_cli import run_governance
 
             return run_governance(args, database_url())

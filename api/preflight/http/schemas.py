@@ -38,6 +38,11 @@ class CheckRequest(Strict):
         None, description="The post or comment this one answers, for the reply rules (limit: MAX_TEXT_CHARS). "
                           "Read for this check only: never logged, never stored.")
 
+    draft_id: str | None = Field(
+        None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
+        description="The composer session the post comes from (letters, digits, . _ : -), e.g. a random id the client "
+                    "makes when an editor starts a post. Reports count a rule once per draft, however often it is re-checked.")
+
     @field_validator("scheduled_for")
     @classmethod
     def valid_time(cls, value: str | None) -> str | None:

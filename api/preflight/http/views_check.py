@@ -93,6 +93,7 @@ def run_check(req: CheckRequest) -> dict:
         "text_sha256": service.store.text_hash(req.text),
         "text": req.text if config["STORE_TEXT"] else None,
         "elapsed_ms": body["elapsed_ms"],
+        "draft_id": req.draft_id,
     })
     log.info("check", extra={"check_id": body["check_id"], "verdict": body["verdict"], "key": g.api_key.name,
                              "findings": len(body["findings"]), **({"text": req.text} if config["STORE_TEXT"] else {})})

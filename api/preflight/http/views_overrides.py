@@ -1,12 +1,14 @@
-"""POST /v1/overrides: an editor publishes anyway, and says why."""
+"""POST /v1/overrides: an editor publishes anyway, and says why; GET /v1/overrides: policy owners read why."""
 from __future__ import annotations
 
 import re
 import time
 
-from flask import Blueprint, current_app, g, jsonify
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import Field
 
+from ..events import parse_moment
+from ..reports import overrides_csv
 from .auth import require
 from .errors import ApiError
 from .schemas import Strict
@@ -16,6 +18,9 @@ bp = Blueprint("overrides", __name__)
 CHECK_ID = re.compile(r"[0-9a-f]{32}")
 # A check made through another instance reaches the database with that instance's next batch (every 0.2 s).
 WAIT_FOR_OTHER_INSTANCES_S = 1.5
+PAGE_DEFAULT, PAGE_MAX = 50, 200
+OFFSET_MAX = 10**9
+FILTERS = {"rule": "rule", "pack": "pack", "key": "key_name"}
 
 
 class OverrideRequest(Strict):
@@ -56,3 +61,43 @@ def create_override():
     governance = current_app.extensions["preflight"].governance.store
     override = governance.add_override(req.check_id, list(dict.fromkeys(req.rules)), reason, g.api_key.name)
     return jsonify({"override": override}), 201
+
+
+def whole_number(name: str, default: int, low: int, high: int) -> int:
+    text = request.args.get(name, "")
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise ApiError(422, "invalid_request", f"{name} must be a whole number from {low} to {high}, not {text[:20]!r}",
+                       [{"field": name}])
+    return int(text)
+
+
+@bp.get("/v1/overrides")
+@require("admin")
+def list_overrides():
+    output = request.args.get("format", "json")
+    if output not in ("json", "csv"):
+        raise ApiError(422, "invalid_request", f"unknown format {output[:20]!r}: use json or csv", [{"field": "format"}])
+    filters = {}
+    for param, field in FILTERS.items():
+        value = request.args.get(param, "")
+        if len(value) > 200:
+            raise ApiError(422, "invalid_request", f"{param} is longer than 200 characters", [{"field": param}])
+        filters[field] = value or None
+    for name, end in (("since", False), ("until", True)):
+        value = request.args.get(name, "")
+        filters[name] = parse_moment(value, name, end=end) if value else None
+    if filters["since"] and filters["until"] and filters["since"] >= filters["until"]:
+        raise ApiError(422, "invalid_request", "since is not before until", [{"field": "since"}])
+    limit = whole_number("limit", PAGE_DEFAULT, 1, PAGE_MAX)
+    offset = whole_number("offset", 0, 0, OFFSET_MAX)
+    governance = current_app.extensions["preflight"].governance.store
+    total, overrides = governance.list_overrides(**filters, limit=limit, offset=offset)
+    if output == "csv":
+        return Response(overrides_csv(overrides), mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="preflight-overrides.csv"',
+                                 "X-Total-Count": str(total)})
+    following = offset + len(overrides)
+    return jsonify({"overrides": overrides, "total": total, "limit": limit, "offset": offset,
+                    "next_offset": following if following < total else None})
