@@ -313,6 +313,7 @@ def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(brow
 
     page.goto(f"{origin}/compose")
     textarea = page.get_by_label("Post", exact=True)
+    checks_before, overrides_before = len(api.requests.of("/v1/check")), len(api.requests.of("/v1/overrides"))
     textarea.click()
     textarea.press_sequentially("Our cream never fails.")
     expect(page.locator(BADGE)).to_have_text("Warnings · 1")
@@ -331,6 +332,11 @@ def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(brow
     screenshot(page, "textarea-warn")
     dialog.get_by_role("button", name="Publish", exact=True).click()
     expect(page.locator("#posted li")).to_have_text(["Our cream never fails."])
+    # the confirmed warning is an override policy owners see, and every check of this post was one draft
+    recorded = api.requests.of("/v1/overrides")[overrides_before:]
+    assert [(req["rules"], status) for req, status, _ in recorded] == [(["misleading-claims/absolute-guarantee"], 201)]
+    drafts = {req.get("draft_id") for req, _, _ in api.requests.of("/v1/check")[checks_before:]}
+    assert len(drafts) == 1 and None not in drafts
 
 
 def test_warn_confirmation_can_be_turned_off(browser, api, page):

@@ -6,6 +6,7 @@ if (typeof importScripts === "function") {
 (() => {
   const { ext, MSG, api, settings: config, registerGeneric } = preflight;
   const inflight = new Map();
+  const DRAFT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
   const BADGE_COLOURS = { pass: "#188038", warn: "#e37400", block: "#d93025", offline: "#80868b" };
 
   async function loadSettings() {
@@ -43,6 +44,7 @@ if (typeof importScripts === "function") {
       context: "post",
       images: Array.isArray(msg.images) ? msg.images : [],
     };
+    if (typeof msg.draft === "string" && DRAFT_ID.test(msg.draft)) body.draft_id = msg.draft;
     const answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
     if (inflight.get(slot) === controller) inflight.delete(slot);
     if (answer.cancelled) return { ok: false, cancelled: true };

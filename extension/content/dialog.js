@@ -71,7 +71,11 @@ preflight.dialog = (() => {
       const publish = el("button", { type: "button", class: needsReason ? "danger" : "", text: kind === "warn" ? t("gateWarnPublish") : t("gatePublishAnyway") });
       let asking = false;
       publish.addEventListener("click", async () => {
-        if (!needsReason) return close("publish");
+        if (!needsReason) {
+          // a warning does not hold the post: its confirmation is recorded, and a failure to record it is not the editor's to fix
+          if (record) await record(null).catch(() => null);
+          return close("publish");
+        }
         if (!asking) {
           asking = true;
           reasonBox.hidden = false;

@@ -17,6 +17,11 @@ preflight.gate = (() => {
     return "allow";
   }
 
+  /** The rules an override records when the editor publishes through the `kind` dialog: a confirmed warning counts too. */
+  function overriddenRules(kind, report) {
+    return [...new Set(findingsFor(kind, [report]).map((f) => f.rule))];
+  }
+
   /** The findings the dialog lists for `kind`. */
   function findingsFor(kind, reports) {
     const all = reports.flatMap((r) => r.findings);
@@ -66,7 +71,7 @@ preflight.gate = (() => {
         const crisisMessages = [...new Set(reports.flatMap((r) => r.findings).filter((f) => f.pack === "crisis").map((f) => f.message))];
         const choice = await open({
           kind, findings, crisisMessages, returnFocus: sessions[0].composer,
-          record: (reason) => record(reports, reason),
+          record: (reason) => record(reports, reason, kind),
         });
         return choice === "publish";
       }
@@ -103,5 +108,5 @@ preflight.gate = (() => {
     }, true);
   }
 
-  return { decide, findingsFor, install };
+  return { decide, findingsFor, overriddenRules, install };
 })();

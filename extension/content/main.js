@@ -146,13 +146,16 @@
   }
 
   // ---- the gate
-  async function record(reports, reason) {
+  // What policy owners read for a warning the editor confirmed without being asked why.
+  const CONFIRMED_WARNING = "confirmed the warning and published";
+
+  async function record(reports, reason, kind) {
     for (const report of reports) {
-      const rules = [...new Set(report.findings.filter((f) => f.severity === "block").map((f) => f.rule))];
+      const rules = gate.overriddenRules(kind, report);
       if (!rules.length) continue;
       let answer;
       try {
-        answer = await ext.runtime.sendMessage({ type: MSG.OVERRIDE, check_id: report.check_id, rules, reason });
+        answer = await ext.runtime.sendMessage({ type: MSG.OVERRIDE, check_id: report.check_id, rules, reason: reason || CONFIRMED_WARNING });
       } catch {
         answer = { ok: false, offline: true };
       }

@@ -25,6 +25,8 @@ preflight.Session = (() => {
   class Session {
     constructor(composer, adapter, hooks) {
       this.id = ++counter;
+      // One draft per composer session: reports count a rule once per draft, however often it is re-checked.
+      this.draftId = crypto.randomUUID();
       this.composer = composer;
       this.adapter = adapter;
       this.hooks = hooks;
@@ -90,7 +92,7 @@ preflight.Session = (() => {
       this.state = "checking";
       this.render();
       const answer = await this.request({
-        type: MSG.CHECK, composer: this.id, text, platform: this.adapter.platform,
+        type: MSG.CHECK, composer: this.id, draft: this.draftId, text, platform: this.adapter.platform,
         images: this.attached.map(({ data, name, alt }) => ({ data, name, alt })),
       });
       if (answer.stale || answer.cancelled) return;
