@@ -348,6 +348,18 @@ def test_warn_confirmation_can_be_turned_off(browser, api, page):
     expect(page.get_by_role("alertdialog")).to_have_count(0)
 
 
+def test_an_admin_key_in_the_options_is_refused_with_the_reason(browser, api):
+    context, extension_id = browser
+    options = context.new_page()
+    options.goto(f"chrome-extension://{extension_id}/options/options.html")
+    expect(options.locator("#keyHint")).to_contain_text("Never the admin key")
+    options.get_by_label("API URL").fill(api.url)
+    options.get_by_label("API key").fill(api.service.store.create_key("owner-in-a-browser", "admin"))
+    options.get_by_role("button", name="Test connection").click()
+    expect(options.locator("#testResult")).to_contain_text("This is an admin key")
+    options.close()
+
+
 def test_popup_shows_the_connection_and_the_last_check(browser, page):
     type_on_x(page, "Our cream never fails.")
     expect(page.locator(BADGE)).to_have_text("Warnings · 1")

@@ -108,6 +108,9 @@ if (typeof importScripts === "function") {
     if (keyed.reason === "no-key") return { ok: false, reason: "no-key" };
     if (keyed.offline) return { ok: false, reason: keyed.reason, status: keyed.status };
     if (!keyed.ok) return { ok: false, reason: "not-ready", status: keyed.status };
+    // an admin key would work here too, and let anyone with this browser switch crisis mode or reload packs
+    const admin = await api.call(settings, "GET", "/v1/crisis");
+    if (admin.ok) return { ok: false, reason: "admin-key" };
     return { ok: true, packs: (ready.body && ready.body.packs || []).length };
   }
 

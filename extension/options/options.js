@@ -23,6 +23,7 @@
     if (result.reason === "unreachable") return t("optTestUnreachable");
     if (result.reason === "no-key") return t("optTestNoKey");
     if (result.reason === "key") return t("optTestKey", [String(result.status)]);
+    if (result.reason === "admin-key") return t("optTestAdminKey");
     return t("optTestNotReady", [String(result.status)]);
   }
 
