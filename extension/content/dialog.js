@@ -35,20 +35,22 @@ preflight.dialog = (() => {
   }
 
   /**
-   * Shows a gate dialog and resolves to "publish" or "back". `kind` is block, crisis or warn;
-   * for block and crisis, publishing asks for a reason and `record(reason)` must resolve to
+   * Shows a gate dialog and resolves to "publish" or "back". `kind` is block, crisis, unchecked or warn;
+   * for all but warn, publishing asks for a reason and `record(reason)` must resolve to
    * {ok: true} (or {ok: false, message}) before the dialog lets go.
    */
-  function open({ kind, findings, crisisMessages = [], record = null, returnFocus = null }) {
+  function open({ kind, findings, crisisMessages = [], problem = null, record = null, returnFocus = null }) {
     return new Promise((resolve) => {
       const layer = ui.root();
       const titleId = "preflight-gate-title";
       const descId = "preflight-gate-desc";
       const box = el("div", { class: `dialog kind-${kind}`, role: "alertdialog", "aria-modal": "true", "aria-labelledby": titleId, "aria-describedby": descId });
       const backdrop = el("div", { class: "backdrop", "data-preflight-gate": kind }, box);
-      const title = kind === "crisis" ? t("gateCrisisTitle") : kind === "block" ? t("gateBlockTitle") : t("gateWarnTitle", [String(findings.length)]);
-      box.append(el("h2", { id: titleId, text: title }));
-      box.append(el("p", { id: descId, text: kind === "crisis" ? t("gateCrisisIntro") : kind === "block" ? t("gateBlockIntro") : t("gateWarnIntro") }));
+      const titles = { crisis: t("gateCrisisTitle"), block: t("gateBlockTitle"), unchecked: t("gateUncheckedTitle") };
+      const intros = { crisis: t("gateCrisisIntro"), block: t("gateBlockIntro"), unchecked: t("gateUncheckedIntro") };
+      box.append(el("h2", { id: titleId, text: titles[kind] || t("gateWarnTitle", [String(findings.length)]) }));
+      box.append(el("p", { id: descId, text: intros[kind] || t("gateWarnIntro") }));
+      if (kind === "unchecked") box.append(el("p", { class: "note", text: ui.problemHint(problem) }));
       for (const message of crisisMessages) box.append(el("p", { class: "crisis", text: message }));
       const listed = findings.filter((f) => f.pack !== "crisis");
       if (listed.length) box.append(findingList(listed));
@@ -68,7 +70,8 @@ preflight.dialog = (() => {
         resolve(choice);
       };
       const back = el("button", { type: "button", class: "primary", text: kind === "warn" ? t("gateWarnBack") : t("gateBack"), onclick: () => close("back") });
-      const publish = el("button", { type: "button", class: needsReason ? "danger" : "", text: kind === "warn" ? t("gateWarnPublish") : t("gatePublishAnyway") });
+      const publishLabel = kind === "warn" ? t("gateWarnPublish") : kind === "unchecked" ? t("gateUncheckedPublish") : t("gatePublishAnyway");
+      const publish = el("button", { type: "button", class: needsReason ? "danger" : "", text: publishLabel });
       let asking = false;
       publish.addEventListener("click", async () => {
         if (!needsReason) {

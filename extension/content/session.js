@@ -69,7 +69,7 @@ preflight.Session = (() => {
     gateState() {
       const current = this.readText();
       const stale = this.schedule.pending() || this.state === "checking" || (current.trim() !== "" && current !== this.checkedText && this.state !== "offline");
-      return { report: this.report, offline: this.state === "offline", stale };
+      return { report: this.report, offline: this.state === "offline", problem: this.problem, stale };
     }
 
     /** Checks now, cancelling a scheduled check. */
@@ -97,11 +97,12 @@ preflight.Session = (() => {
       });
       if (answer.stale || answer.cancelled) return;
       if (answer.ok) {
-        Object.assign(this, { state: "ready", report: answer.report, checkedText: text });
-        this.hooks.setWarnConfirm(answer.warnConfirm);
+        Object.assign(this, { state: "ready", report: answer.report, checkedText: text, problem: null });
       } else {
-        Object.assign(this, { state: "offline", report: null, checkedText: text, offlineReason: answer.reason || (answer.error && answer.error.message) });
+        Object.assign(this, { state: "offline", report: null, checkedText: text, problem: answer.problem || "offline",
+          offlineReason: answer.reason || (answer.error && answer.error.message) });
       }
+      this.hooks.setPolicy(answer);
       this.render();
     }
 
@@ -115,11 +116,11 @@ preflight.Session = (() => {
     }
 
     render() {
-      const { cls, text, label } = ui.badgeState(this.state, this.report);
+      const { cls, text, label } = ui.badgeState(this.state, this.report, this.problem);
       this.badge.className = `badge state-${cls}`;
       this.badge.textContent = text;
       this.badge.setAttribute("aria-label", label);
-      this.badge.title = this.state === "offline" ? ui.t("offlineHint") : label;
+      this.badge.title = this.state === "offline" ? ui.problemHint(this.problem) : label;
       this.draw();
       this.hooks.rendered(this);
     }

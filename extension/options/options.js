@@ -1,4 +1,4 @@
-// The options page: connection, profile, language, sites, warn confirmation. Saved through the worker.
+// The options page: connection, profile, language, sites, warn confirmation, what to do when a check fails. Saved through the worker.
 (() => {
   const { MSG, page, settings: config } = preflight;
   const { t } = page;
@@ -32,7 +32,7 @@
     for (const site of config.SITES) sites[site] = $(`site-${site}`).checked;
     return {
       apiUrl: $("apiUrl").value, apiKey: $("apiKey").value, profile: $("profile").value,
-      language: $("language").value, warnConfirm: $("warnConfirm").checked, sites,
+      language: $("language").value, warnConfirm: $("warnConfirm").checked, whenUnchecked: $("whenUnchecked").value, sites,
     };
   }
 
@@ -69,6 +69,7 @@
     for (const code of config.LANGUAGES) language.append(option(code, code === "auto" ? t("optLanguageAuto") : code));
     language.value = settings.language;
     $("warnConfirm").checked = settings.warnConfirm;
+    $("whenUnchecked").value = settings.whenUnchecked;
     const sites = $("sites");
     for (const site of config.SITES) {
       const label = document.createElement("label");
