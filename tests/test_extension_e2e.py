@@ -277,10 +277,39 @@ def test_crisis_mode_pauses_publishing_and_shows_its_message(page, api):
         dialog = page.get_by_role("alertdialog")
         expect(dialog.get_by_role("heading")).to_have_text("Publishing is paused")
         expect(dialog.locator(".crisis")).to_contain_text("Product recall in progress: no promotional posts")
+        expect(dialog.locator(".crisis")).to_contain_text("by comms-lead")
+        # only approved statements go out: there is no way past this dialog
+        expect(dialog.get_by_role("button")).to_have_count(1)
+        expect(dialog).to_contain_text("This post is not one of the approved statements")
         screenshot(page, "x-crisis")
         dialog.get_by_role("button", name="Go back and fix").click()
         expect(page.locator("#posted li")).to_have_count(0)
     finally:
+        assert api.app.test_client().put("/v1/crisis", json={"active": False}, headers=admin).status_code == 200
+
+
+def test_where_the_deployment_allows_it_a_crisis_post_needs_a_reason_of_the_stated_length(page, api):
+    admin = {"Authorization": f"Bearer {api.service.store.create_key('crisis-lead', 'admin')}"}
+    crisis = {"active": True, "message": "Outage: holding statements only"}
+    api.app.config["CRISIS_OVERRIDES"] = True
+    assert api.app.test_client().put("/v1/crisis", json=crisis, headers=admin).status_code == 200
+    try:
+        type_on_x(page, "New colours in store this week!")
+        expect(page.locator(BADGE)).to_have_text("Blocked · 1")
+        page.get_by_role("button", name="Post", exact=True).click()
+        dialog = page.get_by_role("alertdialog")
+        dialog.get_by_role("button", name="Publish anyway…").click()
+        reason = dialog.get_by_label("Why must this post go out during the crisis? (at least 20 characters, recorded)")
+        reason.fill("legal said ok")
+        dialog.get_by_role("button", name="Record reason and publish").click()
+        expect(dialog.get_by_role("alert")).to_have_text("Please give a reason of at least 20 characters.")
+        expect(page.locator("#posted li")).to_have_count(0)
+        reason.fill("The recall notice itself, approved by legal at 14:05.")
+        dialog.get_by_role("button", name="Record reason and publish").click()
+        expect(page.locator("#posted li")).to_have_text(["New colours in store this week!"])
+        assert api.requests.of("/v1/overrides")[-1][1] == 201
+    finally:
+        api.app.config["CRISIS_OVERRIDES"] = False
         assert api.app.test_client().put("/v1/crisis", json={"active": False}, headers=admin).status_code == 200
 
 

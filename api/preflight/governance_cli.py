@@ -1,6 +1,7 @@
 """`preflight crisis`, `events`, `audit` and `overrides`: what policy owners do from the shell."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -27,7 +28,7 @@ def add_governance_parsers(subparsers) -> None:
     actions.add_parser("off", help="switch crisis mode off")
     actions.add_parser("status", help="show whether crisis mode is on")
     for parser in (on, actions.choices["off"]):
-        parser.add_argument("--by", default=None, help="who switches it, for the audit trail (default: cli:<user>)")
+        parser.add_argument("--by", default=None, help="who switches it, shown to editors and in the audit trail (default: cli:<login name>)")
 
     events = subparsers.add_parser("events", help="live sensitive events that posts should not joke about or sell on")
     actions = events.add_subparsers(dest="events_command", required=True)
@@ -170,4 +171,10 @@ def prune_before(days: int | None) -> datetime:
 
 
 def who(by: str | None) -> str:
-    return (by or f"cli:{os.environ.get('USER') or 'unknown'}")[:64]
+    """Who makes a change: editors read it in the crisis message, so never an anonymous placeholder."""
+    if by and by.strip():
+        return by.strip()[:64]
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (OSError, KeyError):  # no login name in the environment and no entry in the password database
+        raise InputError("say who makes this change with --by NAME: editors see it beside the crisis message") from None

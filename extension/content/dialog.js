@@ -37,9 +37,10 @@ preflight.dialog = (() => {
   /**
    * Shows a gate dialog and resolves to "publish" or "back". `kind` is block, crisis, unchecked or warn;
    * for all but warn, publishing asks for a reason and `record(reason)` must resolve to
-   * {ok: true} (or {ok: false, message}) before the dialog lets go.
+   * {ok: true} (or {ok: false, message}) before the dialog lets go. In crisis mode `crisis` is the API's
+   * policy: without publish_anyway only Go back is offered; with it, the reason needs reason_min_chars.
    */
-  function open({ kind, findings, crisisMessages = [], problem = null, record = null, returnFocus = null }) {
+  function open({ kind, findings, crisisMessages = [], crisis = null, problem = null, record = null, returnFocus = null }) {
     return new Promise((resolve) => {
       const layer = ui.root();
       const titleId = "preflight-gate-title";
@@ -56,12 +57,16 @@ preflight.dialog = (() => {
       if (listed.length) box.append(findingList(listed));
 
       const needsReason = kind !== "warn";
+      const crisisHeld = kind === "crisis" && !(crisis && crisis.publish_anyway);
+      const minimum = kind === "crisis" && crisis ? Math.max(3, crisis.reason_min_chars || 0) : 3;
+      if (crisisHeld) box.append(el("p", { class: "note", text: t("gateCrisisOnlyApproved") }));
       const reasonId = "preflight-gate-reason";
       const errorLine = el("p", { class: "error", role: "alert" });
       const reason = el("textarea", { id: reasonId, "aria-required": "true", "aria-describedby": "preflight-gate-error", maxlength: "2000" });
       errorLine.id = "preflight-gate-error";
-      const reasonBox = el("div", { class: "reason", hidden: true }, el("label", { for: reasonId, text: t("gateReasonLabel") }), reason, errorLine);
-      if (needsReason) box.append(reasonBox);
+      const reasonBox = el("div", { class: "reason", hidden: true }, el("label", { for: reasonId, text: kind === "crisis" ? t("gateCrisisReasonLabel", [String(minimum)]) : t("gateReasonLabel") }),
+        reason, errorLine);
+      if (needsReason && !crisisHeld) box.append(reasonBox);
       reason.addEventListener("input", () => (errorLine.textContent = ""));
 
       const close = (choice) => {
@@ -87,8 +92,8 @@ preflight.dialog = (() => {
           return;
         }
         const text = reason.value.trim();
-        if (text.length < 3) {
-          errorLine.textContent = t("gateReasonMissing");
+        if (text.length < minimum) {
+          errorLine.textContent = minimum > 3 ? t("gateReasonTooShort", [String(minimum)]) : t("gateReasonMissing");
           reason.focus();
           return;
         }
@@ -99,7 +104,7 @@ preflight.dialog = (() => {
         if (result.ok) return close("publish");
         errorLine.textContent = result.message;
       });
-      box.append(el("div", { class: "actions" }, publish, back));
+      box.append(el("div", { class: "actions" }, ...(crisisHeld ? [back] : [publish, back])));
       trapFocus(box, () => close("back"));
       layer.append(backdrop);
       back.focus();

@@ -72,8 +72,9 @@ preflight.gate = (() => {
         const findings = findingsFor(kind, reports);
         const crisisMessages = [...new Set(reports.flatMap((r) => r.findings).filter((f) => f.pack === "crisis").map((f) => f.message))];
         const problem = (sessions.map((s) => s.gateState()).find((s) => s.offline) || {}).problem || null;
+        const crisis = (reports.find((r) => r.crisis) || {}).crisis || null;
         const choice = await open({
-          kind, findings, crisisMessages, problem, returnFocus: sessions[0].composer,
+          kind, findings, crisisMessages, crisis, problem, returnFocus: sessions[0].composer,
           record: (reason) => record(reports, reason, kind, sessions),
         });
         return choice === "publish";

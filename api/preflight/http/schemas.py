@@ -153,6 +153,11 @@ class ImageEntry(BaseModel):
     provenance: ProvenanceOut | None = Field(None, description="The image's Content Credentials (C2PA), if any.")
 
 
+class CrisisPolicyOut(BaseModel):
+    publish_anyway: bool = Field(description="Whether this deployment lets a post held by crisis mode go out anyway (with an override).")
+    reason_min_chars: int = Field(description="The shortest reason such an override accepts.")
+
+
 class CheckResponse(BaseModel):
     check_id: str
     verdict: Literal["pass", "warn", "block"]
@@ -163,6 +168,7 @@ class CheckResponse(BaseModel):
     skipped: list[Skipped]
     images: list[ImageEntry] = Field(default_factory=list, description="One entry per attached image.")
     checked_for: str = Field(description="The publication time the post was checked as of (ISO 8601): `scheduled_for`, or the time of the check.")
+    crisis: CrisisPolicyOut | None = Field(None, description="Present when crisis mode holds the post: what the editor may do.")
 
 
 class ErrorBody(BaseModel):

@@ -7,6 +7,7 @@ import time
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import Field
 
+from ..crisis import RULE as CRISIS_RULE
 from ..events import parse_moment
 from ..reports import overrides_csv
 from .auth import require
@@ -27,6 +28,20 @@ class OverrideRequest(Strict):
     check_id: str = Field(max_length=64)
     rules: list[str] = Field(min_length=1, max_length=200)
     reason: str = Field(max_length=2000, description="Why the post is published anyway; read by policy owners.")
+
+
+def crisis_policy(rules: list[str], reason: str) -> None:
+    """Crisis mode holds everything but approved statements; a deployment may allow publishing anyway, with a real reason."""
+    if CRISIS_RULE not in rules:
+        return
+    config = current_app.config
+    if not config["CRISIS_OVERRIDES"]:
+        raise ApiError(403, "crisis_override_disabled", "crisis mode is on: only approved statements go out, and this "
+                       "deployment does not let a post through anyway (PREFLIGHT_CRISIS_OVERRIDES)", [{"field": "rules"}])
+    minimum = int(config["CRISIS_REASON_MIN_CHARS"])
+    if len(reason) < minimum:
+        raise ApiError(422, "reason_too_short", f"publishing during crisis mode needs a reason of at least {minimum} "
+                       f"characters; this one has {len(reason)}", [{"field": "reason", "message": f"at least {minimum} characters"}])
 
 
 def find_check(check_id: str) -> dict | None:
@@ -50,6 +65,7 @@ def create_override():
     if not reason:
         raise ApiError(422, "invalid_request", "say why the post is published anyway: the reason is empty",
                        [{"field": "reason", "message": "empty"}])
+    crisis_policy(req.rules, reason)
     record = find_check(req.check_id)
     if record is None:
         raise ApiError(404, "not_found", f"no check with id {req.check_id!r}", [{"field": "check_id"}])
