@@ -155,10 +155,13 @@ preflight.Session = (() => {
       if (this.report) {
         for (const finding of this.report.findings) {
           if (!underlined(finding)) continue;
-          const span = offsets.spanToUtf16(checked, finding.span);
-          if (!span || span.end > same) continue;
-          const rects = this.rectsFor(span.start, span.end);
-          this.layout.push({ finding, span, rects, boxes: geometry.underlineBoxes(rects, box), severity: finding.severity, rule: finding.rule });
+          // one finding may name several places of one problem: each is underlined, each opens the same card
+          for (const place of finding.spans || [finding.span]) {
+            const span = offsets.spanToUtf16(checked, place);
+            if (!span || span.end > same) continue;
+            const rects = this.rectsFor(span.start, span.end);
+            this.layout.push({ finding, span, rects, boxes: geometry.underlineBoxes(rects, box), severity: finding.severity, rule: finding.rule });
+          }
         }
       }
       ui.drawUnderlines(this.underlines, this.layout);

@@ -108,6 +108,8 @@ class FindingOut(BaseModel):
     match: MatchOut | None = None
     score: float | None = Field(None, description="A learned check's score of the span (0-1); absent for word rules.")
     details: dict | None = Field(None, description="Why a learned check scored the span so: model, threshold, words that weighed most.")
+    spans: list[SpanOut] | None = Field(None, description="Every place of the problem, `span` first: present when one rule fires "
+                                                          "several times in one sentence with the same message (one finding, not several).")
 
 
 class PackRef(BaseModel):
