@@ -174,3 +174,12 @@ def test_the_cli_lists_the_same_overrides_as_a_table_json_or_csv(client, keys, e
     assert capsys.readouterr().out.startswith("created_at,key_name,rules,reason,")
     assert main(["overrides", "list", "--limit", "500"]) == 3
     assert "--limit must be from 1 to 200" in capsys.readouterr().err
+
+
+def test_the_openapi_document_lists_the_listing_and_the_draft_id(client):
+    document = client.get("/openapi.json").get_json()
+    listing = document["paths"]["/v1/overrides"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {"rule", "pack", "key", "since", "until", "limit", "offset", "format"}
+    assert "text/csv" in listing["responses"]["200"]["content"] and "403" in listing["responses"]
+    draft = document["components"]["schemas"]["CheckRequest"]["properties"]["draft_id"]
+    assert "once per draft" in draft["description"]
