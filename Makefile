@@ -20,7 +20,7 @@ system:
 
 run: install system
 	mkdir -p var
-	$(VENV)/bin/preflight serve --host 127.0.0.1 --port 8080 --print-key
+	$(VENV)/bin/preflight serve --host 127.0.0.1 --port 8080 --print-keys
 
 test: install system
 	node --test extension/test/

@@ -24,7 +24,7 @@ OPERATIONS = [
     ("GET", "/v1/profiles"), ("POST", "/v1/images/references"), ("GET", "/v1/images/references"),
     ("GET", "/v1/images/references/{ref_id}"), ("PATCH", "/v1/images/references/{ref_id}"),
     ("DELETE", "/v1/images/references/{ref_id}"), ("GET", "/v1/images/references/{ref_id}/thumbnail"),
-    ("POST", "/v1/overrides"), ("GET", "/v1/crisis"), ("PUT", "/v1/crisis"), ("GET", "/v1/events"),
+    ("POST", "/v1/overrides"), ("GET", "/v1/overrides"), ("GET", "/v1/crisis"), ("PUT", "/v1/crisis"), ("GET", "/v1/events"),
     ("POST", "/v1/events"), ("DELETE", "/v1/events/{event_id}"), ("GET", "/v1/reports/rules"),
     ("POST", "/v1/packs/preview"),
 ]

@@ -133,3 +133,61 @@ def test_the_cli_switches_it_and_running_servers_follow(crisis_off, keys, api, t
     assert main(["crisis", "off"]) == 0
     capsys.readouterr()
     assert main(["crisis", "status"]) == 0 and "off" in capsys.readouterr().out
+
+
+@pytest.fixture()
+def crisis_overrides(api):
+    """Crisis overrides allowed for one test (the app is shared: the setting goes back afterwards)."""
+    api.config["CRISIS_OVERRIDES"] = True
+    yield
+    api.config["CRISIS_OVERRIDES"] = False
+
+
+def held_check(client, keys) -> dict:
+    assert switch_on(client, keys).status_code == 200
+    body = client.post("/v1/check", json={"text": "Lovely weather for a picnic!", "language": "en"}, headers=auth(keys["check"])).get_json()
+    assert body["verdict"] == "block"
+    return body
+
+
+def test_a_held_post_cannot_be_published_anyway_unless_the_deployment_allows_it(crisis_off, keys):
+    client = crisis_off
+    body = held_check(client, keys)
+    assert body["crisis"] == {"publish_anyway": False, "reason_min_chars": 20}
+    override = {"check_id": body["check_id"], "rules": ["crisis/publishing-paused"], "reason": "the board approved this post today"}
+    response = client.post("/v1/overrides", json=override, headers=auth(keys["check"]))
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "crisis_override_disabled"
+    calm = client.post("/v1/check", json={"text": "We are aware of the outage, and are working on it. Updates follow here."},
+                       headers=auth(keys["check"])).get_json()
+    assert "crisis" not in calm
+
+
+def test_where_allowed_publishing_during_a_crisis_needs_a_reason_of_the_stated_length(crisis_off, keys, crisis_overrides):
+    client = crisis_off
+    body = held_check(client, keys)
+    assert body["crisis"] == {"publish_anyway": True, "reason_min_chars": 20}
+    override = {"check_id": body["check_id"], "rules": ["crisis/publishing-paused"], "reason": "ok"}
+    short = client.post("/v1/overrides", json=override, headers=auth(keys["check"]))
+    assert short.status_code == 422
+    assert "at least 20 characters" in short.get_json()["error"]["message"]
+    override["reason"] = "approved by the crisis team, call 14:05"
+    assert client.post("/v1/overrides", json=override, headers=auth(keys["check"])).status_code == 201
+
+
+def test_a_crisis_switched_from_the_shell_names_the_person_or_asks_who(monkeypatch):
+    import getpass
+
+    from preflight.errors import InputError
+    from preflight.governance_cli import who
+
+    assert who(" comms-lead ") == "comms-lead"
+    monkeypatch.setattr(getpass, "getuser", lambda: "alice")
+    assert who(None) == "cli:alice"
+
+    def nobody():
+        raise OSError("no login name")
+
+    monkeypatch.setattr(getpass, "getuser", nobody)
+    with pytest.raises(InputError, match="--by NAME"):
+        who(None)

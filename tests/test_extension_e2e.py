@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,7 +46,7 @@ def browser(tmp_path_factory):
         context.close()
 
 
-def configure(browser, api_url: str, key: str, *, warn_confirm: bool = True) -> None:
+def configure(browser, api_url: str, key: str, *, warn_confirm: bool = True, when_unchecked: str = "hold") -> None:
     """Sets the API URL and key on the options page, as an editor would, and tests the connection."""
     context, extension_id = browser
     options = context.new_page()
@@ -57,6 +59,7 @@ def configure(browser, api_url: str, key: str, *, warn_confirm: bool = True) -> 
     warn = options.get_by_label("Ask before publishing a post with warnings")
     if warn.is_checked() != warn_confirm:
         warn.click()
+    options.get_by_label("When preflight cannot check a post").select_option(when_unchecked)
     options.get_by_role("button", name="Save").click()
     expect(options.locator("#saved")).to_have_text("Saved.")
     screenshot(options, "options")
@@ -274,10 +277,39 @@ def test_crisis_mode_pauses_publishing_and_shows_its_message(page, api):
         dialog = page.get_by_role("alertdialog")
         expect(dialog.get_by_role("heading")).to_have_text("Publishing is paused")
         expect(dialog.locator(".crisis")).to_contain_text("Product recall in progress: no promotional posts")
+        expect(dialog.locator(".crisis")).to_contain_text("by comms-lead")
+        # only approved statements go out: there is no way past this dialog
+        expect(dialog.get_by_role("button")).to_have_count(1)
+        expect(dialog).to_contain_text("This post is not one of the approved statements")
         screenshot(page, "x-crisis")
         dialog.get_by_role("button", name="Go back and fix").click()
         expect(page.locator("#posted li")).to_have_count(0)
     finally:
+        assert api.app.test_client().put("/v1/crisis", json={"active": False}, headers=admin).status_code == 200
+
+
+def test_where_the_deployment_allows_it_a_crisis_post_needs_a_reason_of_the_stated_length(page, api):
+    admin = {"Authorization": f"Bearer {api.service.store.create_key('crisis-lead', 'admin')}"}
+    crisis = {"active": True, "message": "Outage: holding statements only"}
+    api.app.config["CRISIS_OVERRIDES"] = True
+    assert api.app.test_client().put("/v1/crisis", json=crisis, headers=admin).status_code == 200
+    try:
+        type_on_x(page, "New colours in store this week!")
+        expect(page.locator(BADGE)).to_have_text("Blocked · 1")
+        page.get_by_role("button", name="Post", exact=True).click()
+        dialog = page.get_by_role("alertdialog")
+        dialog.get_by_role("button", name="Publish anyway…").click()
+        reason = dialog.get_by_label("Why must this post go out during the crisis? (at least 20 characters, recorded)")
+        reason.fill("legal said ok")
+        dialog.get_by_role("button", name="Record reason and publish").click()
+        expect(dialog.get_by_role("alert")).to_have_text("Please give a reason of at least 20 characters.")
+        expect(page.locator("#posted li")).to_have_count(0)
+        reason.fill("The recall notice itself, approved by legal at 14:05.")
+        dialog.get_by_role("button", name="Record reason and publish").click()
+        expect(page.locator("#posted li")).to_have_text(["New colours in store this week!"])
+        assert api.requests.of("/v1/overrides")[-1][1] == 201
+    finally:
+        api.app.config["CRISIS_OVERRIDES"] = False
         assert api.app.test_client().put("/v1/crisis", json={"active": False}, headers=admin).status_code == 200
 
 
@@ -313,6 +345,7 @@ def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(brow
 
     page.goto(f"{origin}/compose")
     textarea = page.get_by_label("Post", exact=True)
+    checks_before, overrides_before = len(api.requests.of("/v1/check")), len(api.requests.of("/v1/overrides"))
     textarea.click()
     textarea.press_sequentially("Our cream never fails.")
     expect(page.locator(BADGE)).to_have_text("Warnings · 1")
@@ -331,6 +364,11 @@ def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(brow
     screenshot(page, "textarea-warn")
     dialog.get_by_role("button", name="Publish", exact=True).click()
     expect(page.locator("#posted li")).to_have_text(["Our cream never fails."])
+    # the confirmed warning is an override policy owners see, and every check of this post was one draft
+    recorded = api.requests.of("/v1/overrides")[overrides_before:]
+    assert [(req["rules"], status) for req, status, _ in recorded] == [(["misleading-claims/absolute-guarantee"], 201)]
+    drafts = {req.get("draft_id") for req, _, _ in api.requests.of("/v1/check")[checks_before:]}
+    assert len(drafts) == 1 and None not in drafts
 
 
 def test_warn_confirmation_can_be_turned_off(browser, api, page):
@@ -340,6 +378,18 @@ def test_warn_confirmation_can_be_turned_off(browser, api, page):
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.locator("#posted li")).to_have_text(["Our cream never fails."])
     expect(page.get_by_role("alertdialog")).to_have_count(0)
+
+
+def test_an_admin_key_in_the_options_is_refused_with_the_reason(browser, api):
+    context, extension_id = browser
+    options = context.new_page()
+    options.goto(f"chrome-extension://{extension_id}/options/options.html")
+    expect(options.locator("#keyHint")).to_contain_text("Never the admin key")
+    options.get_by_label("API URL").fill(api.url)
+    options.get_by_label("API key").fill(api.service.store.create_key("owner-in-a-browser", "admin"))
+    options.get_by_role("button", name="Test connection").click()
+    expect(options.locator("#testResult")).to_contain_text("This is an admin key")
+    options.close()
 
 
 def test_popup_shows_the_connection_and_the_last_check(browser, page):
@@ -354,10 +404,74 @@ def test_popup_shows_the_connection_and_the_last_check(browser, page):
     popup.close()
 
 
-def test_api_stopped_shows_offline_and_post_submits(browser, tmp_path):
+class FailingChecks:
+    """WSGI middleware: every POST /v1/check answers `status` with a JSON error, as a failing or limiting server would."""
+
+    def __init__(self, app, status: int):
+        self.app, self.status = app, status
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") != "/v1/check" or environ.get("REQUEST_METHOD") != "POST":
+            return self.app(environ, start_response)
+        body = json.dumps({"error": {"code": f"http_{self.status}", "message": "failing on purpose", "details": []}}).encode()
+        start_response(f"{self.status} Failing", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+
+@contextmanager
+def failing_checks(api, status: int):
+    working = api.app.wsgi_app
+    api.app.wsgi_app = FailingChecks(working, status)
+    try:
+        yield
+    finally:
+        api.app.wsgi_app = working
+
+
+def test_a_503_holds_the_post_and_the_reason_is_recorded_when_the_api_is_back(browser, api, page):
+    overrides_before = len(api.requests.of("/v1/overrides"))
+    with failing_checks(api, 503):
+        type_on_x(page, CLAIM)
+        expect(page.locator(BADGE)).to_have_text("preflight offline")
+        page.get_by_role("button", name="Post", exact=True).click()
+        dialog = page.get_by_role("alertdialog")
+        expect(dialog.get_by_role("heading")).to_have_text("preflight could not check this post")
+        expect(dialog).to_contain_text("tell your preflight admin")
+        screenshot(page, "x-unchecked")
+        expect(page.locator("#posted li")).to_have_count(0)
+        dialog.get_by_role("button", name="Publish unchecked…").click()
+        dialog.get_by_label("Why publish anyway? (recorded)").fill("The launch post had to go out at nine.")
+        dialog.get_by_role("button", name="Record reason and publish").click()
+        expect(page.locator("#posted li")).to_have_text([CLAIM])
+    # the next check that gets through sends the held post, checked now, as an override with the editor's reason
+    later = browser[0].new_page()
+    type_on_x(later, "Good morning!")
+    expect(later.locator(BADGE)).to_have_text("✓ OK")
+    for _ in range(100):
+        recorded = api.requests.of("/v1/overrides")[overrides_before:]
+        if recorded:
+            break
+        later.wait_for_timeout(100)
+    later.close()
+    assert [(req["reason"], status) for req, status, _ in recorded] == [
+        ("published while preflight could not check it (offline): The launch post had to go out at nine.", 201)]
+    assert "misleading-claims/health-claim" in recorded[0][0]["rules"]
+
+
+@pytest.mark.parametrize("status,badge,hint", [(429, "preflight: too many checks", "Wait a minute"),
+                                               (401, "preflight refused", "check key in the extension's options")])
+def test_the_badge_tells_rate_limited_from_refused_and_says_what_to_do(page, api, status, badge, hint):
+    with failing_checks(api, status):
+        type_on_x(page, CLAIM)
+        expect(page.locator(BADGE)).to_have_text(badge)
+        page.locator(BADGE).click()
+        expect(page.locator("preflight-overlay .panel")).to_contain_text(hint)
+
+
+def test_api_stopped_lets_the_post_through_when_the_deployment_says_so(browser, tmp_path):
     stopped = LiveApi(tmp_path / "preflight.db")
     try:
-        configure(browser, stopped.url, stopped.key)
+        configure(browser, stopped.url, stopped.key, when_unchecked="allow")
         stopped.stop()
         context, _ = browser
         page = context.new_page()

@@ -32,12 +32,12 @@ def test_options_page_and_badge_follow_the_browser_language(tmp_path, language):
             expect(options.locator("#test")).to_have_text(messages["optTest"]["message"])
             assert options.evaluate("document.documentElement.lang").startswith(language)
 
-            # no key yet: the composer says, in this language, that preflight is offline
+            # no key yet: the composer says, in this language, that the check is refused and the fix is in the options
             page = context.new_page()
             page.goto("https://x.com/home")
             page.locator('[data-testid="tweetTextarea_0"]').press_sequentially("Hallo")
             badge = page.locator("preflight-overlay .badge")
-            expect(badge).to_have_attribute("aria-label", messages["badgeOfflineLabel"]["message"])
-            expect(badge).to_have_attribute("title", messages["offlineHint"]["message"])
+            expect(badge).to_have_attribute("aria-label", messages["badgeRefusedLabel"]["message"])
+            expect(badge).to_have_attribute("title", messages["refusedHint"]["message"])
         finally:
             context.close()

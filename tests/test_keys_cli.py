@@ -75,3 +75,24 @@ def test_an_unknown_scope_is_a_usage_error(database_url, capsys):
         keys(database_url, "create", "--name", "x", "--scope", "root")
     assert caught.value.code == 2
     assert "invalid choice: 'root'" in capsys.readouterr().err
+
+
+def test_serve_prints_a_labelled_check_key_and_admin_key_and_revokes_the_previous_local_ones(database_url, capsys, monkeypatch):
+    import preflight.http.serve
+    from preflight.cli import main
+
+    monkeypatch.setenv("PREFLIGHT_DATABASE_URL", database_url)
+    monkeypatch.setattr(preflight.http.serve, "serve", lambda *args: None)
+    printed = []
+    for _ in range(2):
+        assert main(["serve", "--print-keys"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        printed.append(dict(line.split("=", 1) for line in lines if line.startswith(("KEY=", "ADMIN_KEY="))))
+        assert "extension" in lines[0] and "policy owner" in lines[2] and "never paste it into an editor's browser" in lines[2]
+    store = Store(database_url)
+    try:
+        first, second = printed
+        assert (store.verify_key(second["KEY"]).scope, store.verify_key(second["ADMIN_KEY"]).scope) == ("check", "admin")
+        assert store.verify_key(first["KEY"]) is None and store.verify_key(first["ADMIN_KEY"]) is None
+    finally:
+        store.dispose()

@@ -33,7 +33,8 @@ def crisis_on(api, keys):
 
 
 def comparable(report: dict) -> dict:
-    return {key: value for key, value in report.items() if key not in ("check_id", "elapsed_ms", "checked_for")}
+    # `crisis` is the API's override policy for its clients, not part of the check
+    return {key: value for key, value in report.items() if key not in ("check_id", "elapsed_ms", "checked_for", "crisis")}
 
 
 @pytest.mark.parametrize("text", ["Lovely walk in the park today.", "Our cream never fails, guaranteed!"])

@@ -22,11 +22,12 @@ def at(day: int) -> datetime:
 
 
 ROWS = [
-    ("a", at(1), "en", "warn", ["misleading-claims/absolute-guarantee"]),
-    ("b", at(1), "nl", "block", ["misleading-claims/absolute-guarantee", "misleading-claims/health-claim"]),
-    ("c", at(3), "en", "warn", ["misleading-claims/absolute-guarantee"]),
-    ("d", at(3), "en", "pass", []),
+    ("a", at(1), "en", "warn", ["misleading-claims/absolute-guarantee"], None),
+    ("b", at(1), "nl", "block", ["misleading-claims/absolute-guarantee", "misleading-claims/health-claim"], None),
+    ("c", at(3), "en", "warn", ["misleading-claims/absolute-guarantee"], None),
+    ("d", at(3), "en", "pass", [], None),
 ]
+GUARANTEE = "misleading-claims/absolute-guarantee"
 
 
 def test_counts_per_rule_language_pack_and_day():
@@ -41,6 +42,24 @@ def test_counts_per_rule_language_pack_and_day():
     assert report["packs"] == [{"pack": "misleading-claims", "fired": 4, "overridden": 1, "override_rate": 0.25}]
     assert [(d["day"], d["warn"], d["block"], d["pass"]) for d in report["days"]] == [
         ("2026-11-01", 1, 1, 0), ("2026-11-02", 0, 0, 0), ("2026-11-03", 1, 0, 1)]
+
+
+def test_a_rule_counts_once_per_draft_and_as_overridden_when_any_of_its_checks_was():
+    # One post typed in three pauses, the warning overridden on the last check; and one post checked once, not overridden.
+    rows = [("a1", at(1), "en", "warn", [GUARANTEE], "draft-1"), ("a2", at(1), "en", "warn", [GUARANTEE], "draft-1"),
+            ("a3", at(1), "en", "warn", [GUARANTEE], "draft-1"), ("b", at(2), "en", "warn", [GUARANTEE], None)]
+    report = rule_report(rows, {"a3": {GUARANTEE}}, SINCE, UNTIL)
+    (entry,) = report["rules"]
+    assert (entry["fired"], entry["overridden"], entry["override_rate"]) == (2, 1, 0.5)
+    assert report["checks"] == 4  # the checks themselves are all counted
+    alone = rule_report(rows[2:3], {"a3": {GUARANTEE}}, SINCE, UNTIL)["rules"][0]
+    assert alone["override_rate"] == 1.0
+
+
+def test_a_draft_counts_in_the_language_of_its_last_check():
+    rows = [("a1", at(1), "en", "warn", [GUARANTEE], "d"), ("a2", at(1), "nl", "warn", [GUARANTEE], "d")]
+    (entry,) = rule_report(rows, {}, SINCE, UNTIL)["rules"]
+    assert entry["fired"] == 1 and list(entry["languages"]) == ["nl"]
 
 
 def test_csv_has_a_row_per_rule_and_language():
@@ -104,3 +123,27 @@ def test_reports_are_for_admins(client, keys):
 def test_the_day_axis_of_a_long_window_has_only_the_busy_days():
     long = rule_report(ROWS, {}, SINCE - timedelta(days=800), UNTIL)
     assert [d["day"] for d in long["days"]] == ["2026-11-01", "2026-11-03"]
+
+
+def test_drafts_sent_with_checks_are_counted_once_and_reasons_are_shown_per_rule(client, keys, api):
+    service = api.extensions["preflight"]
+    rule = "misleading-claims/absolute-guarantee"
+    service.recorder.flush()
+    before = entry(report(client, keys), rule)
+    draft = f"draft-{datetime.now(timezone.utc).timestamp()}"
+    ids = [client.post("/v1/check", json={"text": text, "language": "en", "draft_id": draft}, headers=auth(keys["check"])).get_json()["check_id"]
+           for text in ("Our cream never", "Our cream never fails", "Our cream never fails.")]
+    reason = f"the claim is documented, file {draft}"
+    assert client.post("/v1/overrides", json={"check_id": ids[-1], "rules": [rule], "reason": reason},
+                       headers=auth(keys["check"])).status_code == 201
+    service.recorder.flush()
+    now = entry(report(client, keys), rule)
+    assert now["fired"] - before["fired"] == 1 and now["overridden"] - before["overridden"] == 1
+    assert now["reasons"][0]["reason"] == reason and now["reasons"][0]["key_name"] == "checker"
+
+
+@pytest.mark.parametrize("draft_id", ["", "x" * 65, "has space", "<script>"])
+def test_a_malformed_draft_id_is_422(client, keys, draft_id):
+    response = client.post("/v1/check", json={"text": "Hello", "draft_id": draft_id}, headers=auth(keys["check"]))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["field"] == "draft_id"

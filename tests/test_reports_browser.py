@@ -73,6 +73,10 @@ def test_a_policy_owner_sees_what_fires_and_what_is_overridden(page, server):
     expect(rows).to_have_count(2)
     expect(rows.nth(1).locator("td.high")).to_have_text("75.0 %")
     expect(page.locator("#totals")).to_contain_text("Block")
+    reasons = page.locator("#reasons .reason-group")
+    expect(reasons).to_have_count(2)
+    expect(reasons.filter(has_text=HEALTH)).to_contain_text("claim approved by the medical team")
+    expect(reasons.filter(has_text=HEALTH)).to_contain_text("3 of 4 (75.0 %)")
     screenshot(page, "reports")
 
     with page.expect_download() as download:

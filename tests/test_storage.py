@@ -223,7 +223,7 @@ def test_last_used_is_written_at_most_once_a_minute(store, monkeypatch):
 
 
 def test_check_records_round_trip(store):
-    record = check_record()
+    record = check_record(draft_id="3f1c0b7e-9a52-4c61-8d0e-5b7f2a9c4e10")
     store.record_check(**record)
     stored = store.get_check(record["check_id"])
     created = stored.pop("created_at")
@@ -235,6 +235,7 @@ def test_text_is_optional_and_unknown_ids_are_none(store):
     record = check_record(text=None, profile=None, platform=None, rules=[], verdict="pass")
     store.record_check(**record)
     assert store.get_check(record["check_id"])["text"] is None
+    assert store.get_check(record["check_id"])["draft_id"] is None
     assert store.get_check(record["check_id"])["profile"] is None
     assert store.get_check(uuid.uuid4().hex) is None
 

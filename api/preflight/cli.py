@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -47,7 +48,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--workers", type=int, default=2)
     serve.add_argument("--threads", type=int, default=4)
-    serve.add_argument("--print-key", action="store_true", help="replace the key named 'local' with a new admin key and print it")
+    serve.add_argument("--print-keys", "--print-key", dest="print_keys", action="store_true",
+                       help="replace the local keys with a new check key (extension, scheduling tools) and a new admin key "
+                            "(policy owner) and print both")
 
     if command not in SELF_CONTAINED:
         from .governance_cli import add_governance_parsers
@@ -110,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             from .storage.cli import run_keys
 
             return run_keys(args, database_url())
-        if args.command in ("crisis", "events", "audit"):
+        if args.command in ("crisis", "events", "audit", "overrides"):
             from .governance_cli import run_governance
 
             return run_governance(args, database_url())
@@ -163,20 +166,34 @@ def run_serve(args, out: Console) -> int:
 
     if args.rules:
         os.environ["PREFLIGHT_RULES_DIR"] = str(args.rules)
-    if args.print_key:
+    if args.print_keys:
         try:
-            store = Store(database_url())
-            for old in store.list_keys():
-                if old.name.startswith("local-") and old.revoked_at is None:
-                    store.revoke_key(old.name)
-            key = store.create_key(f"local-{time.strftime('%Y%m%d-%H%M%S')}", "admin")
+            check_key, admin_key = local_keys(Store(database_url()))
         except StorageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        out.print(f"Admin key for this server (also for the extension and the playground):\n{key}", highlight=False)
+        out.print(local_keys_text(check_key, admin_key), highlight=False, markup=False, soft_wrap=True)
     out.print(f"preflight API on http://{args.host}:{args.port}/  (playground at /, docs at /docs)", highlight=False)
     serve(args.host, args.port, args.workers, args.threads)
     return 0
+
+
+def local_keys(store) -> tuple[str, str]:
+    """A new check key and a new admin key for this machine; the previous local ones are revoked."""
+    for old in store.list_keys():
+        if old.name.startswith("local-") and old.revoked_at is None:
+            store.revoke_key(old.name)
+    # Key names are unique: a restart within the same second needs more than the time to tell them apart.
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+    return store.create_key(f"local-check-{stamp}", "check"), store.create_key(f"local-admin-{stamp}", "admin")
+
+
+def local_keys_text(check_key: str, admin_key: str) -> str:
+    """Two labelled keys, as shell assignments: pasted into a shell, the README's examples run as written."""
+    return ("Check key, for the extension's options page and for scheduling tools (checks and overrides only):\n"
+            f"KEY={check_key}\n"
+            "Admin key, for the policy owner only (reports, crisis mode, pack reloads); never paste it into an editor's browser:\n"
+            f"ADMIN_KEY={admin_key}")
 
 
 def run_check(checker, args, out: Console) -> int:

@@ -34,6 +34,9 @@ DEFAULTS = {
     "LANGUAGETOOL_ENGLISH": "en-GB",
     "PREVIEW_ROOT": None,  # None: the directory that holds the rules directory
     "PREVIEW_MAX_POSTS": 2000,
+    # While crisis mode is on only approved statements go out, unless the deployment lets editors publish anyway.
+    "CRISIS_OVERRIDES": False,
+    "CRISIS_REASON_MIN_CHARS": 20,
 }
 # Documented names that do not carry the PREFLIGHT_ prefix.
 UNPREFIXED = {"LANGUAGETOOL_URL": "LANGUAGETOOL_URL"}

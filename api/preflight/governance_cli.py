@@ -1,6 +1,7 @@
-"""`preflight crisis`, `preflight events` and `preflight audit`: what policy owners do from the shell."""
+"""`preflight crisis`, `events`, `audit` and `overrides`: what policy owners do from the shell."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -10,7 +11,10 @@ from pathlib import Path
 from .crisis import validate_crisis
 from .errors import InputError
 from .events import new_event, parse_moment
+from .reports import overrides_csv
 from .storage.cli import with_store
+
+OVERRIDES_PAGE_MAX = 200
 
 
 def add_governance_parsers(subparsers) -> None:
@@ -24,7 +28,7 @@ def add_governance_parsers(subparsers) -> None:
     actions.add_parser("off", help="switch crisis mode off")
     actions.add_parser("status", help="show whether crisis mode is on")
     for parser in (on, actions.choices["off"]):
-        parser.add_argument("--by", default=None, help="who switches it, for the audit trail (default: cli:<user>)")
+        parser.add_argument("--by", default=None, help="who switches it, shown to editors and in the audit trail (default: cli:<login name>)")
 
     events = subparsers.add_parser("events", help="live sensitive events that posts should not joke about or sell on")
     actions = events.add_subparsers(dest="events_command", required=True)
@@ -47,6 +51,20 @@ def add_governance_parsers(subparsers) -> None:
     log = actions.add_parser("log", help="list policy changes: crisis switches, events added and removed")
     log.add_argument("--since", default=None, help="YYYY-MM-DD (default: everything kept)")
 
+    overrides = subparsers.add_parser("overrides", help="posts published anyway: which rules, by whom and why")
+    actions = overrides.add_subparsers(dest="overrides_command", required=True)
+    listing = actions.add_parser("list", help="list overrides with their reasons, newest first")
+    listing.add_argument("--rule", default=None, help="only overrides that include this rule id")
+    listing.add_argument("--pack", default=None, help="only overrides that include a rule of this pack")
+    listing.add_argument("--key", default=None, help="only overrides made with the key of this name")
+    listing.add_argument("--since", default=None, help="YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)")
+    listing.add_argument("--until", default=None, help="YYYY-MM-DD (to the end of that day) or YYYY-MM-DDTHH:MM")
+    listing.add_argument("--limit", type=int, default=50, help=f"how many (1 to {OVERRIDES_PAGE_MAX}, default 50)")
+    listing.add_argument("--offset", type=int, default=0, help="skip this many of the newest first")
+    shape = listing.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print a JSON object: overrides, total, limit, offset")
+    shape.add_argument("--csv", action="store_true", help="print CSV, one row per override")
+
 
 def run_governance(args, database_url: str) -> int:
     """Run one governance command against the database; 0 on success, 3 with a message on stderr otherwise."""
@@ -60,6 +78,8 @@ def governance_command(args, governance) -> int:
         return run_crisis(args, governance)
     if args.command == "events":
         return run_events(args, governance)
+    if args.command == "overrides":
+        return run_overrides(args, governance)
     if args.audit_command == "log":
         since = parse_moment(args.since, "--since", end=False) if args.since else None
         for change in governance.audit_trail(since):
@@ -111,6 +131,31 @@ def run_events(args, governance) -> int:
     return 0
 
 
+def run_overrides(args, governance) -> int:
+    if not 1 <= args.limit <= OVERRIDES_PAGE_MAX:
+        raise InputError(f"--limit must be from 1 to {OVERRIDES_PAGE_MAX}")
+    if args.offset < 0:
+        raise InputError("--offset cannot be negative")
+    since = parse_moment(args.since, "--since", end=False) if args.since else None
+    until = parse_moment(args.until, "--until", end=True) if args.until else None
+    total, overrides = governance.list_overrides(rule=args.rule, pack=args.pack, key_name=args.key, since=since,
+                                                 until=until, limit=args.limit, offset=args.offset)
+    if args.json:
+        print(json.dumps({"overrides": overrides, "total": total, "limit": args.limit, "offset": args.offset},
+                         ensure_ascii=False, indent=2))
+        return 0
+    if args.csv:
+        sys.stdout.write(overrides_csv(overrides))
+        return 0
+    for override in overrides:
+        reason = " ".join(override["reason"].split())
+        print(f"{override['created_at'][:16].replace('T', ' ')} UTC\t{override['key_name']}\t"
+              f"{', '.join(override['rules'])}\t{reason}")
+    shown = f"{args.offset + 1}-{args.offset + len(overrides)}" if overrides else "none"
+    print(f"{shown} of {total} override(s)", file=sys.stderr)
+    return 0
+
+
 def prune_before(days: int | None) -> datetime:
     if days is None:
         configured = os.environ.get("PREFLIGHT_AUDIT_RETENTION_DAYS")
@@ -126,4 +171,10 @@ def prune_before(days: int | None) -> datetime:
 
 
 def who(by: str | None) -> str:
-    return (by or f"cli:{os.environ.get('USER') or 'unknown'}")[:64]
+    """Who makes a change: editors read it in the crisis message, so never an anonymous placeholder."""
+    if by and by.strip():
+        return by.strip()[:64]
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (OSError, KeyError):  # no login name in the environment and no entry in the password database
+        raise InputError("say who makes this change with --by NAME: editors see it beside the crisis message") from None

@@ -9,6 +9,7 @@ from datetime import date, datetime, time as clock, timezone
 from typing import Protocol
 
 from .errors import InputError
+from .grouping import one_per_problem
 from .matchers.classifier import drop_shadowed
 from .report import Finding, Report, decide_verdict
 
@@ -138,7 +139,7 @@ def check_post(submission: Submission, checker, sources: Sequence[Source] = ()) 
         found.skipped += extra.skipped
         found.packs += extra.packs
         found.images += extra.images
-    findings = drop_shadowed(sorted(profiled(found.findings, brand), key=Finding.sort_key))
+    findings = one_per_problem(drop_shadowed(sorted(profiled(found.findings, brand), key=Finding.sort_key)), sentences)
     verdict = decide_verdict(findings, brand.block_on if brand else "block")
     return Report(verdict, language, findings, found.packs, (time.perf_counter() - started) * 1000, sentences,
                   found.skipped, found.images, submission.now.isoformat())

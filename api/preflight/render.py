@@ -15,7 +15,8 @@ def render_report(report: Report, text: str, console: Console) -> None:
     console.print(Text(f"{report.verdict.upper()}", style=VERDICT_STYLES[report.verdict]), Text(f"  language: {report.language}", style="dim"))
     marked = Text(text.encode("utf-8", "replace").decode("utf-8"))
     for finding in report.findings:
-        marked.stylize(STYLES[finding.severity], finding.span.start, finding.span.end)
+        for span in finding.spans or (finding.span,):
+            marked.stylize(STYLES[finding.severity], span.start, span.end)
     console.print(marked)
     if not report.findings:
         console.print(Text("No findings.", style="dim"))
@@ -23,7 +24,8 @@ def render_report(report: Report, text: str, console: Console) -> None:
         line = Text(f"{number}. ")
         line.append(f"[{finding.severity}] ", style=STYLES[finding.severity])
         line.append(finding.message)
-        line.append(f"  {finding.rule} @ {finding.span.start}-{finding.span.end}", style="dim")
+        places = ", ".join(f"{span.start}-{span.end}" for span in finding.spans or (finding.span,))
+        line.append(f"  {finding.rule} @ {places}", style="dim")
         console.print(line)
         for suggestion in finding.suggestions:
             console.print(Text(f"     → {suggestion}", style="green"))

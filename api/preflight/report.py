@@ -54,6 +54,7 @@ class Finding:
     match: dict | None = None
     score: float | None = None  # a learned model's score of the span
     details: dict | None = None  # why the model scored it so: model, threshold, the words that weighed most
+    spans: tuple[Span, ...] = ()  # every place of one problem, `span` first, when it occurs more than once in a sentence
 
     def sort_key(self) -> tuple:
         # Post findings first, as before; then per image: the image itself, its alt text, its OCR text.
@@ -81,6 +82,8 @@ class Finding:
         if self.score is not None:
             out["score"] = self.score
             out["details"] = self.details
+        if len(self.spans) > 1:
+            out["spans"] = [span.to_dict() for span in self.spans]
         return out
 
 

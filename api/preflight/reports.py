@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 VERDICTS = ("pass", "warn", "block")
 CSV_COLUMNS = ("rule", "pack", "language", "fired", "overridden", "override_rate")
+OVERRIDE_CSV_COLUMNS = ("created_at", "key_name", "rules", "reason", "check_id", "draft_id", "language", "verdict")
 
 
 def rate(overridden: int, fired: int) -> float:
@@ -19,23 +20,32 @@ def rate(overridden: int, fired: int) -> float:
 MAX_DAYS = 366
 
 
-def rule_report(checks: Iterable[tuple[str, datetime, str, str, list]], overridden: dict[str, set[str]],
-                since: datetime, until: datetime) -> dict:
-    """Aggregate (check id, time, language, verdict, rules) rows of [since, until) and the rules overridden per check id."""
-    fired: Counter = Counter()
-    over: Counter = Counter()
+def rule_report(checks: Iterable[tuple[str, datetime, str, str, list, str | None]], overridden: dict[str, set[str]],
+                since: datetime, until: datetime, reasons: dict[str, list[dict]] | None = None) -> dict:
+    """Aggregate (check id, time, language, verdict, rules, draft id) rows of [since, until), oldest first, and the
+    rules overridden per check id; `reasons` (rule -> newest overrides) go beside each rule.
+
+    A rule counts once per draft, however often the draft was re-checked while it was typed, and as
+    overridden when any check of the draft was; its language is that of the draft's last check.
+    """
     verdicts: Counter = Counter()
     days: dict[str, Counter] = defaultdict(Counter)
+    drafts: dict[tuple[str, str], list] = {}  # (draft or check id, rule) -> [language, overridden]
     total = 0
-    for check_id, created_at, language, verdict, rules in checks:
+    for check_id, created_at, language, verdict, rules, draft_id in checks:
         total += 1
         verdicts[verdict] += 1
         days[created_at.date().isoformat()][verdict] += 1
         undone = overridden.get(check_id, ())
         for rule in set(rules):
-            fired[rule, language] += 1
-            if rule in undone:
-                over[rule, language] += 1
+            firing = drafts.setdefault((draft_id or check_id, rule), [language, False])
+            firing[0] = language
+            firing[1] = firing[1] or rule in undone
+    fired: Counter = Counter()
+    over: Counter = Counter()
+    for (_, rule), (language, undone) in drafts.items():
+        fired[rule, language] += 1
+        over[rule, language] += undone
     by_rule: dict[str, dict] = {}
     for (rule, language), count in fired.items():
         entry = by_rule.setdefault(rule, {"rule": rule, "pack": rule.split("/")[0], "fired": 0, "overridden": 0, "languages": {}})
@@ -56,7 +66,8 @@ def rule_report(checks: Iterable[tuple[str, datetime, str, str, list]], overridd
     return {
         "checks": total,
         "verdicts": {v: verdicts[v] for v in VERDICTS},
-        "rules": [{k: e[k] for k in ("rule", "pack", "fired", "overridden", "override_rate", "languages")} for e in rules],
+        "rules": [{**{k: e[k] for k in ("rule", "pack", "fired", "overridden", "override_rate", "languages")},
+                   "reasons": (reasons or {}).get(e["rule"], [])} for e in rules],
         "packs": sorted(packs.values(), key=lambda p: (-p["fired"], p["pack"])),
         "days": [{"day": day, **{v: days[day][v] for v in VERDICTS}} for day in day_range(since, until, days)],
     }
@@ -72,6 +83,22 @@ def report_csv(report: dict) -> str:
             writer.writerow((entry["rule"], entry["pack"], language, counts["fired"], counts["overridden"],
                              f"{counts['override_rate']:.4f}"))
     return out.getvalue()
+
+
+def overrides_csv(overrides: Iterable[dict]) -> str:
+    """One row per override, its rules joined with spaces, for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(OVERRIDE_CSV_COLUMNS)
+    for override in overrides:
+        writer.writerow([" ".join(override[c]) if c == "rules" else cell(override[c]) for c in OVERRIDE_CSV_COLUMNS])
+    return out.getvalue()
+
+
+def cell(value) -> str:
+    """A value as a spreadsheet shows it, never as a formula: an editor wrote the reason."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def day_range(since: datetime, until: datetime, seen: dict) -> list[str]:

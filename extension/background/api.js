@@ -1,4 +1,4 @@
-// Calls to the preflight API. Unreachable or refused-key answers are "offline": nothing is blocked then.
+// Calls to the preflight API; problem() tells the editor's three failures apart.
 preflight.api = (() => {
   const TIMEOUT_MS = 10000;
 
@@ -20,7 +20,7 @@ preflight.api = (() => {
       });
     } catch (err) {
       if (signal && signal.aborted) return { ok: false, cancelled: true };
-      return { ok: false, offline: true, reason: "unreachable" };
+      return { ok: false, offline: true, reason: timeout.aborted ? "timeout" : "unreachable" };
     }
     let parsed = null;
     try {
@@ -48,5 +48,16 @@ preflight.api = (() => {
     return body;
   }
 
-  return { call, checkBody };
+  /**
+   * Why a call failed, as the editor's fix differs: "offline" (unreachable, timed out, or the server failing:
+   * wait or tell the admin), "rate-limited" (429: wait a minute) or "refused" (the key or the request: fix the options).
+   */
+  function problem(answer) {
+    if (answer.status === 429) return "rate-limited";
+    if (answer.reason === "key" || answer.reason === "no-key") return "refused";
+    if (answer.offline || !answer.status || answer.status >= 500) return "offline";
+    return "refused";
+  }
+
+  return { call, checkBody, problem };
 })();

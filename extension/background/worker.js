@@ -1,11 +1,12 @@
 // The only place that holds the API key and talks to the API; pages and content scripts send messages.
 if (typeof importScripts === "function") {
-  importScripts("../shared/namespace.js", "../shared/messages.js", "../shared/settings.js", "api.js", "sites.js");
+  importScripts("../shared/namespace.js", "../shared/messages.js", "../shared/settings.js", "api.js", "pending.js", "sites.js");
 }
 
 (() => {
-  const { ext, MSG, api, settings: config, registerGeneric } = preflight;
+  const { ext, MSG, api, pending, settings: config, registerGeneric } = preflight;
   const inflight = new Map();
+  const DRAFT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
   const BADGE_COLOURS = { pass: "#188038", warn: "#e37400", block: "#d93025", offline: "#80868b" };
 
   async function loadSettings() {
@@ -23,7 +24,7 @@ if (typeof importScripts === "function") {
 
   async function showOnAction(tabId, state, count) {
     if (tabId === undefined) return;
-    const text = state === "offline" ? "off" : state === "pass" ? "" : String(count);
+    const text = { offline: "off", refused: "key", "rate-limited": "wait" }[state] ?? (state === "pass" ? "" : String(count));
     await ext.action.setBadgeText({ tabId, text });
     await ext.action.setBadgeBackgroundColor({ tabId, color: BADGE_COLOURS[state] || BADGE_COLOURS.offline });
   }
@@ -36,16 +37,65 @@ if (typeof importScripts === "function") {
     const controller = new AbortController();
     inflight.set(slot, controller);
     const body = api.checkBody(msg, settings);
+    if (typeof msg.draft === "string" && DRAFT_ID.test(msg.draft)) body.draft_id = msg.draft;
     const answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
     if (inflight.get(slot) === controller) inflight.delete(slot);
     if (answer.cancelled) return { ok: false, cancelled: true };
     const site = sender.tab && sender.tab.url ? new URL(sender.tab.url).hostname : "";
+    const problem = answer.ok ? null : api.problem(answer);
     const verdict = answer.ok ? answer.body.verdict : "offline";
     const count = answer.ok ? answer.body.findings.length : 0;
-    await ext.storage.local.set({ lastCheck: { site, verdict, count, at: Date.now(), reason: answer.reason || null } });
-    await showOnAction(tabId, verdict, count).catch(() => {});
-    if (answer.ok) return { ok: true, report: answer.body, warnConfirm: settings.warnConfirm };
-    return { ok: false, offline: Boolean(answer.offline), reason: answer.reason || null, error: answer.error || null };
+    await ext.storage.local.set({ lastCheck: { site, verdict, count, at: Date.now(), reason: answer.reason || null, problem } });
+    await showOnAction(tabId, problem || verdict, count).catch(() => {});
+    const policy = { warnConfirm: settings.warnConfirm, whenUnchecked: settings.whenUnchecked };
+    if (answer.ok) {
+      flushUnchecked(settings);
+      return { ok: true, report: answer.body, ...policy };
+    }
+    return { ok: false, offline: Boolean(answer.offline), reason: answer.reason || null, error: answer.error || null, problem, ...policy };
+  }
+
+  /** Keeps a post published unchecked, with the editor's reason, until the API can record it. */
+  async function unchecked(msg) {
+    const item = {
+      id: crypto.randomUUID(), at: Date.now(), text: String(msg.text || ""), platform: msg.platform || null,
+      draft: typeof msg.draft === "string" && DRAFT_ID.test(msg.draft) ? msg.draft : null,
+      problem: String(msg.problem || "offline"), reason: String(msg.reason || ""),
+    };
+    const stored = await ext.storage.local.get("unchecked");
+    await ext.storage.local.set({ unchecked: pending.add(stored.unchecked || [], item) });
+    return { ok: true, queued: true };
+  }
+
+  let flushing = false;
+
+  async function flushUnchecked(settings) {
+    if (flushing) return;
+    flushing = true;
+    try {
+      const queue = (await ext.storage.local.get("unchecked")).unchecked || [];
+      if (!queue.length) return;
+      const handled = new Set(await pending.flush(queue, (item) => recordUnchecked(settings, item)));
+      // posts queued while these were sent stay queued
+      const now = (await ext.storage.local.get("unchecked")).unchecked || [];
+      await ext.storage.local.set({ unchecked: now.filter((item) => !handled.has(item.id)) });
+    } finally {
+      flushing = false;
+    }
+  }
+
+  async function recordUnchecked(settings, item) {
+    const body = { text: item.text, language: settings.language, platform: item.platform, profile: settings.profile || null, context: "post" };
+    if (item.draft) body.draft_id = item.draft;
+    const checked = await api.call(settings, "POST", "/v1/check", { body });
+    if (!checked.ok) return api.problem(checked) === "refused" ? "drop" : "retry";
+    const rules = [...new Set(checked.body.findings.map((f) => f.rule))];
+    if (!rules.length) return "done";
+    const recorded = await api.call(settings, "POST", "/v1/overrides", {
+      body: { check_id: checked.body.check_id, rules, reason: pending.reasonFor(item) },
+    });
+    if (recorded.ok) return "done";
+    return api.problem(recorded) === "refused" ? "drop" : "retry";
   }
 
   async function override(msg) {
@@ -60,7 +110,8 @@ if (typeof importScripts === "function") {
   async function status(msg, sender) {
     const settings = await loadSettings();
     const stored = await ext.storage.local.get("lastCheck");
-    const reply = { lastCheck: stored.lastCheck || null, warnConfirm: settings.warnConfirm, configured: Boolean(settings.apiKey) };
+    const reply = { lastCheck: stored.lastCheck || null, warnConfirm: settings.warnConfirm, whenUnchecked: settings.whenUnchecked,
+      configured: Boolean(settings.apiKey) };
     if (msg.site) reply.enabled = msg.site === "generic" || settings.sites[msg.site] !== false;
     if (fromExtensionPage(sender)) {
       reply.apiUrl = settings.apiUrl;
@@ -99,6 +150,9 @@ if (typeof importScripts === "function") {
     if (keyed.reason === "no-key") return { ok: false, reason: "no-key" };
     if (keyed.offline) return { ok: false, reason: keyed.reason, status: keyed.status };
     if (!keyed.ok) return { ok: false, reason: "not-ready", status: keyed.status };
+    // an admin key would work here too, and let anyone with this browser switch crisis mode or reload packs
+    const admin = await api.call(settings, "GET", "/v1/crisis");
+    if (admin.ok) return { ok: false, reason: "admin-key" };
     return { ok: true, packs: (ready.body && ready.body.packs || []).length };
   }
 
@@ -130,6 +184,7 @@ if (typeof importScripts === "function") {
   const HANDLERS = {
     [MSG.CHECK]: check,
     [MSG.OVERRIDE]: override,
+    [MSG.UNCHECKED]: unchecked,
     [MSG.STATUS]: status,
     [MSG.GET_SETTINGS]: getSettings,
     [MSG.SAVE_SETTINGS]: saveSettings,

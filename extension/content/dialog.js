@@ -35,31 +35,38 @@ preflight.dialog = (() => {
   }
 
   /**
-   * Shows a gate dialog and resolves to "publish" or "back". `kind` is block, crisis or warn;
-   * for block and crisis, publishing asks for a reason and `record(reason)` must resolve to
-   * {ok: true} (or {ok: false, message}) before the dialog lets go.
+   * Shows a gate dialog and resolves to "publish" or "back". `kind` is block, crisis, unchecked or warn;
+   * for all but warn, publishing asks for a reason and `record(reason)` must resolve to
+   * {ok: true} (or {ok: false, message}) before the dialog lets go. In crisis mode `crisis` is the API's
+   * policy: without publish_anyway only Go back is offered; with it, the reason needs reason_min_chars.
    */
-  function open({ kind, findings, crisisMessages = [], record = null, returnFocus = null }) {
+  function open({ kind, findings, crisisMessages = [], crisis = null, problem = null, record = null, returnFocus = null }) {
     return new Promise((resolve) => {
       const layer = ui.root();
       const titleId = "preflight-gate-title";
       const descId = "preflight-gate-desc";
       const box = el("div", { class: `dialog kind-${kind}`, role: "alertdialog", "aria-modal": "true", "aria-labelledby": titleId, "aria-describedby": descId });
       const backdrop = el("div", { class: "backdrop", "data-preflight-gate": kind }, box);
-      const title = kind === "crisis" ? t("gateCrisisTitle") : kind === "block" ? t("gateBlockTitle") : t("gateWarnTitle", [String(findings.length)]);
-      box.append(el("h2", { id: titleId, text: title }));
-      box.append(el("p", { id: descId, text: kind === "crisis" ? t("gateCrisisIntro") : kind === "block" ? t("gateBlockIntro") : t("gateWarnIntro") }));
+      const titles = { crisis: t("gateCrisisTitle"), block: t("gateBlockTitle"), unchecked: t("gateUncheckedTitle") };
+      const intros = { crisis: t("gateCrisisIntro"), block: t("gateBlockIntro"), unchecked: t("gateUncheckedIntro") };
+      box.append(el("h2", { id: titleId, text: titles[kind] || t("gateWarnTitle", [String(findings.length)]) }));
+      box.append(el("p", { id: descId, text: intros[kind] || t("gateWarnIntro") }));
+      if (kind === "unchecked") box.append(el("p", { class: "note", text: ui.problemHint(problem) }));
       for (const message of crisisMessages) box.append(el("p", { class: "crisis", text: message }));
       const listed = findings.filter((f) => f.pack !== "crisis");
       if (listed.length) box.append(findingList(listed));
 
       const needsReason = kind !== "warn";
+      const crisisHeld = kind === "crisis" && !(crisis && crisis.publish_anyway);
+      const minimum = kind === "crisis" && crisis ? Math.max(3, crisis.reason_min_chars || 0) : 3;
+      if (crisisHeld) box.append(el("p", { class: "note", text: t("gateCrisisOnlyApproved") }));
       const reasonId = "preflight-gate-reason";
       const errorLine = el("p", { class: "error", role: "alert" });
       const reason = el("textarea", { id: reasonId, "aria-required": "true", "aria-describedby": "preflight-gate-error", maxlength: "2000" });
       errorLine.id = "preflight-gate-error";
-      const reasonBox = el("div", { class: "reason", hidden: true }, el("label", { for: reasonId, text: t("gateReasonLabel") }), reason, errorLine);
-      if (needsReason) box.append(reasonBox);
+      const reasonBox = el("div", { class: "reason", hidden: true }, el("label", { for: reasonId, text: kind === "crisis" ? t("gateCrisisReasonLabel", [String(minimum)]) : t("gateReasonLabel") }),
+        reason, errorLine);
+      if (needsReason && !crisisHeld) box.append(reasonBox);
       reason.addEventListener("input", () => (errorLine.textContent = ""));
 
       const close = (choice) => {
@@ -68,10 +75,15 @@ preflight.dialog = (() => {
         resolve(choice);
       };
       const back = el("button", { type: "button", class: "primary", text: kind === "warn" ? t("gateWarnBack") : t("gateBack"), onclick: () => close("back") });
-      const publish = el("button", { type: "button", class: needsReason ? "danger" : "", text: kind === "warn" ? t("gateWarnPublish") : t("gatePublishAnyway") });
+      const publishLabel = kind === "warn" ? t("gateWarnPublish") : kind === "unchecked" ? t("gateUncheckedPublish") : t("gatePublishAnyway");
+      const publish = el("button", { type: "button", class: needsReason ? "danger" : "", text: publishLabel });
       let asking = false;
       publish.addEventListener("click", async () => {
-        if (!needsReason) return close("publish");
+        if (!needsReason) {
+          // a warning does not hold the post: its confirmation is recorded, and a failure to record it is not the editor's to fix
+          if (record) await record(null).catch(() => null);
+          return close("publish");
+        }
         if (!asking) {
           asking = true;
           reasonBox.hidden = false;
@@ -80,8 +92,8 @@ preflight.dialog = (() => {
           return;
         }
         const text = reason.value.trim();
-        if (text.length < 3) {
-          errorLine.textContent = t("gateReasonMissing");
+        if (text.length < minimum) {
+          errorLine.textContent = minimum > 3 ? t("gateReasonTooShort", [String(minimum)]) : t("gateReasonMissing");
           reason.focus();
           return;
         }
@@ -92,7 +104,7 @@ preflight.dialog = (() => {
         if (result.ok) return close("publish");
         errorLine.textContent = result.message;
       });
-      box.append(el("div", { class: "actions" }, publish, back));
+      box.append(el("div", { class: "actions" }, ...(crisisHeld ? [back] : [publish, back])));
       trapFocus(box, () => close("back"));
       layer.append(backdrop);
       back.focus();

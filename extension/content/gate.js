@@ -5,16 +5,23 @@ preflight.gate = (() => {
 
   /**
    * What to do with a publish action given the composers' states: "allow" without stopping it,
-   * "recheck" first, or show the "block", "crisis" or "warn" dialog.
+   * "recheck" first, or show the "block", "crisis", "unchecked" or "warn" dialog. A composer the API
+   * could not check is held when `holdUnchecked` (the deployment's choice), and let through otherwise.
    */
-  function decide(states, warnConfirm) {
+  function decide(states, warnConfirm, holdUnchecked = false) {
     if (states.some((s) => s.stale)) return "recheck";
     const live = states.filter((s) => !s.offline && s.report);
     const findings = live.flatMap((s) => s.report.findings);
     if (findings.some((f) => f.pack === "crisis")) return "crisis";
     if (live.some((s) => s.report.verdict === "block")) return "block";
+    if (holdUnchecked && states.some((s) => s.offline)) return "unchecked";
     if (warnConfirm && live.some((s) => s.report.verdict === "warn")) return "warn";
     return "allow";
+  }
+
+  /** The rules an override records when the editor publishes through the `kind` dialog: a confirmed warning counts too. */
+  function overriddenRules(kind, report) {
+    return [...new Set(findingsFor(kind, [report]).map((f) => f.rule))];
   }
 
   /** The findings the dialog lists for `kind`. */
@@ -28,7 +35,7 @@ preflight.gate = (() => {
    * Listens on the window of `doc` for publish actions. `sessionsFor(button)` lists the composers a publish button
    * sends; `sessionOf(node)` is the composer session containing a node.
    */
-  function install(doc, { sessionsFor, sessionOf, publishOf, isOurs, open, record, warnConfirm }) {
+  function install(doc, { sessionsFor, sessionOf, publishOf, isOurs, open, record, warnConfirm, holdUnchecked = () => false }) {
     let replaying = false;
     let deciding = false;
 
@@ -41,7 +48,7 @@ preflight.gate = (() => {
         event.stopImmediatePropagation();
         return;
       }
-      let kind = decide(sessions.map((s) => s.gateState()), warnConfirm());
+      let kind = decide(sessions.map((s) => s.gateState()), warnConfirm(), holdUnchecked());
       if (kind === "allow") return;
       event.preventDefault();
       event.stopImmediatePropagation();
@@ -58,15 +65,17 @@ preflight.gate = (() => {
       if (kind === "recheck") {
         const timeout = new Promise((resolve) => setTimeout(resolve, FRESH_WAIT_MS));
         await Promise.race([Promise.all(sessions.map((s) => s.checkNow())), timeout]);
-        kind = decide(sessions.map((s) => ({ ...s.gateState(), stale: false })), warnConfirm());
+        kind = decide(sessions.map((s) => ({ ...s.gateState(), stale: false })), warnConfirm(), holdUnchecked());
       }
       if (kind !== "allow") {
         const reports = sessions.map((s) => s.gateState()).filter((s) => s.report && !s.offline).map((s) => s.report);
         const findings = findingsFor(kind, reports);
         const crisisMessages = [...new Set(reports.flatMap((r) => r.findings).filter((f) => f.pack === "crisis").map((f) => f.message))];
+        const problem = (sessions.map((s) => s.gateState()).find((s) => s.offline) || {}).problem || null;
+        const crisis = (reports.find((r) => r.crisis) || {}).crisis || null;
         const choice = await open({
-          kind, findings, crisisMessages, returnFocus: sessions[0].composer,
-          record: (reason) => record(reports, reason),
+          kind, findings, crisisMessages, crisis, problem, returnFocus: sessions[0].composer,
+          record: (reason) => record(reports, reason, kind, sessions),
         });
         return choice === "publish";
       }
@@ -103,5 +112,5 @@ preflight.gate = (() => {
     }, true);
   }
 
-  return { decide, findingsFor, install };
+  return { decide, findingsFor, overriddenRules, install };
 })();

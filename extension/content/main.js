@@ -8,6 +8,7 @@
 
   const sessions = new Map();
   let warnConfirm = true;
+  let holdUnchecked = true;
   let openPanel = null;
   let card = null;
   let scanQueued = false;
@@ -17,8 +18,9 @@
     rendered: (session) => {
       if (openPanel && openPanel.session === session) fillPanel(session);
     },
-    setWarnConfirm: (value) => {
-      if (typeof value === "boolean") warnConfirm = value;
+    setPolicy: (answer) => {
+      if (answer && typeof answer.warnConfirm === "boolean") warnConfirm = answer.warnConfirm;
+      if (answer && typeof answer.whenUnchecked === "string") holdUnchecked = answer.whenUnchecked !== "allow";
     },
   };
 
@@ -115,11 +117,11 @@
     const { node } = openPanel;
     const { report, state } = session;
     const count = report ? report.findings.length : 0;
-    const title = state === "offline" ? ui.t("badgeOffline") : report ? ui.t("panelTitle", [ui.t(`verdict_${report.verdict}`), String(count)]) : "preflight";
+    const title = state === "offline" ? ui.badgeState(state, null, session.problem).text : report ? ui.t("panelTitle", [ui.t(`verdict_${report.verdict}`), String(count)]) : "preflight";
     const header = ui.el("header", {}, ui.el("h2", { id: "preflight-panel-title", text: title }),
       ui.el("button", { type: "button", class: "close", "aria-label": ui.t("close"), text: "×", onclick: () => closePanel(true) }));
     const body = [header];
-    if (state === "offline") body.push(ui.el("p", { class: "note", text: ui.t("offlineHint") }));
+    if (state === "offline") body.push(ui.el("p", { class: "note", text: ui.problemHint(session.problem) }));
     else if (report && !count) body.push(ui.el("p", { class: "note", text: ui.t("panelEmpty") }));
     if (report && count) {
       const list = ui.el("ul");
@@ -146,13 +148,30 @@
   }
 
   // ---- the gate
-  async function record(reports, reason) {
+  // What policy owners read for a warning the editor confirmed without being asked why.
+  const CONFIRMED_WARNING = "confirmed the warning and published";
+
+  /** Posts published without a check wait in the worker, with the reason, until the API can record them. */
+  async function recordUnchecked(sessions, reason) {
+    for (const session of sessions) {
+      const state = session.gateState();
+      if (!state.offline) continue;
+      const message = { type: MSG.UNCHECKED, text: session.readText(), platform: session.adapter.platform,
+        draft: session.draftId, problem: state.problem, reason };
+      const answer = await ext.runtime.sendMessage(message).catch(() => null);
+      if (!answer || !answer.ok) return { ok: false, message: ui.t("overrideRefused", [ui.t("overrideFailed")]) };
+    }
+    return { ok: true };
+  }
+
+  async function record(reports, reason, kind, sessions) {
+    if (kind === "unchecked") return recordUnchecked(sessions, reason);
     for (const report of reports) {
-      const rules = [...new Set(report.findings.filter((f) => f.severity === "block").map((f) => f.rule))];
+      const rules = gate.overriddenRules(kind, report);
       if (!rules.length) continue;
       let answer;
       try {
-        answer = await ext.runtime.sendMessage({ type: MSG.OVERRIDE, check_id: report.check_id, rules, reason });
+        answer = await ext.runtime.sendMessage({ type: MSG.OVERRIDE, check_id: report.check_id, rules, reason: reason || CONFIRMED_WARNING });
       } catch {
         answer = { ok: false, offline: true };
       }
@@ -178,6 +197,7 @@
     open: dialog.open,
     record,
     warnConfirm: () => warnConfirm,
+    holdUnchecked: () => holdUnchecked,
   });
 
   async function start() {
@@ -188,7 +208,7 @@
       status = null;
     }
     if (status && status.enabled === false) return;
-    if (status && typeof status.warnConfirm === "boolean") warnConfirm = status.warnConfirm;
+    hooks.setPolicy(status);
     new MutationObserver((records) => {
       if (records.every((r) => ui.isOurs(r.target))) return;
       queueScan();

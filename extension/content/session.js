@@ -25,6 +25,8 @@ preflight.Session = (() => {
   class Session {
     constructor(composer, adapter, hooks) {
       this.id = ++counter;
+      // One draft per composer session: reports count a rule once per draft, however often it is re-checked.
+      this.draftId = crypto.randomUUID();
       this.composer = composer;
       this.adapter = adapter;
       this.hooks = hooks;
@@ -67,7 +69,7 @@ preflight.Session = (() => {
     gateState() {
       const current = this.readText();
       const stale = this.schedule.pending() || this.state === "checking" || (current.trim() !== "" && current !== this.checkedText && this.state !== "offline");
-      return { report: this.report, offline: this.state === "offline", stale };
+      return { report: this.report, offline: this.state === "offline", problem: this.problem, stale };
     }
 
     /** Checks now, cancelling a scheduled check. */
@@ -90,16 +92,17 @@ preflight.Session = (() => {
       this.state = "checking";
       this.render();
       const answer = await this.request({
-        type: MSG.CHECK, composer: this.id, text, platform: this.adapter.platform, ...this.adapter.replyTo(this.composer),
+        type: MSG.CHECK, composer: this.id, draft: this.draftId, text, platform: this.adapter.platform, ...this.adapter.replyTo(this.composer),
         images: this.attached.map(({ data, name, alt }) => ({ data, name, alt })),
       });
       if (answer.stale || answer.cancelled) return;
       if (answer.ok) {
-        Object.assign(this, { state: "ready", report: answer.report, checkedText: text });
-        this.hooks.setWarnConfirm(answer.warnConfirm);
+        Object.assign(this, { state: "ready", report: answer.report, checkedText: text, problem: null });
       } else {
-        Object.assign(this, { state: "offline", report: null, checkedText: text, offlineReason: answer.reason || (answer.error && answer.error.message) });
+        Object.assign(this, { state: "offline", report: null, checkedText: text, problem: answer.problem || "offline",
+          offlineReason: answer.reason || (answer.error && answer.error.message) });
       }
+      this.hooks.setPolicy(answer);
       this.render();
     }
 
@@ -113,11 +116,11 @@ preflight.Session = (() => {
     }
 
     render() {
-      const { cls, text, label } = ui.badgeState(this.state, this.report);
+      const { cls, text, label } = ui.badgeState(this.state, this.report, this.problem);
       this.badge.className = `badge state-${cls}`;
       this.badge.textContent = text;
       this.badge.setAttribute("aria-label", label);
-      this.badge.title = this.state === "offline" ? ui.t("offlineHint") : label;
+      this.badge.title = this.state === "offline" ? ui.problemHint(this.problem) : label;
       this.draw();
       this.hooks.rendered(this);
     }
@@ -152,10 +155,13 @@ preflight.Session = (() => {
       if (this.report) {
         for (const finding of this.report.findings) {
           if (!underlined(finding)) continue;
-          const span = offsets.spanToUtf16(checked, finding.span);
-          if (!span || span.end > same) continue;
-          const rects = this.rectsFor(span.start, span.end);
-          this.layout.push({ finding, span, rects, boxes: geometry.underlineBoxes(rects, box), severity: finding.severity, rule: finding.rule });
+          // one finding may name several places of one problem: each is underlined, each opens the same card
+          for (const place of finding.spans || [finding.span]) {
+            const span = offsets.spanToUtf16(checked, place);
+            if (!span || span.end > same) continue;
+            const rects = this.rectsFor(span.start, span.end);
+            this.layout.push({ finding, span, rects, boxes: geometry.underlineBoxes(rects, box), severity: finding.severity, rule: finding.rule });
+          }
         }
       }
       ui.drawUnderlines(this.underlines, this.layout);

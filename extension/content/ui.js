@@ -109,14 +109,25 @@ preflight.ui = (() => {
   }
 
   /** The badge's label and state class for a session state. */
-  function badgeState(state, report) {
-    if (state === "offline") return { cls: "offline", text: t("badgeOffline"), label: t("badgeOfflineLabel") };
+  const PROBLEMS = { offline: "Offline", refused: "Refused", "rate-limited": "RateLimited" };
+
+  /** The badge names the failure, since each has its own fix: wait, fix the key or URL, or slow down. */
+  function badgeState(state, report, problem = "offline") {
+    if (state === "offline") {
+      const name = PROBLEMS[problem] || PROBLEMS.offline;
+      return { cls: "offline", text: t(`badge${name}`), label: t(`badge${name}Label`) };
+    }
     if (state === "checking" && !report) return { cls: "checking", text: t("badgeChecking"), label: t("badgeChecking") };
     if (!report) return { cls: "pass", text: "preflight", label: t("badgeIdleLabel") };
     const count = report.findings.length;
     const verdict = report.verdict;
     const text = verdict === "pass" && count === 0 ? `✓ ${t("verdict_pass")}` : `${t(`verdict_${verdict}`)} · ${count}`;
     return { cls: verdict, text, label: t("badgeLabel", [t(`verdict_${verdict}`), String(count)]) };
+  }
+
+  /** What the editor can do about a failed check. */
+  function problemHint(problem) {
+    return t(`${(PROBLEMS[problem] || PROBLEMS.offline).replace(/^./, (c) => c.toLowerCase())}Hint`);
   }
 
   function positionBadge(badge, composerRect) {
@@ -146,5 +157,5 @@ preflight.ui = (() => {
     return node;
   }
 
-  return { t, el, root, isOurs, group, findingView, drawUnderlines, badgeState, positionBadge, mirrorFor };
+  return { t, el, root, isOurs, group, findingView, drawUnderlines, badgeState, problemHint, positionBadge, mirrorFor };
 })();

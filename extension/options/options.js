@@ -1,4 +1,4 @@
-// The options page: connection, profile, language, sites, warn confirmation. Saved through the worker.
+// The options page: connection, profile, language, sites, warn confirmation, what to do when a check fails. Saved through the worker.
 (() => {
   const { MSG, page, settings: config } = preflight;
   const { t } = page;
@@ -23,6 +23,7 @@
     if (result.reason === "unreachable") return t("optTestUnreachable");
     if (result.reason === "no-key") return t("optTestNoKey");
     if (result.reason === "key") return t("optTestKey", [String(result.status)]);
+    if (result.reason === "admin-key") return t("optTestAdminKey");
     return t("optTestNotReady", [String(result.status)]);
   }
 
@@ -31,7 +32,7 @@
     for (const site of config.SITES) sites[site] = $(`site-${site}`).checked;
     return {
       apiUrl: $("apiUrl").value, apiKey: $("apiKey").value, profile: $("profile").value,
-      language: $("language").value, warnConfirm: $("warnConfirm").checked, sites,
+      language: $("language").value, warnConfirm: $("warnConfirm").checked, whenUnchecked: $("whenUnchecked").value, sites,
     };
   }
 
@@ -68,6 +69,7 @@
     for (const code of config.LANGUAGES) language.append(option(code, code === "auto" ? t("optLanguageAuto") : code));
     language.value = settings.language;
     $("warnConfirm").checked = settings.warnConfirm;
+    $("whenUnchecked").value = settings.whenUnchecked;
     const sites = $("sites");
     for (const site of config.SITES) {
       const label = document.createElement("label");

@@ -2,6 +2,7 @@
 preflight.MSG = Object.freeze({
   CHECK: "preflight/check",
   OVERRIDE: "preflight/override",
+  UNCHECKED: "preflight/unchecked",
   STATUS: "preflight/status",
   GET_SETTINGS: "preflight/get-settings",
   SAVE_SETTINGS: "preflight/save-settings",

@@ -10,7 +10,10 @@ preflight.settings = (() => {
     sites: Object.freeze(Object.fromEntries(SITES.map((site) => [site, true]))),
     genericOrigins: Object.freeze([]),
     warnConfirm: true,
+    // when the API cannot check a post: "hold" it for the editor to decide (with a reason), or "allow" it through
+    whenUnchecked: "hold",
   });
+  const WHEN_UNCHECKED = Object.freeze(["hold", "allow"]);
 
   /** The stored values over the defaults, with unknown keys and wrong types dropped. */
   function normalise(stored) {
@@ -21,6 +24,7 @@ preflight.settings = (() => {
     }
     if (LANGUAGES.includes(stored.language)) out.language = stored.language;
     if (typeof stored.warnConfirm === "boolean") out.warnConfirm = stored.warnConfirm;
+    if (WHEN_UNCHECKED.includes(stored.whenUnchecked)) out.whenUnchecked = stored.whenUnchecked;
     if (stored.sites && typeof stored.sites === "object") {
       for (const site of SITES) if (typeof stored.sites[site] === "boolean") out.sites[site] = stored.sites[site];
     }
@@ -44,5 +48,5 @@ preflight.settings = (() => {
     return `${url.protocol}//${url.hostname}/*`;
   }
 
-  return { SITES, LANGUAGES, DEFAULTS, normalise, isOrigin, originPattern };
+  return { SITES, LANGUAGES, WHEN_UNCHECKED, DEFAULTS, normalise, isOrigin, originPattern };
 })();

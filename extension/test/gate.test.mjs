@@ -32,3 +32,9 @@ test("the dialog lists blocking findings for block and crisis, warnings for warn
   assert.deepEqual(gate.findingsFor("block", reports).map((f) => f.rule), [block.rule, crisis.rule]);
   assert.deepEqual(gate.findingsFor("warn", reports).map((f) => f.rule), [warning.rule]);
 });
+
+test("publishing through the warn dialog records the warnings, through the block dialog the blocking rules", () => {
+  const posted = report("block", [block, warning, warning, crisis]);
+  assert.deepEqual([...gate.overriddenRules("warn", posted)], [warning.rule]);
+  assert.deepEqual([...gate.overriddenRules("block", posted)], [block.rule, crisis.rule]);
+});

@@ -29,7 +29,7 @@ def _op(summary: str, response, request=None, scope: str | None = "check", error
         if request is s.CheckRequest:
             content["multipart/form-data"] = {"schema": {"type": "object", "properties": {
                 "text": {"type": "string"}, "language": {"type": "string"}, "platform": {"type": "string"},
-                "profile": {"type": "string"}, "context": {"type": "string"},
+                "profile": {"type": "string"}, "context": {"type": "string"}, "draft_id": {"type": "string"},
                 "images": {"type": "array", "items": {"type": "string", "format": "binary"}},
                 "alt": {"type": "array", "items": {"type": "string"},
                         "description": "One per image, in the same order; empty for an image without alt text."}}}}

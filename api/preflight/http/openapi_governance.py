@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from . import schemas as s
 from .views_crisis import CrisisRequest, EventRequest
@@ -21,6 +21,27 @@ class OverrideOut(BaseModel):
 
 class OverrideResponse(BaseModel):
     override: OverrideOut
+
+
+class OverrideListed(OverrideOut):
+    language: str | None = Field(description="Of the overridden check; null when the check has been pruned.")
+    verdict: str | None
+    draft_id: str | None
+
+
+class OverridesPage(BaseModel):
+    overrides: list[OverrideListed] = Field(description="Newest first.")
+    total: int = Field(description="How many overrides match the filters, over all pages.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page; null on the last one.")
+
+
+class OverrideReasonOut(BaseModel):
+    reason: str
+    key_name: str
+    created_at: str
+    check_id: str
 
 
 class CrisisOut(BaseModel):
@@ -56,6 +77,7 @@ class RuleCountOut(BaseModel):
     overridden: int
     override_rate: float | None
     languages: dict[str, dict]
+    reasons: list[OverrideReasonOut] = Field(description="The newest overrides of the rule in the window, with their reasons.")
 
 
 class RulesReport(BaseModel):
@@ -79,7 +101,7 @@ class PreviewResponse(BaseModel):
     errors: list[dict]
 
 
-MODELS = [OverrideRequest, OverrideResponse, CrisisRequest, CrisisOut, EventRequest, EventResponse, EventsResponse,
+MODELS = [OverrideRequest, OverrideResponse, OverridesPage, CrisisRequest, CrisisOut, EventRequest, EventResponse, EventsResponse,
           RulesReport, s.PreviewRequest, PreviewResponse]
 
 
@@ -93,13 +115,26 @@ def governance_paths(op) -> dict:
     report = op("Per rule: how often it fired and was overridden (JSON, or CSV with format=csv)", RulesReport,
                 errors=("401", "403", "422", "429"), params=[*moments, report_format], **admin)
     report["responses"]["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
+    override_filters = [
+        {"name": "rule", "in": "query", "description": "Overrides that include this rule id", "schema": {"type": "string"}},
+        {"name": "pack", "in": "query", "description": "Overrides that include a rule of this pack", "schema": {"type": "string"}},
+        {"name": "key", "in": "query", "description": "Overrides made with the key of this name", "schema": {"type": "string"}},
+        *moments,
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+        report_format,
+    ]
+    listing = op("Overrides with their reasons, newest first, filtered and paginated (JSON, or CSV with format=csv)",
+                 OverridesPage, errors=("401", "403", "422", "429"), params=override_filters, **admin)
+    listing["responses"]["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
     preview = op("Replay the current and a proposed rules directory over posts and list what would change", PreviewResponse,
                  s.PreviewRequest, errors=("400", "401", "403", "413", "415", "422", "429"), **admin)
     preview["requestBody"]["content"]["multipart/form-data"] = {"schema": {"type": "object", "required": ["rules_dir"], "properties": {
         "rules_dir": {"type": "string"}, "posts": {"type": "string", "format": "binary"}}}}
     return {
         "/v1/overrides": {"post": op("Publish anyway: record which rules of a check were overridden and why", OverrideResponse,
-                                     OverrideRequest, errors=("400", "401", "403", "404", "415", "422", "429"), status="201")},
+                                     OverrideRequest, errors=("400", "401", "403", "404", "415", "422", "429"), status="201"),
+                          "get": listing},
         "/v1/crisis": {
             "get": op("Crisis mode as it is now", CrisisOut, **admin),
             "put": op("Switch crisis mode on or off, or change its message and approved statements", CrisisOut, CrisisRequest,

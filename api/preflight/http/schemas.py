@@ -38,6 +38,11 @@ class CheckRequest(Strict):
         None, description="The post or comment this one answers, for the reply rules (limit: MAX_TEXT_CHARS). "
                           "Read for this check only: never logged, never stored.")
 
+    draft_id: str | None = Field(
+        None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
+        description="The composer session the post comes from (letters, digits, . _ : -), e.g. a random id the client "
+                    "makes when an editor starts a post. Reports count a rule once per draft, however often it is re-checked.")
+
     @field_validator("scheduled_for")
     @classmethod
     def valid_time(cls, value: str | None) -> str | None:
@@ -103,6 +108,8 @@ class FindingOut(BaseModel):
     match: MatchOut | None = None
     score: float | None = Field(None, description="A learned check's score of the span (0-1); absent for word rules.")
     details: dict | None = Field(None, description="Why a learned check scored the span so: model, threshold, words that weighed most.")
+    spans: list[SpanOut] | None = Field(None, description="Every place of the problem, `span` first: present when one rule fires "
+                                                          "several times in one sentence with the same message (one finding, not several).")
 
 
 class PackRef(BaseModel):
@@ -148,6 +155,11 @@ class ImageEntry(BaseModel):
     provenance: ProvenanceOut | None = Field(None, description="The image's Content Credentials (C2PA), if any.")
 
 
+class CrisisPolicyOut(BaseModel):
+    publish_anyway: bool = Field(description="Whether this deployment lets a post held by crisis mode go out anyway (with an override).")
+    reason_min_chars: int = Field(description="The shortest reason such an override accepts.")
+
+
 class CheckResponse(BaseModel):
     check_id: str
     verdict: Literal["pass", "warn", "block"]
@@ -158,6 +170,7 @@ class CheckResponse(BaseModel):
     skipped: list[Skipped]
     images: list[ImageEntry] = Field(default_factory=list, description="One entry per attached image.")
     checked_for: str = Field(description="The publication time the post was checked as of (ISO 8601): `scheduled_for`, or the time of the check.")
+    crisis: CrisisPolicyOut | None = Field(None, description="Present when crisis mode holds the post: what the editor may do.")
 
 
 class ErrorBody(BaseModel):

@@ -9,6 +9,7 @@ import uuid
 from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import ValidationError
 
+from ..crisis import RULE as CRISIS_RULE
 from ..errors import InputError
 from ..pipeline import Attachment, Submission, publication_time
 from .auth import require
@@ -59,6 +60,12 @@ def parse_check_request() -> CheckRequest:
     return parse_json(CheckRequest)
 
 
+def crisis_override_policy() -> dict:
+    """What a client shows on a post held by crisis mode: whether it may go out anyway, and the reason it needs."""
+    config = current_app.config
+    return {"publish_anyway": bool(config["CRISIS_OVERRIDES"]), "reason_min_chars": int(config["CRISIS_REASON_MIN_CHARS"])}
+
+
 def run_check(req: CheckRequest) -> dict:
     """Check one validated request; raises ApiError or InputError for the client to fix."""
     service = current_app.extensions["preflight"]
@@ -79,6 +86,8 @@ def run_check(req: CheckRequest) -> dict:
                                       now=now, today=today, images=attachments, in_reply_to=req.in_reply_to))
     refuse_only_bad_image(report)
     body = {"check_id": uuid.uuid4().hex, **report.to_dict()}
+    if any(f["rule"] == CRISIS_RULE for f in body["findings"]):
+        body["crisis"] = crisis_override_policy()
     service.metrics.observe_report(body)
     service.recorder.record({
         "check_id": body["check_id"],
@@ -93,6 +102,7 @@ def run_check(req: CheckRequest) -> dict:
         "text_sha256": service.store.text_hash(req.text),
         "text": req.text if config["STORE_TEXT"] else None,
         "elapsed_ms": body["elapsed_ms"],
+        "draft_id": req.draft_id,
     })
     log.info("check", extra={"check_id": body["check_id"], "verdict": body["verdict"], "key": g.api_key.name,
                              "findings": len(body["findings"]), **({"text": req.text} if config["STORE_TEXT"] else {})})

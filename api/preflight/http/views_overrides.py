@@ -1,12 +1,15 @@
-"""POST /v1/overrides: an editor publishes anyway, and says why."""
+"""POST /v1/overrides: an editor publishes anyway, and says why; GET /v1/overrides: policy owners read why."""
 from __future__ import annotations
 
 import re
 import time
 
-from flask import Blueprint, current_app, g, jsonify
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import Field
 
+from ..crisis import RULE as CRISIS_RULE
+from ..events import parse_moment
+from ..reports import overrides_csv
 from .auth import require
 from .errors import ApiError
 from .schemas import Strict
@@ -16,12 +19,29 @@ bp = Blueprint("overrides", __name__)
 CHECK_ID = re.compile(r"[0-9a-f]{32}")
 # A check made through another instance reaches the database with that instance's next batch (every 0.2 s).
 WAIT_FOR_OTHER_INSTANCES_S = 1.5
+PAGE_DEFAULT, PAGE_MAX = 50, 200
+OFFSET_MAX = 10**9
+FILTERS = {"rule": "rule", "pack": "pack", "key": "key_name"}
 
 
 class OverrideRequest(Strict):
     check_id: str = Field(max_length=64)
     rules: list[str] = Field(min_length=1, max_length=200)
     reason: str = Field(max_length=2000, description="Why the post is published anyway; read by policy owners.")
+
+
+def crisis_policy(rules: list[str], reason: str) -> None:
+    """Crisis mode holds everything but approved statements; a deployment may allow publishing anyway, with a real reason."""
+    if CRISIS_RULE not in rules:
+        return
+    config = current_app.config
+    if not config["CRISIS_OVERRIDES"]:
+        raise ApiError(403, "crisis_override_disabled", "crisis mode is on: only approved statements go out, and this "
+                       "deployment does not let a post through anyway (PREFLIGHT_CRISIS_OVERRIDES)", [{"field": "rules"}])
+    minimum = int(config["CRISIS_REASON_MIN_CHARS"])
+    if len(reason) < minimum:
+        raise ApiError(422, "reason_too_short", f"publishing during crisis mode needs a reason of at least {minimum} "
+                       f"characters; this one has {len(reason)}", [{"field": "reason", "message": f"at least {minimum} characters"}])
 
 
 def find_check(check_id: str) -> dict | None:
@@ -45,6 +65,7 @@ def create_override():
     if not reason:
         raise ApiError(422, "invalid_request", "say why the post is published anyway: the reason is empty",
                        [{"field": "reason", "message": "empty"}])
+    crisis_policy(req.rules, reason)
     record = find_check(req.check_id)
     if record is None:
         raise ApiError(404, "not_found", f"no check with id {req.check_id!r}", [{"field": "check_id"}])
@@ -56,3 +77,43 @@ def create_override():
     governance = current_app.extensions["preflight"].governance.store
     override = governance.add_override(req.check_id, list(dict.fromkeys(req.rules)), reason, g.api_key.name)
     return jsonify({"override": override}), 201
+
+
+def whole_number(name: str, default: int, low: int, high: int) -> int:
+    text = request.args.get(name, "")
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise ApiError(422, "invalid_request", f"{name} must be a whole number from {low} to {high}, not {text[:20]!r}",
+                       [{"field": name}])
+    return int(text)
+
+
+@bp.get("/v1/overrides")
+@require("admin")
+def list_overrides():
+    output = request.args.get("format", "json")
+    if output not in ("json", "csv"):
+        raise ApiError(422, "invalid_request", f"unknown format {output[:20]!r}: use json or csv", [{"field": "format"}])
+    filters = {}
+    for param, field in FILTERS.items():
+        value = request.args.get(param, "")
+        if len(value) > 200:
+            raise ApiError(422, "invalid_request", f"{param} is longer than 200 characters", [{"field": param}])
+        filters[field] = value or None
+    for name, end in (("since", False), ("until", True)):
+        value = request.args.get(name, "")
+        filters[name] = parse_moment(value, name, end=end) if value else None
+    if filters["since"] and filters["until"] and filters["since"] >= filters["until"]:
+        raise ApiError(422, "invalid_request", "since is not before until", [{"field": "since"}])
+    limit = whole_number("limit", PAGE_DEFAULT, 1, PAGE_MAX)
+    offset = whole_number("offset", 0, 0, OFFSET_MAX)
+    governance = current_app.extensions["preflight"].governance.store
+    total, overrides = governance.list_overrides(**filters, limit=limit, offset=offset)
+    if output == "csv":
+        return Response(overrides_csv(overrides), mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="preflight-overrides.csv"',
+                                 "X-Total-Count": str(total)})
+    following = offset + len(overrides)
+    return jsonify({"overrides": overrides, "total": total, "limit": limit, "offset": offset,
+                    "next_offset": following if following < total else None})

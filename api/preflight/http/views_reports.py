@@ -14,6 +14,7 @@ from .playground import strict_page
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 DEFAULT_DAYS = 30
+REASONS_PER_RULE = 5
 
 
 def window() -> tuple[datetime, datetime]:
@@ -40,7 +41,8 @@ def rules_report():
     since, until = window()
     service = current_app.extensions["preflight"]
     store = service.governance.store
-    report = rule_report(store.checks_between(since, until), store.overridden_rules(since, until), since, until)
+    report = rule_report(store.checks_between(since, until), store.overridden_rules(since, until), since, until,
+                         store.override_reasons(since, until, REASONS_PER_RULE))
     if output == "csv":
         name = f"preflight-rules-{since:%Y%m%d}-{until:%Y%m%d}.csv"
         return Response(report_csv(report), mimetype="text/csv",

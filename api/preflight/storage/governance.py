@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, cast, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..crisis import Crisis
@@ -15,6 +15,8 @@ from .store import StorageError, Store, utcnow
 
 CRISIS_ROW = 1
 READ_CHUNK = 1000
+# The overrides read for the reasons shown per rule on a report: the newest, enough for every rule to show a few.
+REASON_ROWS_MAX = 5000
 
 
 class ConflictError(StorageError):
@@ -43,6 +45,45 @@ class Governance:
         with self._sessions() as session:
             rows = session.scalars(select(OverrideRow).where(OverrideRow.check_id == check_id).order_by(OverrideRow.created_at))
             return [override_dict(row) for row in rows]
+
+    def list_overrides(self, *, rule: str | None = None, pack: str | None = None, key_name: str | None = None,
+                       since: datetime | None = None, until: datetime | None = None, limit: int = 50,
+                       offset: int = 0) -> tuple[int, list[dict]]:
+        """(how many match, one page of them newest first), each with its check's language, verdict and draft."""
+        query = select(OverrideRow, CheckRow.language, CheckRow.verdict, CheckRow.draft_id).outerjoin(
+            CheckRow, CheckRow.id == OverrideRow.check_id)
+        # Rule ids hold no quotes: the quoted id (or the pack's prefix) is found in the stored JSON list on every database.
+        if rule:
+            query = query.where(cast(OverrideRow.rules, String).contains(f'"{rule}"', autoescape=True))
+        if pack:
+            query = query.where(cast(OverrideRow.rules, String).contains(f'"{pack}/', autoescape=True))
+        if key_name:
+            query = query.where(OverrideRow.key_name == key_name)
+        if since is not None:
+            query = query.where(OverrideRow.created_at >= since)
+        if until is not None:
+            query = query.where(OverrideRow.created_at < until)
+        with self._sessions() as session:
+            total = session.scalar(select(func.count()).select_from(query.subquery()))
+            page = session.execute(query.order_by(OverrideRow.created_at.desc(), OverrideRow.id).limit(limit).offset(offset))
+            rows = [{**override_dict(row), "language": language, "verdict": verdict, "draft_id": draft_id}
+                    for row, language, verdict, draft_id in page]
+        return total, rows
+
+    def override_reasons(self, since: datetime, until: datetime, per_rule: int) -> dict[str, list[dict]]:
+        """rule -> the newest `per_rule` overrides of it (reason, who, when) on the checks made in [since, until)."""
+        query = (select(OverrideRow).join(CheckRow, CheckRow.id == OverrideRow.check_id)
+                 .where(CheckRow.created_at >= since, CheckRow.created_at < until)
+                 .order_by(OverrideRow.created_at.desc(), OverrideRow.id).limit(REASON_ROWS_MAX))
+        out: dict[str, list[dict]] = {}
+        with self._sessions() as session:
+            for row in session.scalars(query):
+                for rule in row.rules:
+                    reasons = out.setdefault(rule, [])
+                    if len(reasons) < per_rule:
+                        reasons.append({"reason": row.reason, "key_name": row.key_name,
+                                        "created_at": row.created_at.isoformat(), "check_id": row.check_id})
+        return out
 
     def crisis(self) -> Crisis:
         with self._sessions() as session:
@@ -121,10 +162,11 @@ class Governance:
             return [{"at": r.created_at, "by": r.key_name, "action": r.action, "details": r.details}
                     for r in session.scalars(query)]
 
-    def checks_between(self, since: datetime, until: datetime) -> Iterator[tuple[str, datetime, str, str, list]]:
-        """(id, created_at, language, verdict, rules) of every check in [since, until), read in chunks."""
-        query = (select(CheckRow.id, CheckRow.created_at, CheckRow.language, CheckRow.verdict, CheckRow.rules)
+    def checks_between(self, since: datetime, until: datetime) -> Iterator[tuple[str, datetime, str, str, list, str | None]]:
+        """(id, created_at, language, verdict, rules, draft_id) of every check in [since, until), oldest first, in chunks."""
+        query = (select(CheckRow.id, CheckRow.created_at, CheckRow.language, CheckRow.verdict, CheckRow.rules, CheckRow.draft_id)
                  .where(CheckRow.created_at >= since, CheckRow.created_at < until)
+                 .order_by(CheckRow.created_at, CheckRow.id)
                  .execution_options(yield_per=READ_CHUNK))
         with self._sessions() as session:
             yield from session.execute(query)

@@ -71,6 +71,8 @@ class CheckRow(Base):
     text_sha256: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(Text)
     elapsed_ms: Mapped[float] = mapped_column(Float)
+    # The composer session the check came from (the extension's draft id); NULL when the caller sent none.
+    draft_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class CounterRow(Base):

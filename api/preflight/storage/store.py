@@ -38,6 +38,8 @@ TEXT_HASH_SECRET = "text_hash"
 DEFAULT_TIMEOUT_S = 5.0
 CHECK_FIELDS = ("key_name", "profile", "platform", "language", "context", "verdict", "rules", "packs",
                 "text_sha256", "text", "elapsed_ms")
+# Fields a record may leave out (records queued by an older process, callers with no draft).
+OPTIONAL_CHECK_FIELDS = ("draft_id",)
 
 
 class StorageError(Exception):
@@ -161,18 +163,19 @@ class Store:
 
     def record_check(self, *, check_id: str, key_name: str, profile: str | None, platform: str | None,
                      language: str, context: str, verdict: str, rules: list[str], packs: list[dict],
-                     text_sha256: str, text: str | None, elapsed_ms: float) -> None:
+                     text_sha256: str, text: str | None, elapsed_ms: float, draft_id: str | None = None) -> None:
         """Store one check; a check_id already stored is left as it is."""
         self.record_checks([{
             "check_id": check_id, "key_name": key_name, "profile": profile, "platform": platform,
             "language": language, "context": context, "verdict": verdict, "rules": rules, "packs": packs,
-            "text_sha256": text_sha256, "text": text, "elapsed_ms": elapsed_ms,
+            "text_sha256": text_sha256, "text": text, "elapsed_ms": elapsed_ms, "draft_id": draft_id,
         }])
 
     def record_checks(self, records: Iterable[Mapping]) -> None:
         """Store many checks (mappings with record_check's arguments) in one transaction."""
         now = utcnow()
-        rows = [{"id": r["check_id"], "created_at": now, **{f: r[f] for f in CHECK_FIELDS}} for r in records]
+        rows = [{"id": r["check_id"], "created_at": now, **{f: r[f] for f in CHECK_FIELDS},
+                 **{f: r.get(f) for f in OPTIONAL_CHECK_FIELDS}} for r in records]
         if not rows:
             return
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
@@ -187,7 +190,8 @@ class Store:
             row = session.get(CheckRow, check_id)
         if row is None:
             return None
-        return {"check_id": row.id, "created_at": row.created_at, **{f: getattr(row, f) for f in CHECK_FIELDS}}
+        return {"check_id": row.id, "created_at": row.created_at,
+                **{f: getattr(row, f) for f in (*CHECK_FIELDS, *OPTIONAL_CHECK_FIELDS)}}
 
     def ping(self, timeout: float | None = None) -> bool:
         """Whether the database answers now; within `timeout` seconds when given (one ping at a time)."""

@@ -81,6 +81,20 @@ function drawTable(body, rules) {
   }));
 }
 
+function drawReasons(box, rules) {
+  const given = rules.filter((r) => r.reasons && r.reasons.length);
+  if (!given.length) {
+    box.replaceChildren(node("p", "empty", "No overrides in this period."));
+    return;
+  }
+  box.replaceChildren(...given.map((r) => {
+    const items = r.reasons.map((o) => node("li", "", node("q", "", o.reason),
+      node("span", "reason-by", ` ${o.key_name}, ${o.created_at.slice(0, 16).replace("T", " ")} UTC`)));
+    return node("section", "reason-group", node("h3", "", node("code", "", r.rule),
+      node("span", "reason-count", ` ${r.overridden} of ${r.fired} (${percent(r.override_rate)})`)), node("ul", "", ...items));
+  }));
+}
+
 function init() {
   const $ = (id) => document.getElementById(id);
   let key = keyStore.get();
@@ -120,6 +134,7 @@ function init() {
       drawBars($("fired-chart"), barItems(report.rules, "fired"), "fired");
       drawBars($("overridden-chart"), barItems(report.rules, "overridden"), "overridden");
       drawDays($("days-chart"), $("days-axis"), report.days);
+      drawReasons($("reasons"), report.rules);
       drawTable($("rules-table").tBodies[0], report.rules);
       $("report").hidden = false;
       $("status").textContent = `${report.checks} checks from ${$("since").value || "30 days ago"} to ${$("until").value || "now"}`;
