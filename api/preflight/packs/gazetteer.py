@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from ..errors import Problem
 from ..matchers.terms import FORM
 from ..nlp import SUPPORTED_LANGUAGES
 from .model import KEBAB, Language, Strict, Term
-from .yamlfile import locate, read_yaml
+from .yamlfile import locate
 
 EVENTS_DIR = "events"
 EventKind = Literal["disaster", "terror-attack", "mass-shooting", "war", "pandemic", "storm", "accident"]
@@ -124,20 +124,13 @@ class Gazetteer:
 
 def load_gazetteer(root: Path, analyzer, indexes, problems: list[Problem]) -> Gazetteer:
     """The events of `root/events/*.yaml` with their terms compiled; problems are added as file:line:col."""
-    from .load import pydantic_problems
+    from .load import read_model
 
     gazetteer = Gazetteer()
     seen: dict[str, str] = {}
     for path in sorted((root / EVENTS_DIR).glob("*.y*ml")):
-        display = str(path)
-        data, marks, found = read_yaml(path, display)
-        problems.extend(found)
-        if data is None:
-            continue
-        try:
-            model = EventFile.model_validate(data)
-        except ValidationError as exc:
-            problems.extend(pydantic_problems(exc, display, marks))
+        model, display, marks = read_model(path, EventFile, problems)
+        if model is None:
             continue
         gazetteer.files.append((display, model.version))
         for index, event in enumerate(model.events):

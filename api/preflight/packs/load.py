@@ -98,6 +98,20 @@ def pydantic_problems(exc: ValidationError, display: str, marks: Marks) -> list[
     return out
 
 
+def read_model(path: Path, model_type, problems: list[Problem]):
+    """(the file validated as `model_type` or None, its display name, its line marks); problems are added."""
+    display = str(path)
+    data, marks, found = read_yaml(path, display)
+    problems.extend(found)
+    if data is None:
+        return None, display, marks
+    try:
+        return model_type.model_validate(data), display, marks
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, display, marks))
+        return None, display, marks
+
+
 def load_rules(directory: str | Path, analyzer) -> RuleSet:
     """Load and compile all packs and profiles; raise PackError listing every problem."""
     root = Path(directory)
@@ -152,15 +166,8 @@ def _load_pack(path: Path, extra: list[Path], analyzer, indexes: Indexes, proble
     rules = compiler.rules(model, model.rules)
     all_models = list(model.rules)
     for extra_path in extra:
-        extra_display = str(extra_path)
-        extra_data, extra_marks, extra_found = read_yaml(extra_path, extra_display)
-        problems.extend(extra_found)
-        if extra_data is None:
-            continue
-        try:
-            rule_file = RuleFile.model_validate(extra_data)
-        except ValidationError as exc:
-            problems.extend(pydantic_problems(exc, extra_display, extra_marks))
+        rule_file, extra_display, extra_marks = read_model(extra_path, RuleFile, problems)
+        if rule_file is None:
             continue
         extra_compiler = PackCompiler(analyzer, indexes, extra_display, extra_marks)
         rules.extend(extra_compiler.rules(model, rule_file.rules))
@@ -181,15 +188,8 @@ def _load_profiles(directory: Path, problems: list[Problem]) -> dict[str, Profil
     if not directory.is_dir():
         return profiles
     for path in sorted(directory.glob("*.y*ml")):
-        display = str(path)
-        data, marks, found = read_yaml(path, display)
-        problems.extend(found)
-        if data is None:
-            continue
-        try:
-            profile = Profile.model_validate(data)
-        except ValidationError as exc:
-            problems.extend(pydantic_problems(exc, display, marks))
+        profile, display, _ = read_model(path, Profile, problems)
+        if profile is None:
             continue
         if profile.id in profiles:
             problems.append(Problem(display, 1, 1, f"profile id '{profile.id}' is already used"))
