@@ -155,7 +155,10 @@ def _load_pack(path: Path, extra: list[Path], analyzer, indexes: Indexes, proble
     if data is None:
         return None
     if not isinstance(data, dict):
-        problems.append(Problem(display, 1, 1, "a pack is a mapping with id, title, version and rules"))
+        line, col = marks.get((), (1, 1))
+        what = "a list (its lines start with '- ')" if isinstance(data, list) else "a single value"
+        problems.append(Problem(display, line, col, f"The file is {what}, but a pack is a set of keys: id, title, version "
+                                "and rules, each at the start of its line. Remove the leading '- ' and indentation."))
         return None
     try:
         model = Pack.model_validate(data)

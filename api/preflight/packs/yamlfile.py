@@ -66,7 +66,8 @@ def read_yaml(path: Path, display: str) -> tuple[object, Marks, list[Problem]]:
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, {}, [Problem(display, 1, 1, "the file is empty")]
+            return None, {}, [Problem(display, 1, 1, "The file is empty (or holds only comments). Write its keys in it, "
+                                                     "or delete the file.")]
         marks: Marks = {(): (node.start_mark.line + 1, node.start_mark.column + 1)}
         problems: list[Problem] = []
         _walk(node, (), marks, problems, display)
@@ -75,12 +76,10 @@ def read_yaml(path: Path, display: str) -> tuple[object, Marks, list[Problem]]:
         mark = exc.problem_mark
         return None, {}, [Problem(display, mark.line + 1, mark.column + 1, exc.problem)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(filter(None, [exc.context, exc.problem]))
-        return None, {}, [Problem(display, line, col, f"YAML syntax error: {what}")]
+        line, col, message = explain(exc, text.splitlines())
+        return None, {}, [Problem(display, line, col, message)]
     except yaml.YAMLError as exc:
-        return None, {}, [Problem(display, 1, 1, f"YAML error: {exc}")]
+        return None, {}, [Problem(display, 1, 1, f"YAML cannot read this file ({exc})")]
     finally:
         loader.dispose()
     return data, marks, problems
@@ -88,14 +87,17 @@ def read_yaml(path: Path, display: str) -> tuple[object, Marks, list[Problem]]:
 
 def _walk(node, path: tuple, marks: Marks, problems: list[Problem], display: str) -> None:
     if isinstance(node, yaml.MappingNode):
-        seen: set = set()
+        seen: dict = {}
         for key_node, value_node in node.value:
             key = key_node.value
             here = path + (key,)
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in seen:
-                problems.append(Problem(display, line, col, f"duplicate key '{key}': the later one would silently win"))
-            seen.add(key)
+                problems.append(Problem(display, line, col, f"duplicate key '{key}': line {line} repeats the key '{key}' "
+                                        f"already set on line {seen[key]}, and YAML would silently keep only the last one. "
+                                        "Keep one of them, or, if they belong to different rules, start a new rule with '- id:'."))
+            else:
+                seen[key] = line
             marks[here] = (line, col)
             _walk(value_node, here, marks, problems, display)
     elif isinstance(node, yaml.SequenceNode):
@@ -115,3 +117,170 @@ def locate(marks: Marks, loc: tuple) -> tuple[int, int]:
             path = candidate
             best = marks[candidate]
     return best
+
+
+# What PyYAML says when it gives up is about its own state ("expected <block end>"), often on a later
+# line than the mistake. A policy owner needs the line to change and the change to make, so each kind of
+# mistake is recognised from the exception and the text around its marks.
+
+def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, str]:
+    """(line, column, plain message) for a YAML syntax error, both 1-based."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    row, col = (mark.line, mark.column) if mark else (0, 0)
+    start = exc.context_mark
+    text = lines[row] if row < len(lines) else ""
+    if "'\\t'" in problem:
+        return _tab(lines, row)
+    if "escape character" in problem:
+        return row + 1, col + 1, (f"Line {row + 1} has a backslash that YAML does not know inside double quotes. "
+                                  "Write two backslashes (\\\\) for one, or put the value in single quotes instead.")
+    if "cannot start any token" in problem:
+        char = text[col] if col < len(text) else "?"
+        return row + 1, col + 1, (f"Line {row + 1} has '{char}' where a value starts, and YAML does not allow that "
+                                  f"character there. Put the whole value in quotes (\"{char}…\"), or remove the character.")
+    if start is not None and (context.startswith("while scanning a quoted") or context.startswith("while parsing a flow")):
+        unclosed = _unclosed_quote(lines, start.line, row)
+        if unclosed:
+            return unclosed
+        if context.startswith("while parsing a flow"):
+            return _unclosed_bracket(lines, start)
+    if "could not find expected ':'" in problem and start is not None:
+        return _no_colon(lines, start.line)
+    if "mapping values are not allowed" in problem:
+        return _extra_colon_or_indent(lines, row, col)
+    if problem.startswith("expected <block end>"):
+        before = text[:col].rstrip()
+        if "'<scalar>'" in problem and before[-1:] in ("'", '"'):
+            # A quote left open further up runs on to the next quote, here: that earlier line is the mistake.
+            return _unclosed_quote(lines, start.line if start else 0, row - 1) or (row + 1, col + 1, (
+                f"Line {row + 1} has more text after the closing quote. Put the whole value inside the quotes."))
+        if "'-'" in problem:
+            return row + 1, col + 1, (f"Line {row + 1} is a list item ('- ') among keys ('key: value'). Write it as "
+                                      "'key: value' like the lines around it, or indent it under the key that holds the list.")
+        return _indent(lines, row)
+    detail = " ".join(filter(None, [context, problem]))
+    return row + 1, col + 1, (f"Line {row + 1} cannot be read: check its indentation, quotes and brackets against "
+                              f"the lines around it. (YAML: {detail})")
+
+
+def _tab(lines: list[str], row: int) -> tuple[int, int, str]:
+    for index, text in enumerate(lines[: row + 1]):
+        indent = text[: len(text) - len(text.lstrip(" \t"))]
+        if "\t" in indent:
+            return index + 1, indent.index("\t") + 1, (
+                f"Line {index + 1} is indented with a tab. YAML needs spaces: replace the tab with spaces, "
+                "the same number as the lines around it.")
+    text = lines[row] if row < len(lines) else ""
+    return row + 1, text.find("\t") + 1 or 1, (f"Line {row + 1} has a tab where YAML expects spaces. "
+                                               "Replace the tab with spaces.")
+
+
+def _key_column(text: str) -> int:
+    """0-based column where the line's key starts, after any '- ' list markers."""
+    stripped = text.lstrip(" ")
+    column = len(text) - len(stripped)
+    while stripped.startswith("- "):
+        rest = stripped[2:].lstrip(" ")
+        column += len(stripped) - len(rest)
+        stripped = rest
+    return column
+
+
+def _key(text: str) -> str:
+    return text[_key_column(text):].split(":", 1)[0].strip()
+
+
+def _previous(lines: list[str], row: int) -> int | None:
+    """The nearest line above `row` with content, comments and blank lines skipped."""
+    for index in range(min(row, len(lines)) - 1, -1, -1):
+        if lines[index].strip() and not lines[index].lstrip().startswith("#"):
+            return index
+    return None
+
+
+def _indent(lines: list[str], row: int) -> tuple[int, int, str]:
+    text = lines[row] if row < len(lines) else ""
+    column = _key_column(text)
+    above = _previous(lines, row)
+    if above is None:
+        return row + 1, column + 1, (f"Line {row + 1} is indented, but it is the first line: "
+                                     "start it in column 1.")
+    wanted = _key_column(lines[above])
+    how = "less" if column < wanted else "more"
+    return row + 1, column + 1, (
+        f"Line {row + 1} is indented {how} than line {above + 1} above it: '{_key(text)}' starts in column "
+        f"{column + 1}, '{_key(lines[above])}' in column {wanted + 1}. Keys of the same block start in the same "
+        f"column: move it to column {wanted + 1}, or to the column of the block it belongs to.")
+
+
+# `key: value` with the value started: a further ': ' on the line is inside the value.
+KEY_AND_VALUE = re.compile(r"^\s*(?:-\s+)*([^\s:#'\"][^:#]*?):\s+(\S.*)$")
+
+
+def _extra_colon_or_indent(lines: list[str], row: int, col: int) -> tuple[int, int, str]:
+    text = lines[row] if row < len(lines) else ""
+    found = KEY_AND_VALUE.match(text[:col])
+    if found:
+        key, value = found.group(1), text[found.start(2):].strip()
+        return row + 1, found.start(2) + 1, (
+            f"Line {row + 1} has a second colon in the value of '{key}', and YAML reads 'word: ' as a new key. "
+            f"Put the value in quotes: {key}: \"{value}\"")
+    return _indent(lines, row)
+
+
+def _no_colon(lines: list[str], row: int) -> tuple[int, int, str]:
+    text = lines[row] if row < len(lines) else ""
+    glued = re.match(r"^\s*(?:-\s+)*([\w.-]+):(\S.*)$", text)
+    if glued:
+        key, value = glued.group(1), glued.group(2)
+        return row + 1, glued.end(1) + 2, (f"Line {row + 1} needs a space after the colon: write "
+                                           f"'{key}: {value}', not '{key}:{value}'.")
+    return row + 1, _key_column(text) + 1, (
+        f"Line {row + 1} is neither 'key: value' nor a list item ('- …'). Add the missing 'key: ' or ': ', "
+        "or join it to the value on the line above by indenting it further.")
+
+
+def _unclosed_quote(lines: list[str], first: int, last: int) -> tuple[int, int, str] | None:
+    for row in range(first, min(last, len(lines) - 1) + 1):
+        column = _open_quote(lines[row])
+        if column is not None:
+            quote = lines[row][column]
+            return row + 1, column + 1, (f"Line {row + 1} opens a quote ({quote}) in column {column + 1} that is "
+                                         f"never closed. Add the closing {quote} at the end of the value.")
+    return None
+
+
+def _open_quote(text: str) -> int | None:
+    """Column of a quote that starts a value on this line and does not end on it."""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "#" and (index == 0 or text[index - 1] in " \t"):
+            return None
+        if char in "\"'" and (index == 0 or text[index - 1] in " \t[{,"):
+            end = index + 1
+            while end < len(text):
+                if char == '"' and text[end] == "\\":
+                    end += 2
+                    continue
+                if text[end] == char:
+                    if char == "'" and text[end + 1: end + 2] == "'":
+                        end += 2
+                        continue
+                    break
+                end += 1
+            else:
+                return index
+            index = end
+        index += 1
+    return None
+
+
+def _unclosed_bracket(lines: list[str], start) -> tuple[int, int, str]:
+    text = lines[start.line] if start.line < len(lines) else ""
+    opener = text[start.column] if start.column < len(text) else "["
+    closer, what = ("]", "list") if opener == "[" else ("}", "set of keys")
+    return start.line + 1, start.column + 1, (
+        f"Line {start.line + 1} opens a {what} with '{opener}' in column {start.column + 1} that is not closed "
+        f"where it should be. Add '{closer}' at its end, and check the commas between its items.")
