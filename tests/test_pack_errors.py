@@ -1,0 +1,132 @@
+"""Mistakes a policy owner makes in a pack's YAML: each is reported on the line to change, in plain words
+that say what is wrong and how to fix it, and nothing of the broken directory is loaded."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from preflight import Checker, PackError
+from preflight.cli import main
+
+from .conftest import RULES
+from .test_api import auth
+
+GOOD = """\
+id: demo
+title: Demo
+version: 1.0.0
+rules:
+  - id: too-good
+    severity: warning
+    message: {en: "“{match}” is too good."}
+    match:
+      phrase: {en: [too good]}
+    examples:
+      match: {en: ["too good to be true"]}
+      no_match: {en: ["good enough"]}
+"""
+
+
+def broken(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new, 1)
+
+
+# (name, file text, line, column, words the message must hold: what is wrong, then how to fix it)
+CASES = [
+    ("tab", broken("    severity", "\tseverity"), 6, 1,
+     ["Line 6 is indented with a tab", "replace the tab with spaces"]),
+    ("key indented more", broken("    severity", "      severity"), 6, 7,
+     ["Line 6 is indented more than line 5", "move it to column 5"]),
+    ("key indented less", broken("    match:\n", "   match:\n"), 8, 4,
+     ["Line 8 is indented less than line 7", "'match' starts in column 4", "move it to column 5"]),
+    ("list item out of line", broken("  - id", "   - id"), 6, 5,
+     ["Line 6 is indented less than line 5", "move it to column 6"]),
+    ("unclosed double quote in a flow", broken('"“{match}” is too good."', '"“{match}” is too good.'), 7, 19,
+     ["Line 7 opens a quote (\")", "never closed", "Add the closing \""]),
+    ("unclosed single quote", broken("title: Demo", "title: 'Demo"), 2, 8,
+     ["Line 2 opens a quote (')", "never closed", "Add the closing '"]),
+    ("unclosed quote runs on to a later line", broken("title: Demo", 'title: "Demo'), 2, 8,
+     ["Line 2 opens a quote (\")", "never closed"]),
+    ("unclosed bracket", broken("[too good]", "[too good"), 9, 20,
+     ["Line 9 opens a list with '['", "not closed", "Add ']'"]),
+    ("unclosed brace", broken('no_match: {en: ["good enough"]}', 'no_match: {en: ["good enough"]'), 12, 17,
+     ["Line 12 opens a set of keys with '{'", "Add '}'"]),
+    ("no space after the colon", broken("severity: warning", "severity:warning"), 6, 14,
+     ["Line 6 needs a space after the colon", "'severity: warning', not 'severity:warning'"]),
+    ("colon inside a value", broken("title: Demo", "title: Note: this is a demo"), 2, 8,
+     ["Line 2 has a second colon in the value of 'title'", 'Put the value in quotes: title: "Note: this is a demo"']),
+    ("text after the closing quote", broken('message: {en: "“{match}” is too good."}', 'message: "too" good'), 7, 20,
+     ["Line 7 has more text after the closing quote", "inside the quotes"]),
+    ("list item among keys", broken("    severity: warning\n", "    severity: warning\n    - block\n"), 7, 5,
+     ["Line 7 is a list item", "among keys", "'key: value'"]),
+    ("stray character", broken("version: 1.0.0", "version: `1.0.0`"), 3, 10,
+     ["Line 3 has '`' where a value starts", "Put the whole value in quotes"]),
+    ("backslash in double quotes", broken("phrase: {en: [too good]}", 'regex: "\\d+ good"'), 9, 16,
+     ["Line 9 has a backslash", "two backslashes", "single quotes"]),
+    ("duplicate key", broken("    severity: warning\n", "    severity: warning\n    severity: block\n"), 7, 5,
+     ["line 7 repeats the key 'severity' already set on line 6", "only the last", "Keep one"]),
+    ("empty file", "# nothing yet\n", 1, 1, ["The file is empty", "delete the file"]),
+    ("a list instead of a pack", "- " + GOOD.replace("\n", "\n  ").rstrip() + "\n", 1, 1,
+     ["The file is a list", "a pack is a set of keys", "Remove the leading '- '"]),
+]
+IDS = [case[0] for case in CASES]
+
+
+def only_problem(directory: Path, analyzer) -> str:
+    with pytest.raises(PackError) as caught:
+        Checker.from_directory(directory, analyzer=analyzer)
+    problems = [str(p).removeprefix(f"{directory}/") for p in caught.value.problems]
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def test_the_unbroken_pack_loads(tmp_path, analyzer):
+    (tmp_path / "demo.yaml").write_text(GOOD, encoding="utf-8")
+    checker = Checker.from_directory(tmp_path, analyzer=analyzer)
+    assert [f.rule for f in checker.check("That is too good.", language="en").findings] == ["demo/too-good"]
+
+
+@pytest.mark.parametrize(("name", "text", "line", "column", "words"), CASES, ids=IDS)
+def test_each_mistake_is_named_on_its_line_with_a_fix(tmp_path, analyzer, name, text, line, column, words):
+    (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
+    problem = only_problem(tmp_path, analyzer)
+    assert problem.startswith(f"demo.yaml:{line}:{column}: "), problem
+    for word in words:
+        assert word in problem, problem
+    # The parser's own vocabulary is not what a policy owner reads.
+    for jargon in ("<block end>", "<scalar>", "cannot start any token", "simple key", "YAML syntax error"):
+        assert jargon not in problem, problem
+
+
+@pytest.mark.parametrize(("name", "text", "line", "column", "words"), CASES, ids=IDS)
+def test_a_reload_with_the_mistake_keeps_the_packs_in_force(tmp_path, client, keys, api, name, text, line, column, words):
+    service = api.extensions["preflight"]
+    before = service.checker
+    service.rules_dir = str(tmp_path)
+    (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
+    try:
+        response = client.post("/v1/packs/reload", headers=auth(keys["admin"]))
+        assert response.status_code == 422
+        problem = response.get_json()["error"]["details"][0]["problem"]
+        assert f"/demo.yaml:{line}:{column}: " in problem and words[0] in problem, problem
+        assert service.checker is before
+        verdict = client.post("/v1/check", json={"text": "Our cream never fails.", "language": "en"}, headers=auth(keys["check"]))
+        assert verdict.get_json()["verdict"] == "warn"
+    finally:
+        service.rules_dir = str(RULES)
+
+
+def test_lint_prints_each_problem_as_file_line_column(tmp_path, analyzer, monkeypatch, capsys):
+    compiled = Checker.from_directory
+    monkeypatch.setattr(Checker, "from_directory", classmethod(lambda cls, d, **options: compiled(d, analyzer=analyzer)))
+    (tmp_path / "demo.yaml").write_text(broken("    severity", "\tseverity"), encoding="utf-8")
+    (tmp_path / "other.yaml").write_text(broken("id: demo", "id: other").replace("title: Demo", "title: Note: other"),
+                                         encoding="utf-8")
+    capsys.readouterr()
+    assert main(["rules", "lint", str(tmp_path)]) == 4
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"{tmp_path}/demo.yaml:6:1: Line 6 is indented with a tab. YAML needs spaces: replace the tab with " \
+                       "spaces, the same number as the lines around it."
+    assert lines[1].startswith(f"{tmp_path}/other.yaml:2:8: Line 2 has a second colon in the value of 'title'")
