@@ -170,7 +170,8 @@ def test_where_allowed_publishing_during_a_crisis_needs_a_reason_of_the_stated_l
     override = {"check_id": body["check_id"], "rules": ["crisis/publishing-paused"], "reason": "ok"}
     short = client.post("/v1/overrides", json=override, headers=auth(keys["check"]))
     assert short.status_code == 422
-    assert "at least 20 characters" in short.get_json()["error"]["message"]
+    message = short.get_json()["error"]["message"]
+    assert "at least 20 characters; this one has 2" in message and "Say who approved it or why it is right" in message
     override["reason"] = "approved by the crisis team, call 14:05"
     assert client.post("/v1/overrides", json=override, headers=auth(keys["check"])).status_code == 201
 

@@ -75,6 +75,13 @@ def test_an_empty_reason_or_malformed_request_is_422(client, keys, body):
     assert response.get_json()["error"]["details"]
 
 
+def test_an_empty_reason_is_told_what_a_reason_says(client, keys):
+    check = checked(client, keys)
+    body = {"check_id": check["check_id"], "rules": ["misleading-claims/absolute-guarantee"], "reason": "  "}
+    message = client.post("/v1/overrides", json=body, headers=auth(keys["check"])).get_json()["error"]["message"]
+    assert "the reason is empty" in message and "Say who approved it or why it is right" in message
+
+
 def test_overrides_need_a_key(client):
     response = client.post("/v1/overrides", json={"check_id": uuid.uuid4().hex, "rules": ["a/b"], "reason": "x"})
     assert response.status_code == 401

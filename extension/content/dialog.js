@@ -93,7 +93,8 @@ preflight.dialog = (() => {
         }
         const text = reason.value.trim();
         if (text.length < minimum) {
-          errorLine.textContent = minimum > 3 ? t("gateReasonTooShort", [String(minimum)]) : t("gateReasonMissing");
+          // "ok" is refused like an empty box, but the editor is told the minimum and what a reason worth reading says
+          errorLine.textContent = text ? t("gateReasonTooShort", [String(minimum)]) : t("gateReasonMissing");
           reason.focus();
           return;
         }

@@ -22,6 +22,8 @@ WAIT_FOR_OTHER_INSTANCES_S = 1.5
 PAGE_DEFAULT, PAGE_MAX = 50, 200
 OFFSET_MAX = 10**9
 FILTERS = {"rule": "rule", "pack": "pack", "key": "key_name"}
+# Policy owners read these reasons later, without the post or the editor at hand.
+GOOD_REASON = "Say who approved it or why it is right, e.g. 'Approved by legal, ticket 42: the recall notice itself'."
 
 
 class OverrideRequest(Strict):
@@ -41,7 +43,8 @@ def crisis_policy(rules: list[str], reason: str) -> None:
     minimum = int(config["CRISIS_REASON_MIN_CHARS"])
     if len(reason) < minimum:
         raise ApiError(422, "reason_too_short", f"publishing during crisis mode needs a reason of at least {minimum} "
-                       f"characters; this one has {len(reason)}", [{"field": "reason", "message": f"at least {minimum} characters"}])
+                       f"characters; this one has {len(reason)}. {GOOD_REASON}",
+                       [{"field": "reason", "message": f"at least {minimum} characters"}])
 
 
 def find_check(check_id: str) -> dict | None:
@@ -63,7 +66,7 @@ def create_override():
     req = parse_json(OverrideRequest)
     reason = req.reason.strip()
     if not reason:
-        raise ApiError(422, "invalid_request", "say why the post is published anyway: the reason is empty",
+        raise ApiError(422, "invalid_request", f"say why the post is published anyway: the reason is empty. {GOOD_REASON}",
                        [{"field": "reason", "message": "empty"}])
     crisis_policy(req.rules, reason)
     record = find_check(req.check_id)
