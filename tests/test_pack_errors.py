@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from preflight import Checker, PackError
 from preflight.cli import main
+from preflight.packs.yamlfile import read_yaml
 
 from .conftest import RULES
 from .test_api import auth
@@ -66,7 +69,13 @@ CASES = [
     ("backslash in double quotes", broken("phrase: {en: [too good]}", 'regex: "\\d+ good"'), 9, 16,
      ["Line 9 has a backslash", "two backslashes", "single quotes"]),
     ("duplicate key", broken("    severity: warning\n", "    severity: warning\n    severity: block\n"), 7, 5,
-     ["line 7 repeats the key 'severity' already set on line 6", "only the last", "Keep one"]),
+     ["Line 7 repeats the key 'severity', already set on line 6", "only the last", "Keep one"]),
+    ("list item on the key's line", broken("phrase: {en: [too good]}", "phrase: {en: - too good}"), 9, 20,
+     ["Line 9 has '-' where a value starts", "in quotes"]),
+    ("list started on the key's line", broken("version: 1.0.0\nrules:\n", "version: 1.0.0\nreferences: - the guide\nrules:\n"), 4, 13,
+     ["Line 4 has a list item ('- ') on the same line as its key", "on a line of its own"]),
+    ("brackets as a key", broken("title: Demo", "[title]: Demo"), 2, 1,
+     ["Line 2 uses a list or a set of keys as a key", "after the key and the colon"]),
     ("empty file", "# nothing yet\n", 1, 1, ["The file is empty", "delete the file"]),
     ("a list instead of a pack", "- " + GOOD.replace("\n", "\n  ").rstrip() + "\n", 1, 1,
      ["The file is a list", "a pack is a set of keys", "Remove the leading '- '"]),
@@ -130,3 +139,19 @@ def test_lint_prints_each_problem_as_file_line_column(tmp_path, analyzer, monkey
     assert lines[0] == f"{tmp_path}/demo.yaml:6:1: Line 6 is indented with a tab. YAML needs spaces: replace the tab with " \
                        "spaces, the same number as the lines around it."
     assert lines[1].startswith(f"{tmp_path}/other.yaml:2:8: Line 2 has a second colon in the value of 'title'")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_any_edit_of_a_pack_reads_or_gives_a_problem_on_a_line_of_the_file(tmp_path, data):
+    """Whatever a policy owner types or deletes, the reading ends in data or in problems inside the file, never a crash."""
+    position = data.draw(st.integers(0, len(GOOD)))
+    cut = data.draw(st.integers(0, 3))
+    typed = data.draw(st.text(alphabet=" \t\n:-#'\"[]{},@`&*!|>%?\\ab", max_size=3))
+    text = GOOD[:position] + typed + GOOD[position + cut:]
+    (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
+    data_read, _, problems = read_yaml(tmp_path / "demo.yaml", "demo.yaml")
+    assert data_read is not None or problems
+    for problem in problems:
+        assert 1 <= problem.line <= text.count("\n") + 1 and problem.column >= 1, problem
+        assert "<block end>" not in problem.message

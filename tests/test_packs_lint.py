@@ -112,7 +112,7 @@ def test_one_bad_pack_keeps_every_pack_out(tmp_path, analyzer):
 def test_duplicate_keys_are_reported(tmp_path, analyzer):
     write_pack(tmp_path, HEADER + GOOD_RULE.replace("severity: warning", "severity: warning\n    severity: block"))
     found = problems_of(tmp_path, analyzer)
-    assert any("demo.yaml:8:5: duplicate key 'severity'" in p for p in found), found
+    assert any("demo.yaml:8:5: Line 8 repeats the key 'severity', already set on line 7" in p for p in found), found
 
 
 def test_regex_and_matcher_kind_errors(tmp_path, analyzer):

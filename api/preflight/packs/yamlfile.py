@@ -89,12 +89,14 @@ def _walk(node, path: tuple, marks: Marks, problems: list[Problem], display: str
     if isinstance(node, yaml.MappingNode):
         seen: dict = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: building the data refuses it, with its line
             key = key_node.value
             here = path + (key,)
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in seen:
-                problems.append(Problem(display, line, col, f"duplicate key '{key}': line {line} repeats the key '{key}' "
-                                        f"already set on line {seen[key]}, and YAML would silently keep only the last one. "
+                problems.append(Problem(display, line, col, f"Line {line} repeats the key '{key}', already set on line "
+                                        f"{seen[key]} in the same block, and YAML would silently keep only the last one. "
                                         "Keep one of them, or, if they belong to different rules, start a new rule with '- id:'."))
             else:
                 seen[key] = line
@@ -132,21 +134,33 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, str]
     text = lines[row] if row < len(lines) else ""
     if "'\\t'" in problem:
         return _tab(lines, row)
-    if "escape character" in problem:
+    if "escape" in problem:
         return row + 1, col + 1, (f"Line {row + 1} has a backslash that YAML does not know inside double quotes. "
                                   "Write two backslashes (\\\\) for one, or put the value in single quotes instead.")
+    if "unhashable key" in problem:
+        return row + 1, col + 1, (f"Line {row + 1} uses a list or a set of keys as a key. A key is a word before "
+                                  "': '; if the brackets belong to the value, put them after the key and the colon.")
     if "cannot start any token" in problem:
-        char = text[col] if col < len(text) else "?"
-        return row + 1, col + 1, (f"Line {row + 1} has '{char}' where a value starts, and YAML does not allow that "
-                                  f"character there. Put the whole value in quotes (\"{char}…\"), or remove the character.")
-    if start is not None and (context.startswith("while scanning a quoted") or context.startswith("while parsing a flow")):
+        return _stray(lines, row, col)
+    if start is not None and context.startswith(("while scanning a quoted", "while parsing a flow")):
         unclosed = _unclosed_quote(lines, start.line, row)
         if unclosed:
             return unclosed
-        if context.startswith("while parsing a flow"):
+        if context.startswith("while scanning a quoted"):
+            return _quote_at(lines, start.line, start.column)
+        if not context.startswith("while parsing a flow node"):
             return _unclosed_bracket(lines, start)
+    if start is not None and context.startswith(("while scanning an anchor", "while scanning an alias", "while scanning a tag",
+                                                 "while scanning a block scalar", "while scanning a directive",
+                                                 "while parsing a tag", "while constructing")):
+        return _stray(lines, start.line, start.column)
+    if problem.startswith(("expected the node content", "could not determine a constructor")):
+        return _stray(lines, row, col)
     if "could not find expected ':'" in problem and start is not None:
         return _no_colon(lines, start.line)
+    if "sequence entries are not allowed" in problem:
+        return row + 1, col + 1, (f"Line {row + 1} has a list item ('- ') on the same line as its key. Start each "
+                                  "item on a line of its own, indented under the key, or write the list as [a, b].")
     if "mapping values are not allowed" in problem:
         return _extra_colon_or_indent(lines, row, col)
     if problem.startswith("expected <block end>"):
@@ -162,6 +176,13 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, str]
     detail = " ".join(filter(None, [context, problem]))
     return row + 1, col + 1, (f"Line {row + 1} cannot be read: check its indentation, quotes and brackets against "
                               f"the lines around it. (YAML: {detail})")
+
+
+def _stray(lines: list[str], row: int, col: int) -> tuple[int, int, str]:
+    text = lines[row] if row < len(lines) else ""
+    char = text[col] if col < len(text) else "?"
+    return row + 1, col + 1, (f"Line {row + 1} has '{char}' where a value starts, and YAML does not allow that "
+                              f"character there. Put the whole value in quotes (\"{char}…\"), or remove the character.")
 
 
 def _tab(lines: list[str], row: int) -> tuple[int, int, str]:
@@ -188,7 +209,7 @@ def _key_column(text: str) -> int:
 
 
 def _key(text: str) -> str:
-    return text[_key_column(text):].split(":", 1)[0].strip()
+    return text[_key_column(text):].split(":", 1)[0].strip() or text.strip()
 
 
 def _previous(lines: list[str], row: int) -> int | None:
@@ -245,10 +266,15 @@ def _unclosed_quote(lines: list[str], first: int, last: int) -> tuple[int, int, 
     for row in range(first, min(last, len(lines) - 1) + 1):
         column = _open_quote(lines[row])
         if column is not None:
-            quote = lines[row][column]
-            return row + 1, column + 1, (f"Line {row + 1} opens a quote ({quote}) in column {column + 1} that is "
-                                         f"never closed. Add the closing {quote} at the end of the value.")
+            return _quote_at(lines, row, column)
     return None
+
+
+def _quote_at(lines: list[str], row: int, column: int) -> tuple[int, int, str]:
+    text = lines[row] if row < len(lines) else ""
+    quote = text[column] if column < len(text) else '"'
+    return row + 1, column + 1, (f"Line {row + 1} opens a quote ({quote}) in column {column + 1} that is never "
+                                 f"closed. Add the closing {quote} at the end of the value.")
 
 
 def _open_quote(text: str) -> int | None:
@@ -279,8 +305,14 @@ def _open_quote(text: str) -> int | None:
 
 def _unclosed_bracket(lines: list[str], start) -> tuple[int, int, str]:
     text = lines[start.line] if start.line < len(lines) else ""
-    opener = text[start.column] if start.column < len(text) else "["
+    # The parser marks the bracket itself, or an entry inside it: the nearest bracket before the mark opened it.
+    column = max(text.rfind("[", 0, start.column + 1), text.rfind("{", 0, start.column + 1))
+    if column < 0:
+        return start.line + 1, start.column + 1, (
+            f"Line {start.line + 1} is inside brackets that are not closed where they should be. Check that each '[' "
+            "has its ']' and each '{' its '}', with commas between the items.")
+    opener = text[column]
     closer, what = ("]", "list") if opener == "[" else ("}", "set of keys")
-    return start.line + 1, start.column + 1, (
-        f"Line {start.line + 1} opens a {what} with '{opener}' in column {start.column + 1} that is not closed "
+    return start.line + 1, column + 1, (
+        f"Line {start.line + 1} opens a {what} with '{opener}' in column {column + 1} that is not closed "
         f"where it should be. Add '{closer}' at its end, and check the commas between its items.")
