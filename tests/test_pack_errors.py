@@ -155,3 +155,12 @@ def test_any_edit_of_a_pack_reads_or_gives_a_problem_on_a_line_of_the_file(tmp_p
     for problem in problems:
         assert 1 <= problem.line <= text.count("\n") + 1 and problem.column >= 1, problem
         assert "<block end>" not in problem.message
+
+
+def test_a_profile_written_as_a_list_is_named_as_such(tmp_path, analyzer):
+    (tmp_path / "demo.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "shop.yaml").write_text("- id: shop\n  name: Shop\n", encoding="utf-8")
+    problem = only_problem(tmp_path, analyzer)
+    assert problem.startswith("profiles/shop.yaml:1:1: The file is a list"), problem
+    assert "Remove the leading '- '" in problem

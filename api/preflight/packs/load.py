@@ -98,12 +98,23 @@ def pydantic_problems(exc: ValidationError, display: str, marks: Marks) -> list[
     return out
 
 
+def not_a_mapping(display: str, marks: Marks, data: object, wanted: str) -> Problem:
+    """A file that is a list or a lone value where a set of keys belongs (a copied list item, a stray leading dash)."""
+    line, col = marks.get((), (1, 1))
+    what = "a list (its lines start with '- ')" if isinstance(data, list) else "a single value"
+    return Problem(display, line, col, f"The file is {what}, but {wanted}, each at the start of its line. "
+                   "Remove the leading '- ' and indentation.")
+
+
 def read_model(path: Path, model_type, problems: list[Problem]):
     """(the file validated as `model_type` or None, its display name, its line marks); problems are added."""
     display = str(path)
     data, marks, found = read_yaml(path, display)
     problems.extend(found)
     if data is None:
+        return None, display, marks
+    if not isinstance(data, dict):
+        problems.append(not_a_mapping(display, marks, data, "this file is a set of keys ('key: value' lines)"))
         return None, display, marks
     try:
         return model_type.model_validate(data), display, marks
@@ -155,10 +166,7 @@ def _load_pack(path: Path, extra: list[Path], analyzer, indexes: Indexes, proble
     if data is None:
         return None
     if not isinstance(data, dict):
-        line, col = marks.get((), (1, 1))
-        what = "a list (its lines start with '- ')" if isinstance(data, list) else "a single value"
-        problems.append(Problem(display, line, col, f"The file is {what}, but a pack is a set of keys: id, title, version "
-                                "and rules, each at the start of its line. Remove the leading '- ' and indentation."))
+        problems.append(not_a_mapping(display, marks, data, "a pack is a set of keys: id, title, version and rules"))
         return None
     try:
         model = Pack.model_validate(data)
