@@ -101,9 +101,10 @@ def pydantic_problems(exc: ValidationError, display: str, marks: Marks) -> list[
 def not_a_mapping(display: str, marks: Marks, data: object, wanted: str) -> Problem:
     """A file that is a list or a lone value where a set of keys belongs (a copied list item, a stray leading dash)."""
     line, col = marks.get((), (1, 1))
-    what = "a list (its lines start with '- ')" if isinstance(data, list) else "a single value"
-    return Problem(display, line, col, f"The file is {what}, but {wanted}, each at the start of its line. "
-                   "Remove the leading '- ' and indentation.")
+    if isinstance(data, list):
+        return Problem(display, line, col, f"The file is a list (its lines start with '- '), but {wanted}, each at the "
+                       "start of its line. Remove the leading '- ' and indentation.")
+    return Problem(display, line, col, f"The file is a single value, but {wanted}: write it as 'key: value' lines.")
 
 
 def read_model(path: Path, model_type, problems: list[Problem]):
