@@ -76,6 +76,8 @@ CASES = [
      ["Line 4 has a list item ('- ') on the same line as its key", "on a line of its own"]),
     ("brackets as a key", broken("title: Demo", "[title]: Demo"), 2, 1,
      ["Line 2 uses a list or a set of keys as a key", "after the key and the colon"]),
+    ("invisible control character", broken("title: Demo", "title: De\x0cmo"), 2, 10,
+     ["Line 2 holds an invisible control character (U+000C)", "delete it"]),
     ("empty file", "# nothing yet\n", 1, 1, ["The file is empty", "delete the file"]),
     ("a list instead of a pack", "- " + GOOD.replace("\n", "\n  ").rstrip() + "\n", 1, 1,
      ["The file is a list", "a pack is a set of keys", "Remove the leading '- '"]),
@@ -147,7 +149,7 @@ def test_any_edit_of_a_pack_reads_or_gives_a_problem_on_a_line_of_the_file(tmp_p
     """Whatever a policy owner types or deletes, the reading ends in data or in problems inside the file, never a crash."""
     position = data.draw(st.integers(0, len(GOOD)))
     cut = data.draw(st.integers(0, 3))
-    typed = data.draw(st.text(alphabet=" \t\n:-#'\"[]{},@`&*!|>%?\\ab", max_size=3))
+    typed = data.draw(st.text(alphabet=" \t\n\r\x0c:-#'\"[]{},@`&*!|>%?\\ab", max_size=3))
     text = GOOD[:position] + typed + GOOD[position + cut:]
     (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
     data_read, _, problems = read_yaml(tmp_path / "demo.yaml", "demo.yaml")

@@ -52,6 +52,8 @@ PackLoader.yaml_implicit_resolvers = {
 PackLoader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 Marks = dict[tuple, tuple[int, int]]
+# The line breaks YAML counts, so a mark's line is the same line here.
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def read_yaml(path: Path, display: str) -> tuple[object, Marks, list[Problem]]:
@@ -62,7 +64,13 @@ def read_yaml(path: Path, display: str) -> tuple[object, Marks, list[Problem]]:
         return None, {}, [Problem(display, 1, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
         return None, {}, [Problem(display, 1, 1, f"cannot read the file: {exc.strerror}")]
-    loader = PackLoader(text)
+    try:
+        loader = PackLoader(text)
+    except yaml.reader.ReaderError as exc:  # the whole text is checked for control characters before any parsing
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+        return None, {}, [Problem(display, line, col, f"Line {line} holds an invisible control character "
+                                  f"(U+{exc.character:04X}) that YAML does not allow: delete it, or retype the line.")]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -76,7 +84,7 @@ def read_yaml(path: Path, display: str) -> tuple[object, Marks, list[Problem]]:
         mark = exc.problem_mark
         return None, {}, [Problem(display, mark.line + 1, mark.column + 1, exc.problem)]
     except yaml.MarkedYAMLError as exc:
-        line, col, message = explain(exc, text.splitlines())
+        line, col, message = explain(exc, LINE_BREAK.split(text))
         return None, {}, [Problem(display, line, col, message)]
     except yaml.YAMLError as exc:
         return None, {}, [Problem(display, 1, 1, f"YAML cannot read this file ({exc})")]
@@ -188,7 +196,7 @@ def _stray(lines: list[str], row: int, col: int) -> tuple[int, int, str]:
 def _tab(lines: list[str], row: int) -> tuple[int, int, str]:
     for index, text in enumerate(lines[: row + 1]):
         indent = text[: len(text) - len(text.lstrip(" \t"))]
-        if "\t" in indent:
+        if "\t" in indent and text.strip():
             return index + 1, indent.index("\t") + 1, (
                 f"Line {index + 1} is indented with a tab. YAML needs spaces: replace the tab with spaces, "
                 "the same number as the lines around it.")
