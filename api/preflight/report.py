@@ -46,7 +46,8 @@ class Finding:
     severity: str
     message: str
     span: Span | None
-    suggestions: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()  # drop-in replacements for the span, which an editor may apply with one click
+    guidance: tuple[str, ...] = ()  # what to do instead; shown, never applied to the text
     reference: str | None = None
     image: int | None = None
     source: str | None = None
@@ -70,6 +71,7 @@ class Finding:
             "message": self.message,
             "span": self.span.to_dict() if self.span is not None else None,
             "suggestions": list(self.suggestions),
+            "guidance": list(self.guidance),
             "reference": self.reference,
         }
         if self.image is not None:

@@ -146,7 +146,15 @@ class Rule(Strict):
     id: str = Field(pattern=KEBAB, description="Stable id, kebab-case; never derived from the terms.")
     severity: Severity
     message: dict[Language, str] = Field(description="Per language; placeholders {match}, {value}, {limit}, {suggestion}, {other}.")
-    suggestions: dict[Language, list[str]] = Field(default_factory=dict)
+    suggestions: dict[Language, list[str]] = Field(
+        default_factory=dict,
+        description="Per language; one-click replacements for the matched words, each a drop-in of the same role "
+        "(a term for a term, or \"\" to remove it). Whatever depends on facts only the brand has goes in `guidance`.",
+    )
+    guidance: dict[Language, list[str]] = Field(
+        default_factory=dict,
+        description="Per language; instructions shown to the editor (\"Remove the claim, or name the study.\") and never applied to the text.",
+    )
     languages: list[Language] | None = Field(None, description="Defaults to the languages the matcher has terms for, or all.")
     note: str | None = Field(None, description="Why the rule exists.")
     reference: str | None = Field(None, description="The law, code or incident behind it.")
