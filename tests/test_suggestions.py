@@ -105,3 +105,13 @@ def test_a_term_gets_its_replacement_and_no_guidance(checker):
     finding = next(f for f in checker.check("Cheap shoes for everyone", language="en").findings if f.rule == "brand-tone/preferred-term")
     assert finding.to_dict()["suggestions"] == ["Affordable"]
     assert finding.to_dict()["guidance"] == []
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("de", "Billige Schuhe für alle."), ("nl", "Goedkope schoenen voor iedereen."),
+    ("da", "Billige sko til alle."), ("sv", "Billiga skor för alla."),
+])
+def test_an_inflected_form_gets_no_uninflected_replacement(checker, language, text):
+    # "Billige Schuhe" -> "günstig Schuhe" would break agreement: a substitution replaces a term only as written
+    offered = [f.suggestions for f in checker.check(text, language=language, mixed=False).findings if f.suggestions]
+    assert offered == []
