@@ -47,7 +47,6 @@ class Finding:
     message: str
     span: Span | None
     suggestions: tuple[str, ...] = ()  # drop-in replacements for the span, which an editor may apply with one click
-    guidance: tuple[str, ...] = ()  # what to do instead; shown, never applied to the text
     reference: str | None = None
     image: int | None = None
     source: str | None = None
@@ -56,6 +55,7 @@ class Finding:
     score: float | None = None  # a learned model's score of the span
     details: dict | None = None  # why the model scored it so: model, threshold, the words that weighed most
     spans: tuple[Span, ...] = ()  # every place of one problem, `span` first, when it occurs more than once in a sentence
+    guidance: tuple[str, ...] = ()  # what to do instead; shown, never applied to the text
 
     def sort_key(self) -> tuple:
         # Post findings first, as before; then per image: the image itself, its alt text, its OCR text.
