@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from preflight import Checker
 from preflight.examples import examples_of
 
 from .conftest import session_checker
+from .test_packs_lint import GOOD_RULE, HEADER, problems_of, write_pack
 
 LANGUAGES = {"en", "nl", "da", "sv", "de"}
 RAISED = ("warning", "block")
@@ -115,3 +117,17 @@ def test_an_inflected_form_gets_no_uninflected_replacement(checker, language, te
     # "Billige Schuhe" -> "günstig Schuhe" would break agreement: a substitution replaces a term only as written
     offered = [f.suggestions for f in checker.check(text, language=language, mixed=False).findings if f.suggestions]
     assert offered == []
+
+
+def test_a_sentence_as_a_one_click_replacement_is_refused_with_the_way_out(tmp_path, analyzer):
+    rule = GOOD_RULE.replace("    match:\n", '    suggestions: {en: ["Our results are good, see the study."]}\n    match:\n', 1)
+    write_pack(tmp_path, HEADER + rule)
+    found = problems_of(tmp_path, analyzer)
+    assert any(p.startswith("demo.yaml:") and "not a drop-in replacement" in p and "'guidance'" in p for p in found), found
+
+
+def test_a_term_as_a_replacement_and_advice_as_guidance_load(tmp_path, analyzer):
+    rule = GOOD_RULE.replace("    match:\n", '    suggestions: {en: ["very good"]}\n    guidance: {en: ["Say what makes it good."]}\n    match:\n', 1)
+    write_pack(tmp_path, HEADER + rule)
+    finding = Checker.from_directory(tmp_path, analyzer=analyzer).check("this is too good", language="en").findings[0]
+    assert (finding.suggestions, finding.guidance) == (("very good",), ("Say what makes it good.",))
