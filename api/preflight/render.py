@@ -30,4 +30,4 @@ def render_report(report: Report, text: str, console: Console) -> None:
         for suggestion in finding.suggestions:
             console.print(Text(f"     → {suggestion}" if suggestion else "     → (remove it)", style="green"))
         for advice in finding.guidance:
-            console.print(Text(f"     ? {advice}", style="cyan"))
+            console.print(Text(f"     what to do: {advice}", style="cyan"))
