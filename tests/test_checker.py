@@ -188,8 +188,8 @@ def test_report_serialises_to_the_wire_contract(checker):
     data = checker.check("Our cream never fails.", language="en").to_dict()
     assert set(data) == {"verdict", "language", "findings", "packs", "elapsed_ms", "skipped", "images", "checked_for"}
     finding = data["findings"][0]
-    assert set(finding) == {"rule", "pack", "severity", "message", "span", "suggestions", "reference"}
-    assert {"id": "misleading-claims", "version": "0.3.0"} in data["packs"]
+    assert set(finding) == {"rule", "pack", "severity", "message", "span", "suggestions", "guidance", "reference"}
+    assert {"id": "misleading-claims", "version": "0.3.1"} in data["packs"]
 
 
 def test_mixed_post_uses_each_sentence_language_and_the_majority_for_messages(checker):

@@ -120,6 +120,15 @@ def test_suggestion_replaces_the_span_and_checks_again(page, server):
     screenshot(page, "04-after-suggestion")
 
 
+def test_a_claim_shows_guidance_and_nothing_that_rewrites_the_post(page, server):
+    save_key(page, server[1])
+    check(page, "Our new cream cures eczema", "en")
+    finding = page.locator('li.finding[data-rule="misleading-claims/health-claim"]')
+    expect(finding.locator(".guidance li").first).to_contain_text("Remove the claim")
+    expect(finding.locator("button")).to_have_count(0)
+    expect(page.get_by_label("Post", exact=True)).to_have_value("Our new cream cures eczema")
+
+
 def test_editing_after_a_check_marks_the_result_stale(page, server):
     save_key(page, server[1])
     check(page, "Cheap shoes for everyone", "en")

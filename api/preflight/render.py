@@ -28,4 +28,6 @@ def render_report(report: Report, text: str, console: Console) -> None:
         line.append(f"  {finding.rule} @ {places}", style="dim")
         console.print(line)
         for suggestion in finding.suggestions:
-            console.print(Text(f"     → {suggestion}", style="green"))
+            console.print(Text(f"     → {suggestion}" if suggestion else "     → (remove it)", style="green"))
+        for advice in finding.guidance:
+            console.print(Text(f"     what to do: {advice}", style="cyan"))

@@ -46,7 +46,7 @@ class Finding:
     severity: str
     message: str
     span: Span | None
-    suggestions: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()  # drop-in replacements for the span, which an editor may apply with one click
     reference: str | None = None
     image: int | None = None
     source: str | None = None
@@ -55,6 +55,7 @@ class Finding:
     score: float | None = None  # a learned model's score of the span
     details: dict | None = None  # why the model scored it so: model, threshold, the words that weighed most
     spans: tuple[Span, ...] = ()  # every place of one problem, `span` first, when it occurs more than once in a sentence
+    guidance: tuple[str, ...] = ()  # what to do instead; shown, never applied to the text
 
     def sort_key(self) -> tuple:
         # Post findings first, as before; then per image: the image itself, its alt text, its OCR text.
@@ -70,6 +71,7 @@ class Finding:
             "message": self.message,
             "span": self.span.to_dict() if self.span is not None else None,
             "suggestions": list(self.suggestions),
+            "guidance": list(self.guidance),
             "reference": self.reference,
         }
         if self.image is not None:

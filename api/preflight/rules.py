@@ -21,6 +21,7 @@ class CompiledRule:
     severity: str
     messages: dict[str, str]
     suggestions: dict[str, list[str]]
+    guidance: dict[str, list[str]]
     reference: str | None
     languages: frozenset[str]
     matcher: Matcher
@@ -66,6 +67,7 @@ class CompiledRule:
         post = ctx.post
         template = self.messages.get(post.language) or self.messages.get("en") or next(iter(self.messages.values()))
         fixed = self.suggestions.get(post.language, [])
+        guidance = tuple(self.guidance.get(post.language) or self.guidance.get("en") or ())
         limit = self.limit_of.threshold(post.platform) if self.limit_of is not None else None
         seen = set()
         out = []
@@ -90,6 +92,7 @@ class CompiledRule:
                     message=template.format_map(values),
                     span=Span(hit.start, hit.end, matched),
                     suggestions=tuple(dict.fromkeys(suggestions)),
+                    guidance=guidance,
                     reference=self.reference,
                     score=hit.value if hit.details is not None else None,
                     details=_details(hit.details),

@@ -19,6 +19,14 @@ preflight.gate = (() => {
     return "allow";
   }
 
+  /**
+   * The states after the wait for a fresh check: a composer whose result is still not for its current text
+   * (the check timed out, or its answer was superseded) counts as unchecked, never by its older result.
+   */
+  function settled(states) {
+    return states.map((s) => (s.stale ? { report: null, offline: true, problem: "offline", stale: false } : s));
+  }
+
   /** The rules an override records when the editor publishes through the `kind` dialog: a confirmed warning counts too. */
   function overriddenRules(kind, report) {
     return [...new Set(findingsFor(kind, [report]).map((f) => f.rule))];
@@ -35,7 +43,8 @@ preflight.gate = (() => {
    * Listens on the window of `doc` for publish actions. `sessionsFor(button)` lists the composers a publish button
    * sends; `sessionOf(node)` is the composer session containing a node.
    */
-  function install(doc, { sessionsFor, sessionOf, publishOf, isOurs, open, record, warnConfirm, holdUnchecked = () => false }) {
+  function install(doc, { sessionsFor, sessionOf, publishOf, isOurs, open, record, warnConfirm, holdUnchecked = () => false,
+    freshWaitMs = FRESH_WAIT_MS }) {
     let replaying = false;
     let deciding = false;
 
@@ -63,15 +72,16 @@ preflight.gate = (() => {
     /** Resolves to true when the post may go out. */
     async function decided(kind, sessions) {
       if (kind === "recheck") {
-        const timeout = new Promise((resolve) => setTimeout(resolve, FRESH_WAIT_MS));
+        const timeout = new Promise((resolve) => setTimeout(resolve, freshWaitMs));
         await Promise.race([Promise.all(sessions.map((s) => s.checkNow())), timeout]);
-        kind = decide(sessions.map((s) => ({ ...s.gateState(), stale: false })), warnConfirm(), holdUnchecked());
+        kind = decide(settled(sessions.map((s) => s.gateState())), warnConfirm(), holdUnchecked());
       }
       if (kind !== "allow") {
-        const reports = sessions.map((s) => s.gateState()).filter((s) => s.report && !s.offline).map((s) => s.report);
+        const states = settled(sessions.map((s) => s.gateState()));
+        const reports = states.filter((s) => s.report && !s.offline).map((s) => s.report);
         const findings = findingsFor(kind, reports);
         const crisisMessages = [...new Set(reports.flatMap((r) => r.findings).filter((f) => f.pack === "crisis").map((f) => f.message))];
-        const problem = (sessions.map((s) => s.gateState()).find((s) => s.offline) || {}).problem || null;
+        const problem = (states.find((s) => s.offline) || {}).problem || null;
         const crisis = (reports.find((r) => r.crisis) || {}).crisis || null;
         const choice = await open({
           kind, findings, crisisMessages, crisis, problem, returnFocus: sessions[0].composer,
@@ -112,5 +122,5 @@ preflight.gate = (() => {
     }, true);
   }
 
-  return { decide, findingsFor, overriddenRules, install };
+  return { decide, settled, findingsFor, overriddenRules, install };
 })();

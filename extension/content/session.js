@@ -68,7 +68,8 @@ preflight.Session = (() => {
     /** What the gate needs: the report, whether it is for the current text, and whether the API answered. */
     gateState() {
       const current = this.readText();
-      const stale = this.schedule.pending() || this.state === "checking" || (current.trim() !== "" && current !== this.checkedText && this.state !== "offline");
+      // only a result for exactly this text counts: an unchecked edit (an applied suggestion too) is checked first
+      const stale = this.schedule.pending() || this.state === "checking" || (current.trim() !== "" && current !== this.checkedText);
       return { report: this.report, offline: this.state === "offline", problem: this.problem, stale };
     }
 
@@ -175,6 +176,7 @@ preflight.Session = (() => {
 
     /** Replaces a finding's words through the editor's own input path, so the site's state follows. */
     apply(finding, suggestion) {
+      if (!(finding.suggestions || []).includes(suggestion)) return false;  // guidance is never written into the post
       const checked = this.checkedText || "";
       if (this.readText() !== checked) return false;
       const span = offsets.spanToUtf16(checked, finding.span);
@@ -205,8 +207,8 @@ preflight.Session = (() => {
           composer.dispatchEvent(new InputEvent("input", { inputType: "insertReplacementText", data: suggestion, bubbles: true }));
         }
       }
-      this.schedule();
-      this.schedule.flush();
+      // the replaced text is checked at once, not after the typing pause: until its answer the gate holds
+      this.checkNow();
       return true;
     }
 

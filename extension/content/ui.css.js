@@ -38,6 +38,9 @@ button { font: inherit; cursor: pointer; }
 .suggestions span { font-size: 12px; color: #5f6368; }
 .suggestions button { border: 1px solid #1a73e8; color: #1a73e8; background: #fff; border-radius: 12px; padding: 1px 8px; font-size: 12px; }
 .suggestions button:hover { background: #e8f0fe; }
+.guidance { margin-top: 6px; font-size: 12px; color: #3c4043; }
+.guidance span { color: #5f6368; }
+.guidance ul { margin: 2px 0 0; padding-left: 18px; }
 .note { color: #5f6368; font-size: 12px; margin: 6px 0 0; }
 .backdrop { position: fixed; inset: 0; pointer-events: auto; background: rgba(32,33,36,.45); display: flex; align-items: center; justify-content: center; }
 .dialog { background: #fff; border-radius: 10px; width: min(480px, 92vw); max-height: 86vh; overflow: auto; padding: 18px 20px; box-shadow: 0 8px 28px rgba(0,0,0,.3); }

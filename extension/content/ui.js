@@ -62,7 +62,7 @@ preflight.ui = (() => {
     }
   }
 
-  /** One finding as a card body: severity, message, the words, rule, reference, thumbnails, suggestions. */
+  /** One finding as a card body: severity, message, the words, rule, reference, thumbnails, replacements, guidance. */
   function findingView(finding, { thumbnail = null, onApply = null } = {}) {
     const severity = ["block", "warning", "info"].includes(finding.severity) ? finding.severity : "info";
     const view = el("article", { class: `finding sev-${severity}`, "data-rule": finding.rule });
@@ -86,6 +86,11 @@ preflight.ui = (() => {
         list.append(el("button", { type: "button", text: suggestion, onclick: () => onApply(suggestion) }));
       }
       view.append(list);
+    }
+    // guidance tells the editor what to do; it is text to read, never a button that edits the post
+    if (finding.guidance && finding.guidance.length) {
+      view.append(el("div", { class: "guidance" }, el("span", { text: t("guidance") }),
+        el("ul", {}, ...finding.guidance.map((advice) => el("li", { text: advice })))));
     }
     return view;
   }

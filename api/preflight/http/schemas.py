@@ -100,7 +100,8 @@ class FindingOut(BaseModel):
     severity: Literal["info", "warning", "block"]
     message: str
     span: SpanOut | None = Field(description="Where in the text (the post, the alt text or the OCR text); null for findings about the pixels.")
-    suggestions: list[str]
+    suggestions: list[str] = Field(description="Drop-in replacements for the span's words (\"\" removes them), safe to apply with one click.")
+    guidance: list[str] = Field([], description="What to do instead, for the editor to read; never applied to the text.")
     reference: str | None
     image: int | None = Field(None, description="Index of the attached image the finding is about; absent for the post's text.")
     source: Literal["image", "alt", "ocr"] | None = None

@@ -116,6 +116,7 @@ class PackCompiler:
             severity=rule.severity,
             messages=dict(rule.message),
             suggestions={k: list(v) for k, v in rule.suggestions.items()},
+            guidance={k: list(v) for k, v in rule.guidance.items()},
             reference=rule.reference,
             languages=languages,
             matcher=matcher,

@@ -23,6 +23,8 @@ KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A two-letter country code (ISO 3166-1 alpha-2), or `global`.
 Region = Annotated[str, Field(pattern=r"^([A-Z]{2}|global)$")]
 MONTH_DAY = re.compile(r"^(\d{4}-)?(\d{2})-(\d{2})$")
+# A one-click replacement takes the place of a term; anything longer rewrites the sentence and is the editor's to write.
+REPLACEMENT_WORDS = 3
 DOMAIN = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
 MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution", "classifier", "event")
@@ -146,7 +148,15 @@ class Rule(Strict):
     id: str = Field(pattern=KEBAB, description="Stable id, kebab-case; never derived from the terms.")
     severity: Severity
     message: dict[Language, str] = Field(description="Per language; placeholders {match}, {value}, {limit}, {suggestion}, {other}.")
-    suggestions: dict[Language, list[str]] = Field(default_factory=dict)
+    suggestions: dict[Language, list[str]] = Field(
+        default_factory=dict,
+        description="Per language; one-click replacements for the matched words, each a drop-in of the same role "
+        "(a term for a term, or \"\" to remove it). Whatever depends on facts only the brand has goes in `guidance`.",
+    )
+    guidance: dict[Language, list[str]] = Field(
+        default_factory=dict,
+        description="Per language; instructions shown to the editor (\"Remove the claim, or name the study.\") and never applied to the text.",
+    )
     languages: list[Language] | None = Field(None, description="Defaults to the languages the matcher has terms for, or all.")
     note: str | None = Field(None, description="Why the rule exists.")
     reference: str | None = Field(None, description="The law, code or incident behind it.")
@@ -155,6 +165,18 @@ class Rule(Strict):
     unless: MatchNode | None = None
     when: When | None = None
     examples: Examples = Field(default_factory=Examples)
+
+    @field_validator("suggestions")
+    @classmethod
+    def drop_in_replacements(cls, value):
+        for language, texts in value.items():
+            for text in texts:
+                if len(text.split()) > REPLACEMENT_WORDS or text.rstrip().endswith((".", "!", "?")):
+                    raise ValueError(
+                        f"{language}: {text!r} is not a drop-in replacement for the words found (at most "
+                        f"{REPLACEMENT_WORDS} words, not a sentence); put advice to the editor under 'guidance'"
+                    )
+        return value
 
 
 class Pack(Strict):

@@ -336,6 +336,11 @@ function init() {
       });
       item.append(el("div", { class: "suggestions" }, el("span", { class: "hint" }, "Replace with"), ...buttons));
     }
+    // guidance is advice for the writer, not a rewrite: text only, with nothing that edits the post
+    if (finding.guidance && finding.guidance.length) {
+      item.append(el("div", { class: "guidance" }, el("span", { class: "hint" }, "What to do"),
+        el("ul", {}, ...finding.guidance.map((advice) => el("li", {}, advice)))));
+    }
     if (finding.reference) item.append(el("p", { class: "reference" }, "Reference: ", finding.reference));
     const marks = () => ui.results.querySelectorAll(`mark[data-findings~="${id}"]`);
     const highlight = (on) => () => marks().forEach((m) => m.classList.toggle("active", on));
