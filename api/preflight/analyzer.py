@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-
 from functools import cached_property
 
 from .analysis import Post, build_tokens
@@ -34,10 +33,15 @@ class Analyzer:
 
     def warm(self) -> None:
         """Load every language's tools now: the server does before its workers fork, so that they share them."""
-        self.pipelines.warm(self.languages)
-        self.detector.resolve("Warm up. Warm up.", "auto", "en")
-        for language in self.languages:
-            self.splitter.split("warmup", language)
+        from concurrent.futures import ThreadPoolExecutor
+
+        # Most of the detector's loading is decompressing its model, which runs beside the rest in a thread.
+        with ThreadPoolExecutor(1) as pool:
+            detector = pool.submit(self.detector.resolve, "Warm up. Warm up.", "auto", "en")
+            self.pipelines.warm(self.languages)
+            for language in self.languages:
+                self.splitter.split("warmup", language)
+            detector.result()
 
     def words(self, term: str, language: str) -> list[str]:
         """The token texts of a term, analysed exactly as a post would be."""
