@@ -35,13 +35,17 @@ class Analyzer:
         """Load every language's tools now: the server does before its workers fork, so that they share them."""
         from concurrent.futures import ThreadPoolExecutor
 
-        # Most of the detector's loading is decompressing its model, which runs beside the rest in a thread.
+        # Much of the loading is decompressing (the detector's model, the word lists), which releases the
+        # interpreter lock: a thread does the detector and the hashtag words while this one builds the pipelines.
         with ThreadPoolExecutor(1) as pool:
-            detector = pool.submit(self.detector.resolve, "Warm up. Warm up.", "auto", "en")
+            done = pool.submit(self._warm_words)
             self.pipelines.warm(self.languages)
-            for language in self.languages:
-                self.splitter.split("warmup", language)
-            detector.result()
+            done.result()
+
+    def _warm_words(self) -> None:
+        self.detector.resolve("Warm up. Warm up.", "auto", "en")
+        for language in self.languages:
+            self.splitter.split("warmup", language)
 
     def words(self, term: str, language: str) -> list[str]:
         """The token texts of a term, analysed exactly as a post would be."""
