@@ -148,3 +148,15 @@ def test_the_installed_command_checks_and_scans_in_worker_processes(tmp_path: Pa
     check = subprocess.run([sys.executable, "-m", "preflight.cli", "check", "Onze schoenen genezen gegarandeerd rugpijn!"],
                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     assert check.returncode == 2 and "misleading-claims/health-claim" in check.stdout
+
+
+def test_a_check_without_a_database_file_imports_no_database_or_image_machinery(tmp_path: Path):
+    """Crisis mode and events live in the database: with no SQLite file there is nothing to read, so nothing to import."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "api"), "PREFLIGHT_DATABASE_URL": f"sqlite:///{tmp_path / 'absent.db'}"}
+    probe = ("import sys; from preflight.cli import main; code = main(sys.argv[1:]); "
+             "print('imported:', sorted({'sqlalchemy', 'alembic', 'PIL', 'cv2', 'flask'} & set(sys.modules))); sys.exit(code)")
+    check = subprocess.run([sys.executable, "-c", probe, "check", "Onze schoenen genezen gegarandeerd rugpijn!", "--lang", "nl"],
+                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert check.returncode == 2, check.stderr
+    assert "imported: []" in check.stdout
+    assert not (tmp_path / "absent.db").exists()

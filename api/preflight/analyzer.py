@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-
 from functools import cached_property
 
 from .analysis import Post, build_tokens
@@ -34,7 +33,16 @@ class Analyzer:
 
     def warm(self) -> None:
         """Load every language's tools now: the server does before its workers fork, so that they share them."""
-        self.pipelines.warm(self.languages)
+        from concurrent.futures import ThreadPoolExecutor
+
+        # Much of the loading is decompressing (the detector's model, the word lists), which releases the
+        # interpreter lock: a thread does the detector and the hashtag words while this one builds the pipelines.
+        with ThreadPoolExecutor(1) as pool:
+            done = pool.submit(self._warm_words)
+            self.pipelines.warm(self.languages)
+            done.result()
+
+    def _warm_words(self) -> None:
         self.detector.resolve("Warm up. Warm up.", "auto", "en")
         for language in self.languages:
             self.splitter.split("warmup", language)

@@ -96,7 +96,10 @@ def command_of(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(command_of(argv)).parse_args(argv)
+    from .packcache import paused_gc
+
+    with paused_gc():  # the modules a command imports live as long as the process: nothing to collect
+        args = build_parser(command_of(argv)).parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         # A lone surrogate stored before the API refused them is printed escaped, not a crash of the listing.
         if hasattr(stream, "reconfigure"):
@@ -200,6 +203,7 @@ def run_check(checker, args, out: Console) -> int:
     from .governance import from_database
     from .grammar import Grammar
     from .errors import InputError
+    from .packcache import paused_gc
     from .pipeline import Submission, check_post, publication_time
 
     text = sys.stdin.read() if args.text == "-" else args.text
@@ -211,7 +215,8 @@ def run_check(checker, args, out: Console) -> int:
                             in_reply_to=args.in_reply_to)
     # The same sources as the server's (but images): during a crisis, an editor's check here is held too.
     sources = (Grammar.from_environment(), from_database(database_url()))
-    report = check_post(submission, checker, sources)
+    with paused_gc():  # one post, then the process ends: the language tools it loads are all it allocates
+        report = check_post(submission, checker, sources)
     for entry in report.skipped:
         print(f"skipped {entry['check']}: {entry['reason']}", file=sys.stderr)
     if args.json:

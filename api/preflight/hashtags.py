@@ -5,8 +5,6 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-import wordfreq
-
 DEFAULT_LANGUAGES = ("en", "nl", "da", "sv", "de")
 # Brands mix English hashtags into posts in every language.
 ENGLISH = "en"
@@ -44,7 +42,9 @@ class HashtagSplitter:
     """Splits hashtag bodies into words; word frequencies load per language on first use."""
 
     def __init__(self, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> None:
-        available = wordfreq.available_languages()
+        from wordfreq import available_languages  # on first use: most posts have no hashtag
+
+        available = available_languages()
         missing = sorted({lang for lang in (*languages, ENGLISH) if lang not in available})
         if missing:
             raise ValueError(f"no word frequencies for: {', '.join(missing)}")
@@ -89,9 +89,11 @@ class HashtagSplitter:
 def load_costs(language: str) -> dict[str, int]:
     """The language's most frequent alphabetic words, each with its cost in centibels."""
     singles = SINGLE_LETTER_WORDS.get(language, "")
+    from wordfreq import available_languages, read_cBpack
+
     costs: dict[str, int] = {}
     # Read the packed list directly: wordfreq's own loader caches the full list for good.
-    for centibels, words in enumerate(wordfreq.read_cBpack(wordfreq.available_languages()[language])):
+    for centibels, words in enumerate(read_cBpack(available_languages()[language])):
         for word in words:
             if len(word) <= MAX_WORD_LENGTH and word.isalpha() and (len(word) > 1 or word in singles):
                 costs[word] = centibels

@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from wordfreq import available_languages, read_cBpack
-
 from .forms import fold
 
 # A generated inflection at or above this frequency (Zipf scale: 3 is once per million words)
@@ -195,6 +193,10 @@ def _centibels(language: str) -> dict[str, int]:
     and a float dictionary beside it for good (about 165 MiB for the five languages,
     against about 60 MiB for this one).
     """
+    # Imported here: a check from the compiled-pack cache rarely weighs a word, and wordfreq
+    # (with langcodes and ftfy) is a tenth of a second to import.
+    from wordfreq import available_languages, read_cBpack
+
     limit = round((9 - REAL_WORD_ZIPF) * 100)
     out: dict[str, int] = {}
     for centibels, words in enumerate(read_cBpack(available_languages()[language])):

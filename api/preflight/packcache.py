@@ -7,12 +7,14 @@ wrote, in the user's own cache directory, are ever unpickled.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import os
 import pickle
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 MAGIC = b"preflight-packs\x01"
@@ -76,7 +78,8 @@ def _read(path: Path, analyzer):
     if head != MAGIC or hashlib.sha256(payload).digest() != checksum:
         return None
     try:
-        ruleset = _Unpickler(io.BytesIO(payload), analyzer).load()
+        with paused_gc():
+            ruleset = _Unpickler(io.BytesIO(payload), analyzer).load()
     except Exception:  # a file from an incompatible build that hashed alike: compile anew
         return None
     try:
@@ -84,6 +87,23 @@ def _read(path: Path, analyzer):
     except OSError:
         pass
     return ruleset
+
+
+@contextmanager
+def paused_gc():
+    """No cyclic garbage collection inside: for loading what lives as long as the process.
+
+    Building a million containers (the compiled packs, spaCy's modules) sets off a collection every
+    few hundred of them, each walking everything built so far, that can free nothing: with it,
+    reading the cache takes four times as long.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _write(path: Path, ruleset, analyzer) -> None:

@@ -1,6 +1,7 @@
 """`preflight serve`: the API under gunicorn, packs compiled once before the workers fork."""
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -41,9 +42,16 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from .app import create_app
+        from ..packcache import paused_gc
 
-        return create_app()
+        with paused_gc():
+            from .app import create_app
+
+            app = create_app()
+        # What the master built lives as long as the workers: their collections skip it, so they
+        # neither spend time walking it nor write to its pages, which stay shared with the master.
+        gc.freeze()
+        return app
 
 
 def serve(host: str, port: int, workers: int, threads: int = 4) -> None:
