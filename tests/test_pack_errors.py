@@ -14,21 +14,9 @@ from preflight.packs.yamlfile import read_yaml
 
 from .conftest import RULES
 from .test_api import auth
+from .test_packs_lint import GOOD_RULE, HEADER
 
-GOOD = """\
-id: demo
-title: Demo
-version: 1.0.0
-rules:
-  - id: too-good
-    severity: warning
-    message: {en: "“{match}” is too good."}
-    match:
-      phrase: {en: [too good]}
-    examples:
-      match: {en: ["too good to be true"]}
-      no_match: {en: ["good enough"]}
-"""
+GOOD = HEADER + GOOD_RULE.lstrip("\n")  # the small valid pack of test_packs_lint, from line 1
 
 
 def broken(old: str, new: str) -> str:
