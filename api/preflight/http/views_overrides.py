@@ -14,6 +14,7 @@ from .auth import require
 from .errors import ApiError
 from .schemas import Strict
 from .views_check import parse_json
+from .views_reports import output_format
 
 bp = Blueprint("overrides", __name__)
 CHECK_ID = re.compile(r"[0-9a-f]{32}")
@@ -95,9 +96,7 @@ def whole_number(name: str, default: int, low: int, high: int) -> int:
 @bp.get("/v1/overrides")
 @require("admin")
 def list_overrides():
-    output = request.args.get("format", "json")
-    if output not in ("json", "csv"):
-        raise ApiError(422, "invalid_request", f"unknown format {output[:20]!r}: use json or csv", [{"field": "format"}])
+    output = output_format()
     filters = {}
     for param, field in FILTERS.items():
         value = request.args.get(param, "")

@@ -32,12 +32,18 @@ def window() -> tuple[datetime, datetime]:
     return since, until
 
 
+def output_format() -> str:
+    """The `format` query parameter of a report endpoint: json (the default) or csv."""
+    output = request.args.get("format", "json")
+    if output not in ("json", "csv"):
+        raise ApiError(422, "invalid_request", f"unknown format {output[:20]!r}: use json or csv", [{"field": "format"}])
+    return output
+
+
 @bp.get("/v1/reports/rules")
 @require("admin")
 def rules_report():
-    output = request.args.get("format", "json")
-    if output not in ("json", "csv"):
-        raise ApiError(422, "invalid_request", f"unknown format {output!r}: use json or csv", [{"field": "format"}])
+    output = output_format()
     since, until = window()
     service = current_app.extensions["preflight"]
     store = service.governance.store
