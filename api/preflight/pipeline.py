@@ -21,6 +21,14 @@ ITEM_TIMES = ("scheduled_for", "date")
 MAX_TIME_CHARS = 40
 
 
+def noon_utc(day: date) -> datetime:
+    """The moment a publication date alone stands for.
+
+    Noon UTC is that day in every zone from Hawaii to New Zealand: the calendar rules and the live events agree.
+    """
+    return datetime.combine(day, clock(12), timezone.utc)
+
+
 def publication_time(value: str) -> tuple[datetime, date]:
     """(moment, calendar day) of an ISO 8601 date (noon UTC that day) or date and time with offset; raises ValueError."""
     text = value.strip() if isinstance(value, str) else ""
@@ -29,8 +37,7 @@ def publication_time(value: str) -> tuple[datetime, date]:
             raise ValueError
         if len(text) == 10:
             day = date.fromisoformat(text)
-            # Noon UTC is that day in every zone from Hawaii to New Zealand: the calendar rules and the live events agree.
-            return datetime.combine(day, clock(12), timezone.utc), day
+            return noon_utc(day), day
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{value!r} is not an ISO 8601 date (2026-05-04) or date and time with offset "
@@ -92,7 +99,7 @@ class Submission:
         if self.now is not None:
             now = self.now
         elif self.today is not None:
-            now = datetime.combine(self.today, clock(12), timezone.utc)
+            now = noon_utc(self.today)
         else:
             now = datetime.now(timezone.utc)
         return dataclasses.replace(self, now=now, today=self.today or now.astimezone().date())
