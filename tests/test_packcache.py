@@ -126,3 +126,12 @@ def test_the_bundled_packs_are_read_from_the_cache(cache, analyzer):
     assert (first.runs, second.runs) == (1, 0)
     assert "offensive-language/abusive-tone" in {f.rule for f in cached.check("Shut up, you dirty little rat, nobody likes you.",
                                                                                language="en").findings}
+
+
+def test_a_copy_of_the_packs_elsewhere_is_compiled_for_its_own_paths(rules, tmp_path, analyzer):
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(rules, elsewhere)
+    _, first = loaded(rules, analyzer)
+    other_checker, other = loaded(elsewhere, analyzer)
+    assert (first.runs, other.runs) == (1, 1)
+    assert all(Path(pack.path).is_relative_to(elsewhere) for pack in other_checker.ruleset.packs)

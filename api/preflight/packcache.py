@@ -39,7 +39,9 @@ def cache_key(directory: Path) -> str:
     from . import __version__
 
     digest = hashlib.sha256()
-    for part in (__version__, sys.version, spacy.__version__, pickle.format_version):
+    # The compiled packs name their files and model files by path: another checkout with the same content is
+    # another rule set for the editor reading file:line:col messages, and must not reuse this one's paths.
+    for part in (__version__, sys.version, spacy.__version__, pickle.format_version, ENGINE.resolve(), directory):
         digest.update(f"{part}\0".encode())
     for root, prefix in ((ENGINE, "engine"), (directory, "rules")):
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".yml")):
