@@ -423,3 +423,12 @@ def test_storage_two_approvers_expiry_and_purge(database_url):  # noqa: F811 - S
         assert approvals.approval(made["id"]) is None
     finally:
         store.dispose()
+
+
+def test_an_editor_cannot_override_what_the_profile_sends_to_an_approver(client, keys):
+    strict = checked(client, keys, POST, profile="strict")
+    body = {"check_id": strict["check_id"], "rules": ["tiny/guarantee"], "reason": "Approved by legal, ticket 42"}
+    assert error(client.post("/v1/overrides", json=body, headers=auth(keys["editor"])), 403)["code"] == "approval_required"
+    relaxed = checked(client, keys, POST, profile="relaxed")
+    body["check_id"] = relaxed["check_id"]
+    assert client.post("/v1/overrides", json=body, headers=auth(keys["editor"])).status_code == 201
