@@ -20,10 +20,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # SQLite cannot alter a constraint: batch mode copies the table with the new one.
+    # SQLite cannot alter a constraint: batch mode copies the table with the new one. The naming convention
+    # turns this name into the one 0001 created (ck_api_keys_ck_api_keys_scope) on every database.
     with op.batch_alter_table("api_keys") as batch:
         batch.drop_constraint("ck_api_keys_scope", type_="check")
-        batch.create_check_constraint(op.f("ck_api_keys_scope"), "scope IN ('check', 'approve', 'admin')")
+        batch.create_check_constraint("ck_api_keys_scope", "scope IN ('check', 'approve', 'admin')")
     with op.batch_alter_table("crisis") as batch:
         batch.add_column(sa.Column("team", sa.JSON(), nullable=True))
     with op.batch_alter_table("checks") as batch:
@@ -98,4 +99,4 @@ def downgrade() -> None:
     op.execute("DELETE FROM api_keys WHERE scope = 'approve'")
     with op.batch_alter_table("api_keys") as batch:
         batch.drop_constraint("ck_api_keys_scope", type_="check")
-        batch.create_check_constraint(op.f("ck_api_keys_scope"), "scope IN ('check', 'admin')")
+        batch.create_check_constraint("ck_api_keys_scope", "scope IN ('check', 'admin')")
