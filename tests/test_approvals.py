@@ -249,6 +249,21 @@ def test_an_approver_may_edit_the_text_which_is_checked_again(client, keys):
     assert checked(client, keys, POST, approval["id"])["approval"]["reason"] == "text_changed"
 
 
+def test_an_edit_by_the_second_of_two_approvers_asks_the_first_again(client, keys):
+    approval = requested(client, keys, submission={"profile": "strict"})
+    assert decided(client, keys, approval["id"], "lead")["state"] == "pending"
+    fixed = "Our cream works for most skin types, ask us."
+    edited = decided(client, keys, approval["id"], "legal", text=fixed)
+    # The lead approved the old text, not this one: one approval of the current text is not two.
+    assert edited["state"] == "pending" and edited["text"] == fixed
+    assert [(d["by"], d["current"]) for d in edited["decisions"]] == [("lead", False), ("legal", True)]
+    assert checked(client, keys, fixed, approval["id"], profile="strict")["approval"]["reason"] == "pending"
+    again = decided(client, keys, approval["id"], "lead")
+    assert again["state"] == "approved"
+    binding = checked(client, keys, fixed, approval["id"], profile="strict")["approval"]
+    assert binding["matches"] is True and sorted(binding["approved_by"]) == ["lead", "legal"]
+
+
 def test_another_editor_cannot_see_or_use_a_request(client, keys):
     approval = requested(client, keys)
     assert error(client.get(f"/v1/approvals/{approval['id']}", headers=auth(keys["other-editor"])), 404)["code"] == "approval_not_found"

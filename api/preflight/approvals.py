@@ -80,10 +80,10 @@ def current_state(approval: dict, now: datetime) -> str:
 
 
 def state_after(decisions: list[dict], needed: int) -> str:
-    """One reject rejects; `needed` approvals from different keys approve; anything less stays pending."""
+    """One reject rejects; `needed` approvals of the current text from different keys approve; less stays pending."""
     if any(d["decision"] == "reject" for d in decisions):
         return "rejected"
-    return "approved" if sum(d["decision"] == "approve" for d in decisions) >= needed else "pending"
+    return "approved" if sum(d["decision"] == "approve" and d["current"] for d in decisions) >= needed else "pending"
 
 
 def blocking_findings(findings: list[dict], crisis: bool) -> list[dict]:
@@ -94,7 +94,7 @@ def blocking_findings(findings: list[dict], crisis: bool) -> list[dict]:
 def binding(approval: dict, submission: Submission, report: dict, crisis: Crisis, now: datetime) -> dict:
     """The `approval` object of a check report: whether `approval` lets this exact post out now, and if not why."""
     state = current_state(approval, now)
-    approvers = [d["by"] for d in approval["decisions"] if d["decision"] == "approve"]
+    approvers = [d["by"] for d in approval["decisions"] if d["decision"] == "approve" and d["current"]]
     reason = {"pending": "pending", "rejected": "rejected", "expired": "expired"}.get(state)
     if reason is None:
         reason = mismatch(approval, submission)

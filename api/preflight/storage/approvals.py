@@ -35,7 +35,7 @@ class Approvals:
     def approval(self, approval_id: str) -> dict | None:
         with self._sessions() as session:
             row = session.get(ApprovalRow, approval_id)
-            return None if row is None else approval_dict(row, decisions_of(session, approval_id))
+            return None if row is None else approval_dict(row, decisions_of(session, row))
 
     def list_approvals(self, state: str | None, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
         """One page, newest first, and the cursor of the next page (None on the last)."""
@@ -47,7 +47,7 @@ class Approvals:
             query = query.where(or_(ApprovalRow.requested_at < at, and_(ApprovalRow.requested_at == at, ApprovalRow.id < last_id)))
         with self._sessions() as session:
             rows = list(session.scalars(query))
-            page = [approval_dict(row, decisions_of(session, row.id)) for row in rows[:limit]]
+            page = [approval_dict(row, decisions_of(session, row)) for row in rows[:limit]]
         following = make_cursor(rows[limit - 1]) if len(rows) > limit else None
         return page, following
 
@@ -78,14 +78,17 @@ class Approvals:
                 row = session.get(ApprovalRow, approval_id, with_for_update=True)
                 if row is None or row.state != "pending":
                     return None
+                # A decision is on the text as it stands after it: an approver's edit makes the earlier approvals
+                # of the old text count no more (a changed comma needs a new approval, from everyone).
+                text_sha256 = self.store.text_hash(edited["text"]) if edited is not None else row.text_sha256
                 session.add(ApprovalDecisionRow(approval_id=approval_id, key_name=by, decision=decision, comment=comment,
-                                                created_at=at))
+                                                created_at=at, text_sha256=text_sha256))
                 session.flush()  # on SQLite this takes the write lock: the decisions counted next are all there are
-                decisions = decisions_of(session, approval_id)
+                decisions = decisions_of(session, row, text_sha256)
                 state = state_after(decisions, row.approvers_needed)
                 values = {"state": state, "decided_at": at if state != "pending" else None}
                 if edited is not None:
-                    values.update(edited, text_sha256=self.store.text_hash(edited["text"]))
+                    values.update(edited, text_sha256=text_sha256)
                 moved = session.execute(update(ApprovalRow).where(ApprovalRow.id == approval_id, ApprovalRow.state == "pending")
                                         .values(**values), execution_options={"synchronize_session": False}).rowcount
                 if not moved:
@@ -151,10 +154,13 @@ def audit(session, key_name: str, action: str, row: ApprovalRow, details: dict) 
         "rules": sorted({f["rule"] for f in row.findings}), **details}))
 
 
-def decisions_of(session, approval_id: str) -> list[dict]:
-    query = (select(ApprovalDecisionRow).where(ApprovalDecisionRow.approval_id == approval_id)
+def decisions_of(session, row: ApprovalRow, text_sha256: str | None = None) -> list[dict]:
+    """The request's decisions, each saying whether it was made on the text as it stands (`text_sha256`, else the row's)."""
+    current = text_sha256 or row.text_sha256
+    query = (select(ApprovalDecisionRow).where(ApprovalDecisionRow.approval_id == row.id)
              .order_by(ApprovalDecisionRow.created_at, ApprovalDecisionRow.id))
-    return [{"by": d.key_name, "decision": d.decision, "comment": d.comment, "at": d.created_at} for d in session.scalars(query)]
+    return [{"by": d.key_name, "decision": d.decision, "comment": d.comment, "at": d.created_at,
+             "current": d.text_sha256 == current} for d in session.scalars(query)]
 
 
 def approval_dict(row: ApprovalRow, decisions: list[dict]) -> dict:

@@ -216,11 +216,11 @@ class ApprovalRow(Base):
 
 
 class ApprovalDecisionRow(Base):
-    """One approver's approve or reject; an approver decides once per request."""
+    """One approver's approve or reject; an approver decides once per request and text (an edit asks again)."""
 
     __tablename__ = "approval_decisions"
     __table_args__ = (CheckConstraint("decision IN ('approve', 'reject')", name="decision"),
-                      UniqueConstraint("approval_id", "key_name", name="uq_approval_decisions_approver"))
+                      UniqueConstraint("approval_id", "key_name", "text_sha256", name="uq_approval_decisions_approver"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     approval_id: Mapped[str] = mapped_column(String(40), ForeignKey("approvals.id", ondelete="CASCADE"), index=True)
@@ -228,6 +228,8 @@ class ApprovalDecisionRow(Base):
     decision: Mapped[str] = mapped_column(String(16))
     comment: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The keyed hash of the text decided on: an approver's edit leaves earlier approvals behind.
+    text_sha256: Mapped[str] = mapped_column(String(64))
 
 
 class WebhookDeliveryRow(Base):

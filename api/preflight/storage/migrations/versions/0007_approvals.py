@@ -63,10 +63,11 @@ def upgrade() -> None:
         sa.Column("decision", sa.String(16), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("text_sha256", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_approval_decisions"),
         sa.ForeignKeyConstraint(["approval_id"], ["approvals.id"], name="fk_approval_decisions_approval_id_approvals",
                                 ondelete="CASCADE"),
-        sa.UniqueConstraint("approval_id", "key_name", name="uq_approval_decisions_approver"),
+        sa.UniqueConstraint("approval_id", "key_name", "text_sha256", name="uq_approval_decisions_approver"),
         sa.CheckConstraint("decision IN ('approve', 'reject')", name="ck_approval_decisions_decision"),
     )
     op.create_index("ix_approval_decisions_approval_id", "approval_decisions", ["approval_id"])
