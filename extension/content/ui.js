@@ -49,6 +49,13 @@ preflight.ui = (() => {
     return Boolean(host && node && (node === host || host.contains(node)));
   }
 
+  const RANK = { block: 0, warning: 1, info: 2 };
+
+  /** Most severe first; a stable sort keeps the post's order within a severity. */
+  function bySeverity(a, b) {
+    return (RANK[a.severity] ?? 3) - (RANK[b.severity] ?? 3);
+  }
+
   function severityLabel(severity) {
     return t(`severity_${severity}`);
   }
@@ -67,6 +74,8 @@ preflight.ui = (() => {
     const severity = ["block", "warning", "info"].includes(finding.severity) ? finding.severity : "info";
     const view = el("article", { class: `finding sev-${severity}`, "data-rule": finding.rule });
     view.append(el("p", { class: "sev", text: severityLabel(severity) }));
+    // people read the rule's title; the id stays below in small print, for a policy owner to look up
+    view.append(el("h3", { class: "title", text: finding.title || finding.rule }));
     const pictures = [];
     if (thumbnail) pictures.push(el("img", { src: thumbnail, alt: t("imageAttached") }));
     const match = finding.match && typeof finding.match.thumbnail === "string" && finding.match.thumbnail.startsWith("data:image/")
@@ -135,9 +144,14 @@ preflight.ui = (() => {
     return t(`${(PROBLEMS[problem] || PROBLEMS.offline).replace(/^./, (c) => c.toLowerCase())}Hint`);
   }
 
-  function positionBadge(badge, composerRect) {
-    const size = { width: badge.offsetWidth || 80, height: badge.offsetHeight || 20 };
-    const at = geometry.placeBadge(composerRect, size);
+  function positionBadge(badge, composerRect, textRects = []) {
+    const drawn = badge.getBoundingClientRect();
+    const size = { width: drawn.width || 80, height: drawn.height || 20 };
+    const viewport = { width: innerWidth, height: innerHeight };
+    // a composer wider or taller than the window: the badge belongs in the part the editor can see
+    const visible = { left: Math.max(0, composerRect.left), top: Math.max(0, composerRect.top),
+      right: Math.min(viewport.width, composerRect.right), bottom: Math.min(viewport.height, composerRect.bottom) };
+    const at = geometry.placeBadge(visible, size, textRects, viewport);
     badge.style.left = `${at.left}px`;
     badge.style.top = `${at.top}px`;
   }
@@ -162,5 +176,5 @@ preflight.ui = (() => {
     return node;
   }
 
-  return { t, el, root, isOurs, group, findingView, drawUnderlines, badgeState, problemHint, positionBadge, mirrorFor };
+  return { t, el, root, isOurs, group, bySeverity, findingView, drawUnderlines, badgeState, problemHint, positionBadge, mirrorFor };
 })();
