@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,54 @@ def test_attached_images_show_their_findings_and_the_matched_reference(page, ser
         expect(second.locator(".where", has_text="In the text read from the image")).to_contain_text("shit")
     expect(page.locator('.image-result[data-image="2"] .image-error')).to_contain_text("not_an_image")
     screenshot(page, "06-images")
+
+
+# ---- layout at a desktop and a phone width
+
+LAYOUT = ARTIFACTS / "layout"
+WIDTHS = (1280, 390)
+# a long post with many findings of every severity, a long link and a long hashtag, as editors paste them
+LONG_POST = ("🎉 HUGE SALE THIS WEEKEND ONLY!!! Our new cream cures eczema and works every time, guaranteed!!! "
+             "Clinically proven, the best in the world, 100% natural and eco-friendly. Cheap shoes for everyone, "
+             "call +31 20 794 3612 or mail jan.jansen@example.com today!!! Only 3 left, don't miss it. "
+             "https://shop.example.com/collections/summer-2026/products/the-extraordinarily-long-product-name-for-testing "
+             "#SummerSaleSuperDealsForEveryoneWhoLovesRunningShoesAndTrailsAndMountains #ad #sale #shoes #run #deal")
+
+
+@contextmanager
+def sized_page(browser, url: str, width: int, locale: str = "en-US"):
+    """A fresh context of `width` px in `locale`; fails on uncaught script errors."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == []
+
+
+def overflow(page) -> dict:
+    """The page's width against the window's, and the widest elements sticking out, for the failure message."""
+    return page.evaluate("""() => {
+        const root = document.documentElement, limit = root.clientWidth;
+        const out = [...document.querySelectorAll("body *")].filter(n => n.getBoundingClientRect().right > limit + 0.5)
+            .slice(0, 5).map(n => `${n.tagName.toLowerCase()}.${n.className}: ${Math.round(n.getBoundingClientRect().right)}`);
+        return {scroll: root.scrollWidth, client: limit, out};
+    }""")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_long_post_with_many_findings_fits_the_window(browser, server, width):
+    with sized_page(browser, server[0] + "/", width) as page:
+        save_key(page, server[1])
+        check(page, LONG_POST, "en")
+        expect(page.locator("#verdict")).to_have_text("Block")
+        assert page.locator("li.finding").count() >= 8
+        measured = overflow(page)
+        assert measured["scroll"] <= measured["client"], measured
+        LAYOUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(LAYOUT / f"playground-{width}.png"), full_page=True)

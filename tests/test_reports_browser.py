@@ -12,7 +12,7 @@ from preflight.storage.models import CheckRow
 from .conftest import RULES
 from .live_server import serving
 # The playground's browser and page fixtures, on this module's server.
-from .test_playground_browser import CHROMIUM, browser, page, screenshot  # noqa: F401
+from .test_playground_browser import CHROMIUM, LAYOUT, WIDTHS, browser, overflow, page, screenshot, sized_page  # noqa: F401
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f"no Chromium at {CHROMIUM} (Debian package 'chromium'); the browser test needs it")
@@ -96,3 +96,24 @@ def test_a_bad_key_is_explained(page, server):
     page.get_by_role("button", name="Save key").click()
     expect(page.locator("#error")).to_contain_text("401")
     expect(page.locator("#report")).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_report_fits_the_window_and_its_daily_chart_shows_at_phone_width(browser, server, width):  # noqa: F811
+    with sized_page(browser, server[0] + "/reports", width) as page:
+        page.get_by_label("Admin API key").fill(server[1])
+        page.get_by_role("button", name="Save key").click()
+        expect(page.locator("#report")).to_be_visible()
+        expect(page.locator("#days-chart .day")).to_have_count(30)
+        measured = overflow(page)
+        assert measured["scroll"] <= measured["client"], measured
+        chart = page.locator("#days-chart").bounding_box()
+        assert chart["width"] > 0 and chart["x"] + chart["width"] <= width, chart
+        # the three days with checks are drawn as bars of some height, inside the chart's box
+        bars = page.locator("#days-chart .day span").evaluate_all(
+            "ns => ns.map(n => n.getBoundingClientRect()).filter(r => r.height > 0).map(r => r.toJSON())")
+        assert len(bars) >= 3, "the days with checks have visible bars"
+        assert all(b["height"] >= 2 and b["width"] >= 2 for b in bars), bars
+        assert all(chart["x"] - 0.5 <= b["left"] and b["right"] <= chart["x"] + chart["width"] + 0.5 for b in bars), (chart, bars)
+        LAYOUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(LAYOUT / f"reports-{width}.png"), full_page=True)
