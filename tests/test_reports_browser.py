@@ -117,3 +117,22 @@ def test_the_report_fits_the_window_and_its_daily_chart_shows_at_phone_width(bro
         assert all(chart["x"] - 0.5 <= b["left"] and b["right"] <= chart["x"] + chart["width"] + 0.5 for b in bars), (chart, bars)
         LAYOUT.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(LAYOUT / f"reports-{width}.png"), full_page=True)
+
+
+def test_the_report_speaks_the_browsers_language_with_rule_titles(browser, server):  # noqa: F811
+    with sized_page(browser, server[0] + "/reports", 1280, locale="de-DE") as page:
+        page.get_by_label("Admin-API-Schlüssel").fill(server[1])
+        page.get_by_role("button", name="Schlüssel speichern").click()
+        expect(page.locator("#report")).to_be_visible()
+        expect(page.get_by_role("heading", name="Wie sich die Regeln verhalten")).to_be_visible()
+        expect(page.locator("#status")).to_contain_text("13 Prüfungen")
+        rows = page.locator("#rules-table tbody tr")
+        expect(rows.nth(1).locator(".rule-title")).to_have_text("Gesundheitsversprechen")
+        expect(rows.nth(1).locator("code")).to_have_text(HEALTH)
+        expect(rows.nth(0).locator(".rule-title")).to_have_text("Absolute guarantee")
+        expect(page.locator("#reasons .reason-group").filter(has_text=HEALTH)).to_contain_text("3 von 4 (75.0 %)")
+        page.get_by_label("Sprache der Seite").select_option("sv")
+        expect(page.get_by_role("heading", name="Hur reglerna beter sig")).to_be_visible()
+        expect(rows.nth(1).locator(".rule-title")).to_have_text("Hälsopåstående")
+        expect(page.locator("#totals")).to_contain_text("Blockerad")
+        page.screenshot(path=str(LAYOUT / "reports-sv-1280.png"), full_page=True)
