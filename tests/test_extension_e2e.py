@@ -139,7 +139,8 @@ def test_x_claim_after_an_emoji_is_underlined_in_place_and_counted(page, api):
     page.locator(BADGE).focus()
     page.keyboard.press("Enter")
     panel = page.locator("preflight-overlay .panel")
-    expect(panel.get_by_role("heading")).to_have_text("Blocked · findings: 2")
+    expect(panel.get_by_role("heading", level=2)).to_have_text("Blocked · findings: 2")
+    expect(panel.locator("article.finding .title")).to_have_text(["Health claim", "Absolute guarantee"])
     expect(panel.locator("article.finding")).to_have_count(2)
     expect(page.locator(BADGE)).to_have_attribute("aria-expanded", "true")
     screenshot(page, "x-panel")
@@ -641,9 +642,9 @@ def test_feedback_speed_from_the_last_keystroke_to_the_underline_is_measured(pag
             page.goto(url)
             expect(page.locator(BADGE)).to_have_count(1)
             samples.append({"site": site, "ending": ending, "ms": round(time_to_underline(page, selector, text, rule), 1)})
-    by_ending = {ending: statistics.median(s["ms"] for s in samples if s["ending"] == ending)
+    by_ending = {ending: round(statistics.median(s["ms"] for s in samples if s["ending"] == ending), 1)
                  for ending in ("sentence", "word", "mid-word")}
-    result = {"median_ms": statistics.median(s["ms"] for s in samples), "median_ms_by_ending": by_ending,
+    result = {"median_ms": round(statistics.median(s["ms"] for s in samples), 1), "median_ms_by_ending": by_ending,
               "samples": samples, "key_delay_ms": KEY_DELAY_MS}
     FEEDBACK.parent.mkdir(parents=True, exist_ok=True)
     FEEDBACK.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
