@@ -340,7 +340,8 @@ def test_suggestion_goes_through_a_lexical_editors_own_input_handling(page):
     expect(page.locator("#posted li")).to_have_text(["Affordable shoes for everyone"])
 
 
-def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(browser, api, page):
+def open_scheduler(browser, api, page) -> None:
+    """The scheduling tool's textarea page, on a loopback origin switched on in the extension as a user would."""
     context, extension_id = browser
     origin = api.url.replace(str(api.httpd.server_port), str(unused_port()))
     scheduler_page(context, origin)
@@ -348,8 +349,11 @@ def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(brow
     options.goto(f"chrome-extension://{extension_id}/options/options.html")
     options.evaluate("""origin => chrome.runtime.sendMessage({type: preflight.MSG.ENABLE_SITE, origin})""", origin)
     options.close()
-
     page.goto(f"{origin}/compose")
+
+
+def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(browser, api, page):
+    open_scheduler(browser, api, page)
     textarea = page.get_by_label("Post", exact=True)
     checks_before, overrides_before = len(api.requests.of("/v1/check")), len(api.requests.of("/v1/overrides"))
     textarea.click()
@@ -555,14 +559,7 @@ def test_the_badge_never_covers_the_text_of_a_full_composer(page, site, width):
 
 
 def test_the_badge_leaves_a_textarea_full_of_text(browser, api, page):
-    context, extension_id = browser
-    origin = api.url.replace(str(api.httpd.server_port), str(unused_port()))
-    scheduler_page(context, origin)
-    options = context.new_page()
-    options.goto(f"chrome-extension://{extension_id}/options/options.html")
-    options.evaluate("""origin => chrome.runtime.sendMessage({type: preflight.MSG.ENABLE_SITE, origin})""", origin)
-    options.close()
-    page.goto(f"{origin}/compose")
+    open_scheduler(browser, api, page)
     page.get_by_label("Post", exact=True).click()
     page.keyboard.insert_text(FULL_POST)
     expect(page.locator(BADGE)).to_contain_text("Blocked")
@@ -575,6 +572,17 @@ def test_the_badge_leaves_a_textarea_full_of_text(browser, api, page):
     assert len(lines) >= 4
     badge = page.locator(BADGE).bounding_box()
     assert intersects(badge, lines) == [], badge
+    # the copy breaks its lines where the textarea does: the number's underline is under the number
+    drawn = page.locator('preflight-overlay .underline[data-rule="privacy/phone-number"]').evaluate_all(
+        "ns => ns.map(n => n.getBoundingClientRect().toJSON())")
+    expected = page.evaluate("""() => {
+        const t = document.querySelector("textarea"), s = getComputedStyle(t), c = document.createElement("canvas").getContext("2d");
+        c.font = `${s.fontSize} ${s.fontFamily}`;
+        const line = t.value.slice(t.value.lastIndexOf("Order"));
+        const left = t.getBoundingClientRect().left + parseFloat(s.borderLeftWidth) + parseFloat(s.paddingLeft);
+        return {left: left + c.measureText(line.slice(0, line.indexOf("+31"))).width, right: left + c.measureText(line).width};
+    }""")
+    assert abs(drawn[0]["left"] - expected["left"]) < 2 and abs(drawn[-1]["right"] - expected["right"]) < 2, (expected, drawn)
     save_layout(page, "extension-scheduler-1280")
 
 

@@ -163,12 +163,17 @@ preflight.ui = (() => {
     const style = getComputedStyle(textarea);
     for (const prop of ["font-family", "font-size", "font-weight", "font-style", "letter-spacing", "line-height", "text-transform",
       "word-spacing", "text-indent", "text-align", "direction", "tab-size", "padding-top", "padding-right", "padding-bottom",
-      "padding-left", "border-top-width", "border-right-width", "border-bottom-width", "border-left-width", "box-sizing"]) {
+      "padding-left", "border-top-width", "border-right-width", "border-bottom-width", "border-left-width"]) {
       node.style.setProperty(prop, style.getPropertyValue(prop));
     }
+    // the copy is sized by its border box whatever the textarea's box-sizing, less the textarea's scrollbar,
+    // so that its lines break where the textarea's do (a content-box textarea's copy was wider by its padding)
     node.style.borderStyle = "solid";
+    node.style.boxSizing = "border-box";
     const rect = textarea.getBoundingClientRect();
-    Object.assign(node.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width}px`, height: `${rect.height}px` });
+    const borders = parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth);
+    const scrollbar = Math.max(0, textarea.offsetWidth - textarea.clientWidth - borders);
+    Object.assign(node.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width - scrollbar}px`, height: `${rect.height}px` });
     const text = node.firstChild && node.firstChild.nodeType === 3 ? node.firstChild : node.appendChild(document.createTextNode(""));
     if (text.data !== textarea.value) text.data = textarea.value;
     node.scrollTop = textarea.scrollTop;
