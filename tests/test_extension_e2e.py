@@ -556,6 +556,11 @@ def test_the_badge_never_covers_the_text_of_a_full_composer(page, site, width):
     assert covered == [], f"the badge {badge} covers the text at {covered}"
     assert badge["x"] >= 0 and badge["x"] + badge["width"] <= width, "the badge stays in the window"
     save_layout(page, f"extension-{site}-{width}")
+    page.locator(BADGE).click()
+    panel = page.locator("preflight-overlay .panel").bounding_box()
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width, "the list of findings fits the window"
+    expect(page.locator("preflight-overlay .panel article.finding .title").first).to_have_text("Phone number")
+    save_layout(page, f"extension-{site}-{width}-panel")
 
 
 def test_the_badge_leaves_a_textarea_full_of_text(browser, api, page):
@@ -602,6 +607,7 @@ def test_a_style_note_underlines_only_the_marks_and_never_hides_a_block(page):
     page.locator(BADGE).click()
     titles = page.locator("preflight-overlay .panel article.finding .title")
     expect(titles).to_have_text(["Health claim", "Exclamation marks"])
+    expect(page.locator("preflight-overlay .panel article.finding .quote").nth(1)).to_have_text("“!!!” “!!!” “!!!”")
     save_layout(page, "extension-x-style-note-panel")
 
 

@@ -83,7 +83,8 @@ preflight.ui = (() => {
     if (match) pictures.push(el("img", { src: match.thumbnail, alt: t("imageMatch", [String(match.label || match.reference_id || "")]) }));
     if (pictures.length) view.append(el("div", { class: "images" }, ...pictures));
     view.append(el("p", { class: "message", text: finding.message }));
-    if (finding.span && finding.span.text) view.append(el("p", { class: "quote", text: `“${finding.span.text}”` }));
+    const quoted = (finding.spans || (finding.span ? [finding.span] : [])).filter((span) => span.text);
+    if (quoted.length) view.append(el("p", { class: "quote", text: quoted.map((span) => `“${span.text}”`).join(" ") }));
     const rule = el("p", { class: "rule" }, el("code", { text: finding.rule }));
     const reference = finding.reference && safeHttpUrl(finding.reference);
     if (reference) rule.append(" · ", el("a", { href: reference, target: "_blank", rel: "noopener noreferrer", text: t("reference") }));
