@@ -188,7 +188,7 @@ def test_report_serialises_to_the_wire_contract(checker):
     data = checker.check("Our cream never fails.", language="en").to_dict()
     assert set(data) == {"verdict", "language", "findings", "packs", "elapsed_ms", "skipped", "images", "checked_for"}
     finding = data["findings"][0]
-    assert set(finding) == {"rule", "pack", "severity", "message", "span", "suggestions", "guidance", "reference"}
+    assert set(finding) == {"rule", "pack", "severity", "title", "message", "span", "suggestions", "guidance", "reference"}
     assert {"id": "misleading-claims", "version": "0.3.1"} in data["packs"]
 
 

@@ -139,7 +139,8 @@ def test_x_claim_after_an_emoji_is_underlined_in_place_and_counted(page, api):
     page.locator(BADGE).focus()
     page.keyboard.press("Enter")
     panel = page.locator("preflight-overlay .panel")
-    expect(panel.get_by_role("heading")).to_have_text("Blocked · findings: 2")
+    expect(panel.get_by_role("heading", level=2)).to_have_text("Blocked · findings: 2")
+    expect(panel.locator("article.finding .title")).to_have_text(["Health claim", "Absolute guarantee"])
     expect(panel.locator("article.finding")).to_have_count(2)
     expect(page.locator(BADGE)).to_have_attribute("aria-expanded", "true")
     screenshot(page, "x-panel")
@@ -339,7 +340,8 @@ def test_suggestion_goes_through_a_lexical_editors_own_input_handling(page):
     expect(page.locator("#posted li")).to_have_text(["Affordable shoes for everyone"])
 
 
-def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(browser, api, page):
+def open_scheduler(browser, api, page) -> None:
+    """The scheduling tool's textarea page, on a loopback origin switched on in the extension as a user would."""
     context, extension_id = browser
     origin = api.url.replace(str(api.httpd.server_port), str(unused_port()))
     scheduler_page(context, origin)
@@ -347,8 +349,11 @@ def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(brow
     options.goto(f"chrome-extension://{extension_id}/options/options.html")
     options.evaluate("""origin => chrome.runtime.sendMessage({type: preflight.MSG.ENABLE_SITE, origin})""", origin)
     options.close()
-
     page.goto(f"{origin}/compose")
+
+
+def test_textarea_on_an_enabled_site_gets_warnings_and_a_light_confirmation(browser, api, page):
+    open_scheduler(browser, api, page)
     textarea = page.get_by_label("Post", exact=True)
     checks_before, overrides_before = len(api.requests.of("/v1/check")), len(api.requests.of("/v1/overrides"))
     textarea.click()
@@ -498,3 +503,164 @@ def unused_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# ---- layout: the badge never hides the words, style notes point at their characters
+
+LAYOUT = Path(__file__).parent / "artifacts" / "layout"
+# a composer full of text, ending in the phone number the privacy pack blocks (the badge used to sit on it)
+FULL_POST = ("Big news from the running team: our new trail shoes are here, and they are lighter than anything we have "
+             "made before. Guaranteed comfort on every trail, from the first kilometre to the last, in rain or sun, "
+             "on rock or mud. Order today and call our shop for a fitting at +31 20 794 3612")
+COMPOSERS = {"x": ("https://x.com/home", X_EDITOR), "threads": ("https://www.threads.net/", "[data-lexical-editor]")}
+
+
+def text_rects(page, selector: str) -> list[dict]:
+    """Every line box of the composer's text: its text nodes' rects, or a textarea's lines as the browser lays them out."""
+    return page.evaluate("""selector => {
+        const root = document.querySelector(selector);
+        const rects = [];
+        const range = document.createRange();
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            range.selectNodeContents(node);
+            for (const r of range.getClientRects()) rects.push({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+        }
+        return rects;
+    }""", selector)
+
+
+def intersects(box: dict, rects: list[dict]) -> list[dict]:
+    right, bottom = box["x"] + box["width"], box["y"] + box["height"]
+    return [r for r in rects if box["x"] < r["right"] and right > r["left"] and box["y"] < r["bottom"] and bottom > r["top"]]
+
+
+def save_layout(page, name: str) -> None:
+    LAYOUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(LAYOUT / f"{name}.png"))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("site", sorted(COMPOSERS))
+def test_the_badge_never_covers_the_text_of_a_full_composer(page, site, width):
+    url, selector = COMPOSERS[site]
+    page.set_viewport_size({"width": width, "height": 760})
+    page.goto(url)
+    editor = page.locator(selector)
+    editor.click()
+    page.keyboard.insert_text(FULL_POST)
+    expect(page.locator(BADGE)).to_contain_text("Blocked")
+    expect(page.locator('preflight-overlay .underline[data-rule="privacy/phone-number"]').first).to_be_visible()
+    badge = page.locator(BADGE).bounding_box()
+    covered = intersects(badge, text_rects(page, selector))
+    assert covered == [], f"the badge {badge} covers the text at {covered}"
+    assert badge["x"] >= 0 and badge["x"] + badge["width"] <= width, "the badge stays in the window"
+    save_layout(page, f"extension-{site}-{width}")
+    page.locator(BADGE).click()
+    panel = page.locator("preflight-overlay .panel").bounding_box()
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width, "the list of findings fits the window"
+    expect(page.locator("preflight-overlay .panel article.finding .title").first).to_have_text("Phone number")
+    save_layout(page, f"extension-{site}-{width}-panel")
+
+
+def test_the_badge_leaves_a_textarea_full_of_text(browser, api, page):
+    open_scheduler(browser, api, page)
+    page.get_by_label("Post", exact=True).click()
+    page.keyboard.insert_text(FULL_POST)
+    expect(page.locator(BADGE)).to_contain_text("Blocked")
+    # a textarea's lines, measured on a copy laid out the same way (the overlay's mirror)
+    lines = page.locator("preflight-overlay .mirror").evaluate("""m => {
+        const range = document.createRange();
+        range.selectNodeContents(m.firstChild);
+        return [...range.getClientRects()].map(r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom}));
+    }""")
+    assert len(lines) >= 4
+    badge = page.locator(BADGE).bounding_box()
+    assert intersects(badge, lines) == [], badge
+    # the copy breaks its lines where the textarea does: the number's underline is under the number
+    drawn = page.locator('preflight-overlay .underline[data-rule="privacy/phone-number"]').evaluate_all(
+        "ns => ns.map(n => n.getBoundingClientRect().toJSON())")
+    expected = page.evaluate("""() => {
+        const t = document.querySelector("textarea"), s = getComputedStyle(t), c = document.createElement("canvas").getContext("2d");
+        c.font = `${s.fontSize} ${s.fontFamily}`;
+        const line = t.value.slice(t.value.lastIndexOf("Order"));
+        const left = t.getBoundingClientRect().left + parseFloat(s.borderLeftWidth) + parseFloat(s.paddingLeft);
+        return {left: left + c.measureText(line.slice(0, line.indexOf("+31"))).width, right: left + c.measureText(line).width};
+    }""")
+    assert abs(drawn[0]["left"] - expected["left"]) < 2 and abs(drawn[-1]["right"] - expected["right"]) < 2, (expected, drawn)
+    save_layout(page, "extension-scheduler-1280")
+
+
+def test_a_style_note_underlines_only_the_marks_and_never_hides_a_block(page):
+    type_on_x(page, "Sale!!! Our balm cures eczema, order now!!! Today!!!")
+    expect(page.locator(BADGE)).to_have_text("Blocked · 2")
+    marks = page.locator('preflight-overlay .underline[data-rule="brand-tone/exclamation-overload"]')
+    expect(marks).to_have_count(3)
+    cure = word_rect(page, X_EDITOR, "cures")
+    for box in marks.evaluate_all("ns => ns.map(n => n.getBoundingClientRect().toJSON())"):
+        assert box["width"] < 40, f"only the exclamation marks are underlined, not {box}"
+        assert not (box["left"] < cure["right"] and box["right"] > cure["left"] and abs(box["bottom"] - cure["bottom"]) < 3)
+    page.mouse.move((cure["left"] + cure["right"]) / 2, cure["bottom"] - 6)
+    card = page.locator("preflight-overlay .card")
+    expect(card.locator(".title")).to_have_text("Health claim")
+    page.mouse.move(5, 700)
+    page.locator(BADGE).click()
+    titles = page.locator("preflight-overlay .panel article.finding .title")
+    expect(titles).to_have_text(["Health claim", "Exclamation marks"])
+    expect(page.locator("preflight-overlay .panel article.finding .quote").nth(1)).to_have_text("“!!!” “!!!” “!!!”")
+    save_layout(page, "extension-x-style-note-panel")
+
+
+# ---- feedback speed: from the last keystroke to the underline, measured and reported (not asserted)
+
+FEEDBACK = Path(__file__).resolve().parents[1] / "bench" / "results" / "feedback.json"
+# what an editor types, ending as people stop typing: at the end of a sentence, after a word, mid-word
+TYPED = [("Our cream never fails.", "misleading-claims/absolute-guarantee", "sentence"),
+         ("Results guaranteed, ", "misleading-claims/absolute-guarantee", "word"),
+         ("These shoes cure back pain!", "misleading-claims/health-claim", "sentence"),
+         ("Cheap shoes for everyone", "brand-tone/preferred-term", "mid-word"),
+         ("Our cream never fails", "misleading-claims/absolute-guarantee", "mid-word")]
+KEY_DELAY_MS = 60  # a brisk typist: well inside the pause, so only the last keystroke's check counts
+
+
+def time_to_underline(page, selector: str, text: str, rule: str) -> float:
+    page.evaluate("""rule => {
+        window.lastKey = 0; window.underlined = 0;
+        document.addEventListener("keydown", () => { window.lastKey = performance.now(); }, true);
+        const seen = () => {
+            const host = document.querySelector("preflight-overlay");
+            if (!window.underlined && host && host.shadowRoot.querySelector(`.underline[data-rule="${rule}"]`)) window.underlined = performance.now();
+        };
+        new MutationObserver(seen).observe(document.documentElement, {childList: true, subtree: true});
+        const watchOverlay = () => {
+            const host = document.querySelector("preflight-overlay");
+            if (host) new MutationObserver(seen).observe(host.shadowRoot, {childList: true, subtree: true, attributes: true});
+            else requestAnimationFrame(watchOverlay);
+        };
+        watchOverlay();
+    }""", rule)
+    page.locator(selector).click()
+    page.locator(selector).press_sequentially(text, delay=KEY_DELAY_MS)
+    page.wait_for_function("window.underlined > 0", timeout=WAIT_MS)
+    return page.evaluate("window.underlined - window.lastKey")
+
+
+def test_feedback_speed_from_the_last_keystroke_to_the_underline_is_measured(page):
+    import statistics
+
+    type_on_x(page, "warming up the API")  # the first check loads the language models
+    expect(page.locator(BADGE)).to_have_text("✓ OK")
+    samples = []
+    for site, (url, selector) in sorted(COMPOSERS.items()):
+        for text, rule, ending in TYPED:
+            page.goto(url)
+            expect(page.locator(BADGE)).to_have_count(1)
+            samples.append({"site": site, "ending": ending, "ms": round(time_to_underline(page, selector, text, rule), 1)})
+    by_ending = {ending: round(statistics.median(s["ms"] for s in samples if s["ending"] == ending), 1)
+                 for ending in ("sentence", "word", "mid-word")}
+    result = {"median_ms": round(statistics.median(s["ms"] for s in samples), 1), "median_ms_by_ending": by_ending,
+              "samples": samples, "key_delay_ms": KEY_DELAY_MS}
+    FEEDBACK.parent.mkdir(parents=True, exist_ok=True)
+    FEEDBACK.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"\nlast keystroke to underline: median {result['median_ms']} ms over {len(samples)} posts; by ending {by_ending}")
+    assert all(s["ms"] > 0 for s in samples), "every underline came after the last keystroke"

@@ -103,7 +103,7 @@ def test_json_of_the_comparison(checker, proposed):
     assert body["changed_posts"] == 3 and body["posts"] == 4
     excited = next(c for c in body["changes"] if c["id"] == "excited")
     assert excited["verdict"] == {"before": "pass", "after": "warn"}
-    assert excited["gained"][0]["span"]["text"] == "! Come in today!"
+    assert excited["gained"][0]["span"]["text"] == "!", "the note points at the marks it counts, not the words between"
     assert {"before": "warn", "after": "pass", "posts": 1} in body["verdicts"]
     assert {"rule": "brand-tone/shouting", "before": 1, "after": 0, "gained": 0, "lost": 1} in body["rules"]
 

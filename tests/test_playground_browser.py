@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,130 @@ def test_attached_images_show_their_findings_and_the_matched_reference(page, ser
         expect(second.locator(".where", has_text="In the text read from the image")).to_contain_text("shit")
     expect(page.locator('.image-result[data-image="2"] .image-error')).to_contain_text("not_an_image")
     screenshot(page, "06-images")
+
+
+# ---- layout at a desktop and a phone width
+
+LAYOUT = ARTIFACTS / "layout"
+WIDTHS = (1280, 390)
+# a long post with many findings of every severity, a long link and a long hashtag, as editors paste them
+LONG_POST = ("🎉 HUGE SALE THIS WEEKEND ONLY!!! Our new cream cures eczema and works every time, guaranteed!!! "
+             "Clinically proven, the best in the world, 100% natural and eco-friendly. Cheap shoes for everyone, "
+             "call +31 20 794 3612 or mail jan.jansen@example.com today!!! Only 3 left, don't miss it. "
+             "https://shop.example.com/collections/summer-2026/products/the-extraordinarily-long-product-name-for-testing "
+             "#SummerSaleSuperDealsForEveryoneWhoLovesRunningShoesAndTrailsAndMountains #ad #sale #shoes #run #deal")
+
+
+@contextmanager
+def sized_page(browser, url: str, width: int, locale: str = "en-US"):
+    """A fresh context of `width` px in `locale`; fails on uncaught script errors."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == []
+
+
+def overflow(page) -> dict:
+    """The page's width against the window's, and the widest elements sticking out, for the failure message."""
+    return page.evaluate("""() => {
+        const root = document.documentElement, limit = root.clientWidth;
+        const out = [...document.querySelectorAll("body *")].filter(n => n.getBoundingClientRect().right > limit + 0.5)
+            .slice(0, 5).map(n => `${n.tagName.toLowerCase()}.${n.className}: ${Math.round(n.getBoundingClientRect().right)}`);
+        return {scroll: root.scrollWidth, client: limit, out};
+    }""")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_long_post_with_many_findings_fits_the_window(browser, server, width):
+    with sized_page(browser, server[0] + "/", width) as page:
+        save_key(page, server[1])
+        check(page, LONG_POST, "en")
+        expect(page.locator("#verdict")).to_have_text("Block")
+        assert page.locator("li.finding").count() >= 8
+        measured = overflow(page)
+        assert measured["scroll"] <= measured["client"], measured
+        LAYOUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(LAYOUT / f"playground-{width}.png"), full_page=True)
+
+
+# ---- five languages
+
+STATIC = ROOT / "api" / "preflight" / "http" / "static"
+UI_LANGUAGES = ("en", "nl", "da", "sv", "de")
+# keys the pages build from a value: the prefix and every value it is built with
+FAMILIES = {"sev_": ("info", "warning", "block"), "verdict_": ("pass", "warn", "block"), "headline_": ("pass", "warn", "block"),
+            "where_": ("text", "alt", "ocr"), "lang_": UI_LANGUAGES, "err": ("401", "403", "413", "422", "429")}
+
+
+def catalogs(page) -> dict:
+    return page.evaluate("""async () => {
+        const m = await import("/static/strings.js");
+        return {COMMON: m.COMMON, PLAYGROUND: m.PLAYGROUND, REPORTS: m.REPORTS};
+    }""")
+
+
+def used_keys(script: str) -> set[str]:
+    """The keys a page script asks for: t("key") literals, plus every member of the families it builds keys from."""
+    import re
+
+    source = (STATIC / script).read_text(encoding="utf-8")
+    keys = set(re.findall(r"""\bt\(\s*["']([A-Za-z0-9_]+)["']""", source))
+    for prefix, values in FAMILIES.items():
+        if re.search(r"\bt\(`" + re.escape(prefix) + r"\$\{", source):
+            keys |= {prefix + value for value in values}
+    return keys
+
+
+def test_every_string_exists_in_all_five_languages_with_the_same_placeholders(page):
+    import re
+
+    for name, catalog in catalogs(page).items():
+        assert sorted(catalog) == sorted(UI_LANGUAGES), name
+        english = catalog["en"]
+        for language in UI_LANGUAGES:
+            assert set(catalog[language]) == set(english), (name, language, set(english) ^ set(catalog[language]))
+            for key, text in catalog[language].items():
+                assert text.strip(), (name, language, key)
+                assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", english[key])), (name, language, key)
+
+
+@pytest.mark.parametrize("path,script,catalog", [("/", "playground.js", "PLAYGROUND"), ("/reports", "reports.js", "REPORTS")])
+def test_every_key_a_page_uses_is_in_its_strings(browser, server, path, script, catalog):
+    with sized_page(browser, server[0] + path, 1280) as page:
+        known = set(catalogs(page)["COMMON"]["en"]) | set(catalogs(page)[catalog]["en"])
+        marked = set(page.evaluate("""() => [...document.querySelectorAll("[data-i18n]")].map(n => n.dataset.i18n)
+            .concat([...document.querySelectorAll("[data-i18n-attr]")].flatMap(n => n.dataset.i18nAttr.split(";").map(p => p.split(":")[1])))"""))
+        assert marked and marked <= known, marked - known
+        assert used_keys(script) <= known, used_keys(script) - known
+
+
+def test_the_playground_speaks_the_browsers_language_and_can_be_switched(browser, server):
+    with sized_page(browser, server[0] + "/", 1280, locale="nl-NL") as page:
+        expect(page.get_by_role("heading", name="Een bericht controleren")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", "nl")
+        page.get_by_label("API-sleutel", exact=True).fill(server[1])
+        page.get_by_role("button", name="Sleutel bewaren").click()
+        page.get_by_label("Bericht", exact=True).fill("Onze schoenen genezen rugpijn, gegarandeerd.")
+        page.get_by_role("button", name="Controleren", exact=True).click()
+        expect(page.locator("#verdict")).to_have_text("Geblokkeerd")
+        finding = page.locator('li.finding[data-rule="misleading-claims/health-claim"]')
+        expect(finding.locator(".title")).to_have_text("Gezondheidsclaim")
+        expect(finding.locator(".chip")).to_have_text("Blokkeert")
+
+        page.get_by_label("Taal van de pagina").select_option("de")
+        expect(page.get_by_role("heading", name="Einen Beitrag prüfen")).to_be_visible()
+        expect(page.locator("#verdict")).to_have_text("Blockiert")
+        expect(page.locator("#summary")).to_contain_text("Urteil: Blockiert.")
+        expect(page.get_by_role("button", name="Prüfen", exact=True)).to_be_visible()
+        LAYOUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(LAYOUT / "playground-de-1280.png"), full_page=True)
+        page.reload()
+        expect(page.get_by_role("heading", name="Einen Beitrag prüfen")).to_be_visible()
+        expect(page.get_by_label("Sprache der Seite")).to_have_value("de")

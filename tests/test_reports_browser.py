@@ -12,7 +12,7 @@ from preflight.storage.models import CheckRow
 from .conftest import RULES
 from .live_server import serving
 # The playground's browser and page fixtures, on this module's server.
-from .test_playground_browser import CHROMIUM, browser, page, screenshot  # noqa: F401
+from .test_playground_browser import CHROMIUM, LAYOUT, WIDTHS, browser, overflow, page, screenshot, sized_page  # noqa: F401
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f"no Chromium at {CHROMIUM} (Debian package 'chromium'); the browser test needs it")
@@ -96,3 +96,43 @@ def test_a_bad_key_is_explained(page, server):
     page.get_by_role("button", name="Save key").click()
     expect(page.locator("#error")).to_contain_text("401")
     expect(page.locator("#report")).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_report_fits_the_window_and_its_daily_chart_shows_at_phone_width(browser, server, width):  # noqa: F811
+    with sized_page(browser, server[0] + "/reports", width) as page:
+        page.get_by_label("Admin API key").fill(server[1])
+        page.get_by_role("button", name="Save key").click()
+        expect(page.locator("#report")).to_be_visible()
+        expect(page.locator("#days-chart .day")).to_have_count(30)
+        measured = overflow(page)
+        assert measured["scroll"] <= measured["client"], measured
+        chart = page.locator("#days-chart").bounding_box()
+        assert chart["width"] > 0 and chart["x"] + chart["width"] <= width, chart
+        # the three days with checks are drawn as bars of some height, inside the chart's box
+        bars = page.locator("#days-chart .day span").evaluate_all(
+            "ns => ns.map(n => n.getBoundingClientRect()).filter(r => r.height > 0).map(r => r.toJSON())")
+        assert len(bars) >= 3, "the days with checks have visible bars"
+        assert all(b["height"] >= 2 and b["width"] >= 2 for b in bars), bars
+        assert all(chart["x"] - 0.5 <= b["left"] and b["right"] <= chart["x"] + chart["width"] + 0.5 for b in bars), (chart, bars)
+        LAYOUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(LAYOUT / f"reports-{width}.png"), full_page=True)
+
+
+def test_the_report_speaks_the_browsers_language_with_rule_titles(browser, server):  # noqa: F811
+    with sized_page(browser, server[0] + "/reports", 1280, locale="de-DE") as page:
+        page.get_by_label("Admin-API-Schlüssel").fill(server[1])
+        page.get_by_role("button", name="Schlüssel speichern").click()
+        expect(page.locator("#report")).to_be_visible()
+        expect(page.get_by_role("heading", name="Wie sich die Regeln verhalten")).to_be_visible()
+        expect(page.locator("#status")).to_contain_text("13 Prüfungen")
+        rows = page.locator("#rules-table tbody tr")
+        expect(rows.nth(1).locator(".rule-title")).to_have_text("Gesundheitsversprechen")
+        expect(rows.nth(1).locator("code")).to_have_text(HEALTH)
+        expect(rows.nth(0).locator(".rule-title")).to_have_text("Absolute guarantee")
+        expect(page.locator("#reasons .reason-group").filter(has_text=HEALTH)).to_contain_text("3 von 4 (75.0 %)")
+        page.get_by_label("Sprache der Seite").select_option("sv")
+        expect(page.get_by_role("heading", name="Hur reglerna beter sig")).to_be_visible()
+        expect(rows.nth(1).locator(".rule-title")).to_have_text("Hälsopåstående")
+        expect(page.locator("#totals")).to_contain_text("Blockerad")
+        page.screenshot(path=str(LAYOUT / "reports-sv-1280.png"), full_page=True)

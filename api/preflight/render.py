@@ -5,6 +5,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .report import Report
+from .titles import fallback_title
 
 STYLES = {"block": "bold white on red", "warning": "black on yellow", "info": "underline cyan"}
 VERDICT_STYLES = {"pass": "bold green", "warn": "bold yellow", "block": "bold red"}
@@ -23,6 +24,7 @@ def render_report(report: Report, text: str, console: Console) -> None:
     for number, finding in enumerate(report.findings, 1):
         line = Text(f"{number}. ")
         line.append(f"[{finding.severity}] ", style=STYLES[finding.severity])
+        line.append(f"{finding.title or fallback_title(finding.rule)}: ", style="bold")
         line.append(finding.message)
         places = ", ".join(f"{span.start}-{span.end}" for span in finding.spans or (finding.span,))
         line.append(f"  {finding.rule} @ {places}", style="dim")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .titles import fallback_title
+
 SCHEMA_VERSION = "2"
 SEVERITIES = ("info", "warning", "block")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -56,6 +58,7 @@ class Finding:
     details: dict | None = None  # why the model scored it so: model, threshold, the words that weighed most
     spans: tuple[Span, ...] = ()  # every place of one problem, `span` first, when it occurs more than once in a sentence
     guidance: tuple[str, ...] = ()  # what to do instead; shown, never applied to the text
+    title: str | None = None  # the rule's short name in the post's language; None: made from the id
 
     def sort_key(self) -> tuple:
         # Post findings first, as before; then per image: the image itself, its alt text, its OCR text.
@@ -68,6 +71,7 @@ class Finding:
             "rule": self.rule,
             "pack": self.pack,
             "severity": self.severity,
+            "title": self.title or fallback_title(self.rule),
             "message": self.message,
             "span": self.span.to_dict() if self.span is not None else None,
             "suggestions": list(self.suggestions),

@@ -10,6 +10,7 @@ from .matchers.base import Context, Hit, Matcher
 from .matchers.logic import Unless
 from .packs.model import Rule, When, Window, parse_day
 from .report import Finding, Span
+from .titles import title_in
 
 PLACEHOLDERS = {"match", "value", "limit", "suggestion", "other"}
 
@@ -32,6 +33,7 @@ class CompiledRule:
     file: str = ""
     example_marks: dict = field(default_factory=dict)
     replying_to: Matcher | None = None  # `when.in_reply_to`: must hold in the message answered
+    titles: dict[str, str] = field(default_factory=dict)
 
     def example_location(self, kind: str, language: str, index: int) -> str:
         """file:line:column of one example, for messages a policy owner can follow."""
@@ -68,6 +70,7 @@ class CompiledRule:
         template = self.messages.get(post.language) or self.messages.get("en") or next(iter(self.messages.values()))
         fixed = self.suggestions.get(post.language, [])
         guidance = tuple(self.guidance.get(post.language) or self.guidance.get("en") or ())
+        title = title_in(self.titles, post.language, self.id)
         limit = self.limit_of.threshold(post.platform) if self.limit_of is not None else None
         seen = set()
         out = []
@@ -76,6 +79,8 @@ class CompiledRule:
                 continue
             seen.add((hit.start, hit.end))
             matched = post.text[hit.start:hit.end]
+            # a count (exclamation marks, capitals) names only the characters counted, not the words between them
+            places = tuple(Span(s, e, post.text[s:e]) for s, e in hit.parts) if hit.parts else (Span(hit.start, hit.end, matched),)
             suggestions = ([hit.data] if hit.data else []) + fixed
             values = {
                 "match": matched,
@@ -90,7 +95,9 @@ class CompiledRule:
                     pack=self.pack,
                     severity=severity,
                     message=template.format_map(values),
-                    span=Span(hit.start, hit.end, matched),
+                    span=places[0],
+                    spans=places if len(places) > 1 else (),
+                    title=title,
                     suggestions=tuple(dict.fromkeys(suggestions)),
                     guidance=guidance,
                     reference=self.reference,

@@ -1,6 +1,20 @@
 // Checks run after a pause in typing; only the answer to the latest request is used.
 preflight.scheduling = (() => {
-  /** `fn` called once `wait` ms after the last call; `.flush()` runs it now, `.cancel()` drops it. */
+  // After a word or sentence ends the editor is likely to look up: check soon. Mid-word the next key
+  // usually follows within a few hundred ms, and a check of half a word would only be thrown away.
+  const PAUSE_AFTER_WORD_MS = 120;
+  const PAUSE_MID_WORD_MS = 400;
+  const ENDS_A_WORD = /[\s\p{P}]/u;
+
+  /** The pause before checking, given the character just before the caret ("" at the start of a line). */
+  function pauseAfter(before) {
+    return before === "" || ENDS_A_WORD.test(before) ? PAUSE_AFTER_WORD_MS : PAUSE_MID_WORD_MS;
+  }
+
+  /**
+   * `fn` called once `wait` ms after the last call (`wait` may be a function, asked at each call for the pause
+   * that call deserves); `.flush()` runs it now, `.cancel()` drops it.
+   */
   function debounce(fn, wait, timers = globalThis) {
     let timer = null;
     let lastArgs = null;
@@ -13,7 +27,7 @@ preflight.scheduling = (() => {
     const debounced = (...args) => {
       lastArgs = args;
       if (timer !== null) timers.clearTimeout(timer);
-      timer = timers.setTimeout(run, wait);
+      timer = timers.setTimeout(run, typeof wait === "function" ? wait() : wait);
     };
     debounced.flush = () => {
       if (timer === null) return undefined;
@@ -50,5 +64,5 @@ preflight.scheduling = (() => {
     return call;
   }
 
-  return { debounce, latestOnly };
+  return { debounce, latestOnly, pauseAfter, PAUSE_AFTER_WORD_MS, PAUSE_MID_WORD_MS };
 })();

@@ -30,7 +30,9 @@ preflight.dialog = (() => {
 
   function findingList(findings) {
     const list = el("ul");
-    for (const f of findings) list.append(el("li", {}, document.createTextNode(f.message + " "), el("code", { text: f.rule })));
+    for (const f of findings) {
+      list.append(el("li", {}, el("strong", { text: `${f.title || f.rule}: ` }), document.createTextNode(f.message + " "), el("code", { text: f.rule })));
+    }
     return list;
   }
 

@@ -43,13 +43,37 @@ preflight.geometry = (() => {
     return { left, top: Math.max(0, top) };
   }
 
-  /** The badge sits inside the composer's bottom-right corner. */
-  function placeBadge(composer, size, inset = 6) {
-    return {
-      left: Math.max(composer.left, composer.right - size.width - inset),
-      top: Math.max(composer.top, composer.bottom - size.height - inset),
-    };
+  /** Whether `box` (left, top, width, height) comes within `margin` px of any of `rects`. */
+  function overlaps(box, rects, margin = 2) {
+    return rects.some((r) => r.width > 0 && r.height > 0 &&
+      box.left < r.right + margin && box.left + box.width > r.left - margin &&
+      box.top < r.bottom + margin && box.top + box.height > r.top - margin);
   }
 
-  return { UNDERLINE, underlineBoxes, hits, placeCard, placeBadge };
+  /**
+   * Where the badge goes: a corner of the composer that no line of `text` (its rects) reaches, bottom-right
+   * first; when the text fills every corner, just outside the composer (right of it, else below, else above),
+   * kept inside the `viewport`. The badge must never hide the words it reports on.
+   */
+  function placeBadge(composer, size, text = [], viewport = null, inset = 6) {
+    const { width, height } = size;
+    const right = composer.right - width - inset;
+    const bottom = composer.bottom - height - inset;
+    const corners = [
+      { left: right, top: bottom }, { left: right, top: composer.top + inset },
+      { left: composer.left + inset, top: bottom }, { left: composer.left + inset, top: composer.top + inset },
+    ].filter((at) => at.left >= composer.left && at.top >= composer.top);
+    for (const at of corners) if (!overlaps({ ...at, width, height }, text)) return at;
+    const room = viewport || { width: Infinity, height: Infinity };
+    const outside = [
+      { left: composer.right + inset, top: composer.bottom - height },
+      { left: composer.right - width, top: composer.bottom + inset },
+      { left: composer.right - width, top: composer.top - height - inset },
+    ];
+    const fits = (at) => at.left >= 0 && at.top >= 0 && at.left + width <= room.width && at.top + height <= room.height;
+    const at = outside.find((spot) => fits(spot) && !overlaps({ ...spot, width, height }, text)) || outside[1];
+    return { left: Math.max(0, Math.min(at.left, room.width - width)), top: Math.max(0, at.top) };
+  }
+
+  return { UNDERLINE, underlineBoxes, hits, placeCard, placeBadge, overlaps };
 })();

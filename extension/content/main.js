@@ -126,7 +126,7 @@
     if (report && count) {
       const list = ui.el("ul");
       const current = session.readText() === session.checkedText;
-      for (const finding of report.findings) {
+      for (const finding of [...report.findings].sort(ui.bySeverity)) {
         const textual = finding.span && (!finding.source || finding.source === "text");
         list.append(ui.el("li", {}, ui.findingView(finding, {
           thumbnail: session.thumbnailFor(finding),

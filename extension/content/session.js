@@ -1,7 +1,6 @@
 // One composer being watched: its text, the latest answer for it, and what is drawn over it.
 preflight.Session = (() => {
   const { ext, MSG, offsets, scheduling, textmap, geometry, images, ui } = preflight;
-  const DEBOUNCE_MS = 500;
   let counter = 0;
 
   /** The message to the worker; a dead extension context (after an update) reads as offline. */
@@ -43,7 +42,7 @@ preflight.Session = (() => {
       this.group.append(this.underlines, this.badge);
       this.mirror = null;
       this.request = scheduling.latestOnly((message) => send(message));
-      this.schedule = scheduling.debounce(() => this.check(), DEBOUNCE_MS);
+      this.schedule = scheduling.debounce(() => this.check(), () => scheduling.pauseAfter(this.typedBefore()));
       this.onInput = () => {
         this.schedule();
         this.draw();
@@ -59,6 +58,30 @@ preflight.Session = (() => {
 
     readText() {
       return this.adapter.isPlain(this.composer) ? this.composer.value : textmap.extract(this.composer).text;
+    }
+
+    /** The character just before the caret: what the editor typed last ("" at the start of a line). */
+    typedBefore() {
+      const composer = this.composer;
+      if (this.adapter.isPlain(composer)) return composer.value.slice(0, composer.selectionStart).slice(-1);
+      const selection = getSelection();
+      const node = selection && selection.focusNode;
+      if (!node || !composer.contains(node)) return this.readText().slice(-1);
+      return node.nodeType === Node.TEXT_NODE ? node.data.slice(0, selection.focusOffset).slice(-1) : "";
+    }
+
+    /** The boxes of the composer's lines of text, which the badge must not cover. */
+    textRects() {
+      if (this.adapter.isPlain(this.composer)) return this.composer.value ? this.rectsFor(0, this.composer.value.length) : [];
+      const rects = [];
+      const range = document.createRange();
+      const walker = document.createTreeWalker(this.composer, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.data.trim()) continue;
+        range.selectNodeContents(node);
+        rects.push(...range.getClientRects());
+      }
+      return rects;
     }
 
     publishButton() {
@@ -148,7 +171,7 @@ preflight.Session = (() => {
       this.group.hidden = !shown;
       this.layout = [];
       if (!shown) return;
-      ui.positionBadge(this.badge, box);
+      ui.positionBadge(this.badge, box, this.textRects());
       const current = this.readText();
       const checked = this.checkedText || "";
       let same = 0;
@@ -168,10 +191,10 @@ preflight.Session = (() => {
       ui.drawUnderlines(this.underlines, this.layout);
     }
 
-    /** The finding under a viewport point, if any. */
+    /** The finding under a viewport point, if any; where several overlap, the most severe (a style note never hides a block). */
     findingAt(x, y) {
-      const hit = this.layout.find((item) => geometry.hits(item.rects, x, y));
-      return hit || null;
+      const hits = this.layout.filter((item) => geometry.hits(item.rects, x, y));
+      return hits.sort((a, b) => ui.bySeverity(a.finding, b.finding))[0] || null;
     }
 
     /** Replaces a finding's words through the editor's own input path, so the site's state follows. */

@@ -27,6 +27,7 @@ button { font: inherit; cursor: pointer; }
 .finding.sev-block .sev { color: #d93025; }
 .finding.sev-warning .sev { color: #b06000; }
 .finding.sev-info .sev { color: #1a73e8; }
+.finding .title { font-size: 14px; font-weight: 600; margin: 0 0 2px; }
 .finding .message { margin: 0 0 4px; }
 .finding .quote { margin: 0 0 4px; color: #5f6368; font-style: italic; }
 .finding .rule { margin: 0; font-size: 11px; color: #5f6368; }

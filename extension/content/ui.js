@@ -49,6 +49,13 @@ preflight.ui = (() => {
     return Boolean(host && node && (node === host || host.contains(node)));
   }
 
+  const RANK = { block: 0, warning: 1, info: 2 };
+
+  /** Most severe first; a stable sort keeps the post's order within a severity. */
+  function bySeverity(a, b) {
+    return (RANK[a.severity] ?? 3) - (RANK[b.severity] ?? 3);
+  }
+
   function severityLabel(severity) {
     return t(`severity_${severity}`);
   }
@@ -67,6 +74,8 @@ preflight.ui = (() => {
     const severity = ["block", "warning", "info"].includes(finding.severity) ? finding.severity : "info";
     const view = el("article", { class: `finding sev-${severity}`, "data-rule": finding.rule });
     view.append(el("p", { class: "sev", text: severityLabel(severity) }));
+    // people read the rule's title; the id stays below in small print, for a policy owner to look up
+    view.append(el("h3", { class: "title", text: finding.title || finding.rule }));
     const pictures = [];
     if (thumbnail) pictures.push(el("img", { src: thumbnail, alt: t("imageAttached") }));
     const match = finding.match && typeof finding.match.thumbnail === "string" && finding.match.thumbnail.startsWith("data:image/")
@@ -74,7 +83,8 @@ preflight.ui = (() => {
     if (match) pictures.push(el("img", { src: match.thumbnail, alt: t("imageMatch", [String(match.label || match.reference_id || "")]) }));
     if (pictures.length) view.append(el("div", { class: "images" }, ...pictures));
     view.append(el("p", { class: "message", text: finding.message }));
-    if (finding.span && finding.span.text) view.append(el("p", { class: "quote", text: `“${finding.span.text}”` }));
+    const quoted = (finding.spans || (finding.span ? [finding.span] : [])).filter((span) => span.text);
+    if (quoted.length) view.append(el("p", { class: "quote", text: quoted.map((span) => `“${span.text}”`).join(" ") }));
     const rule = el("p", { class: "rule" }, el("code", { text: finding.rule }));
     const reference = finding.reference && safeHttpUrl(finding.reference);
     if (reference) rule.append(" · ", el("a", { href: reference, target: "_blank", rel: "noopener noreferrer", text: t("reference") }));
@@ -135,9 +145,14 @@ preflight.ui = (() => {
     return t(`${(PROBLEMS[problem] || PROBLEMS.offline).replace(/^./, (c) => c.toLowerCase())}Hint`);
   }
 
-  function positionBadge(badge, composerRect) {
-    const size = { width: badge.offsetWidth || 80, height: badge.offsetHeight || 20 };
-    const at = geometry.placeBadge(composerRect, size);
+  function positionBadge(badge, composerRect, textRects = []) {
+    const drawn = badge.getBoundingClientRect();
+    const size = { width: drawn.width || 80, height: drawn.height || 20 };
+    const viewport = { width: innerWidth, height: innerHeight };
+    // a composer wider or taller than the window: the badge belongs in the part the editor can see
+    const visible = { left: Math.max(0, composerRect.left), top: Math.max(0, composerRect.top),
+      right: Math.min(viewport.width, composerRect.right), bottom: Math.min(viewport.height, composerRect.bottom) };
+    const at = geometry.placeBadge(visible, size, textRects, viewport);
     badge.style.left = `${at.left}px`;
     badge.style.top = `${at.top}px`;
   }
@@ -149,12 +164,17 @@ preflight.ui = (() => {
     const style = getComputedStyle(textarea);
     for (const prop of ["font-family", "font-size", "font-weight", "font-style", "letter-spacing", "line-height", "text-transform",
       "word-spacing", "text-indent", "text-align", "direction", "tab-size", "padding-top", "padding-right", "padding-bottom",
-      "padding-left", "border-top-width", "border-right-width", "border-bottom-width", "border-left-width", "box-sizing"]) {
+      "padding-left", "border-top-width", "border-right-width", "border-bottom-width", "border-left-width"]) {
       node.style.setProperty(prop, style.getPropertyValue(prop));
     }
+    // the copy is sized by its border box whatever the textarea's box-sizing, less the textarea's scrollbar,
+    // so that its lines break where the textarea's do (a content-box textarea's copy was wider by its padding)
     node.style.borderStyle = "solid";
+    node.style.boxSizing = "border-box";
     const rect = textarea.getBoundingClientRect();
-    Object.assign(node.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width}px`, height: `${rect.height}px` });
+    const borders = parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth);
+    const scrollbar = Math.max(0, textarea.offsetWidth - textarea.clientWidth - borders);
+    Object.assign(node.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width - scrollbar}px`, height: `${rect.height}px` });
     const text = node.firstChild && node.firstChild.nodeType === 3 ? node.firstChild : node.appendChild(document.createTextNode(""));
     if (text.data !== textarea.value) text.data = textarea.value;
     node.scrollTop = textarea.scrollTop;
@@ -162,5 +182,5 @@ preflight.ui = (() => {
     return node;
   }
 
-  return { t, el, root, isOurs, group, findingView, drawUnderlines, badgeState, problemHint, positionBadge, mirrorFor };
+  return { t, el, root, isOurs, group, bySeverity, findingView, drawUnderlines, badgeState, problemHint, positionBadge, mirrorFor };
 })();

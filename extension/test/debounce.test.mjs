@@ -63,3 +63,36 @@ test("supersede makes the answer on its way stale without a new request", async 
   release({ verdict: "block" });
   assert.equal((await pending).stale, true);
 });
+
+test("the pause is short after a word or sentence ends and longer mid-word", () => {
+  const { pauseAfter, PAUSE_AFTER_WORD_MS: soon, PAUSE_MID_WORD_MS: later } = scheduling;
+  assert.ok(soon < later);
+  for (const ended of [" ", ".", "!", ",", "?", "\n", "”", ""]) assert.equal(pauseAfter(ended), soon, JSON.stringify(ended));
+  for (const inWord of ["e", "ü", "7", "ø"]) assert.equal(pauseAfter(inWord), later, inWord);
+});
+
+test("an adaptive wait is asked at each call: a space ends the pause sooner than a letter", () => {
+  mock.timers.enable({ apis: ["setTimeout"] });
+  try {
+    const calls = [];
+    let typed = "Our cream never fails";
+    const debounced = scheduling.debounce(() => calls.push(typed), () => scheduling.pauseAfter(typed.slice(-1)), globalThis);
+    debounced();
+    mock.timers.tick(scheduling.PAUSE_AFTER_WORD_MS);
+    assert.deepEqual(calls, [], "mid-word: still waiting");
+    typed += ".";
+    debounced();
+    mock.timers.tick(scheduling.PAUSE_AFTER_WORD_MS - 1);
+    assert.deepEqual(calls, []);
+    mock.timers.tick(1);
+    assert.deepEqual(calls, ["Our cream never fails."], "a full stop: checked after the short pause");
+    typed += " Ne";
+    debounced();
+    mock.timers.tick(scheduling.PAUSE_MID_WORD_MS - 1);
+    assert.equal(calls.length, 1);
+    mock.timers.tick(1);
+    assert.equal(calls.length, 2, "mid-word: checked after the longer pause");
+  } finally {
+    mock.timers.reset();
+  }
+});

@@ -39,3 +39,23 @@ test("a card goes below the word, above it near the bottom, and stays inside the
 test("the badge sits in the composer's bottom-right corner", () => {
   assert.deepEqual(plain(geometry.placeBadge(rect(100, 200, 400, 120), { width: 80, height: 20 })), { left: 414, top: 294 });
 });
+
+test("the badge leaves a corner the text reaches for one it does not", () => {
+  const composer = rect(100, 200, 400, 120);
+  const size = { width: 80, height: 20 };
+  // a last line running to the right edge: the bottom-right corner is taken, the top-right is free
+  const lines = [rect(100, 200, 300, 20), rect(100, 290, 400, 20)];
+  assert.deepEqual(plain(geometry.placeBadge(composer, size, lines)), { left: 414, top: 206 });
+});
+
+test("a composer full of text puts the badge outside it, never over the words", () => {
+  const composer = rect(100, 200, 400, 120);
+  const size = { width: 80, height: 20 };
+  const full = [0, 1, 2, 3, 4, 5].map((n) => rect(100, 200 + n * 20, 400, 20));
+  const beside = geometry.placeBadge(composer, size, full, { width: 1000, height: 800 });
+  assert.deepEqual(plain(beside), { left: 506, top: 300 });
+  // no room beside it on a phone: below it
+  const below = geometry.placeBadge(rect(10, 200, 370, 120), size, full.map((r) => rect(10, r.top, 370, 20)), { width: 390, height: 800 });
+  assert.deepEqual(plain(below), { left: 300, top: 326 });
+  for (const at of [beside, below]) assert.equal(geometry.overlaps({ ...at, ...size }, full), false);
+});

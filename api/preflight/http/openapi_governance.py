@@ -73,6 +73,8 @@ class EventsResponse(BaseModel):
 
 class RuleCountOut(BaseModel):
     rule: str
+    titles: dict[str, str] = Field(description="The rule's short name for people per language (en, nl, da, sv, de): "
+                                               "the pack's title, else the English one, else the id read as words.")
     pack: str
     fired: int
     overridden: int

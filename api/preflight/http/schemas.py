@@ -102,6 +102,8 @@ class FindingOut(BaseModel):
     rule: str
     pack: str
     severity: Literal["info", "warning", "block"]
+    title: str = Field(description="The rule's short name for people, in the post's language (the pack's `title`, "
+                                   "else made from the rule id).")
     message: str
     span: SpanOut | None = Field(description="Where in the text (the post, the alt text or the OCR text); null for findings about the pixels.")
     suggestions: list[str] = Field(description="Drop-in replacements for the span's words (\"\" removes them), safe to apply with one click.")

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from .. import __version__
 from ..events import parse_moment
 from ..reports import approval_report, report_csv, rule_report
+from ..titles import titles_of
 from .auth import require
 from .errors import ApiError
 from .playground import strict_page
@@ -53,6 +54,10 @@ def rules_report():
         name = f"preflight-rules-{since:%Y%m%d}-{until:%Y%m%d}.csv"
         return Response(report_csv(report), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    compiled = {rule.id: rule.titles for rule in service.checker.ruleset.rules}
+    for entry in report["rules"]:
+        # a rule no longer in the packs (or from another source: images, grammar) still gets a readable name
+        entry["titles"] = titles_of(compiled.get(entry["rule"], {}), entry["rule"])
     return jsonify({"since": since.isoformat(), "until": until.isoformat(), **report})
 
 

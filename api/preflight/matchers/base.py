@@ -18,6 +18,7 @@ class Hit:
     value: float | None = None  # what a metric measured
     other: str | None = None  # the text a consistency hit conflicts with
     details: tuple[tuple[str, object], ...] | None = None  # why a learned model scored it (hashable: hits are deduplicated in sets)
+    parts: tuple[tuple[int, int], ...] = ()  # a count's hit: the characters counted, when not the whole of start..end
 
 
 @dataclass(slots=True)

@@ -60,6 +60,17 @@ def x_cut(ctx: Context, limit: float) -> tuple[int, int] | None:
     return len(text), total
 
 
+def runs(text: str, positions: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The counted stretches, neighbours joined when only spaces part them ('!!!', 'BIG SALE')."""
+    out: list[list[int]] = []
+    for start, end in positions:
+        if out and not text[out[-1][1]:start].strip():
+            out[-1][1] = end
+        else:
+            out.append([start, end])
+    return tuple((start, end) for start, end in out)
+
+
 class MetricMatcher:
     """Fires when the measure is above its threshold (a number, or one per platform)."""
 
@@ -89,7 +100,7 @@ class MetricMatcher:
         if len(positions) <= limit:
             return []
         start, end = positions[0][0], positions[-1][1]
-        return [Hit(start, end, ctx.post.sentence_of(start), value=len(positions))]
+        return [Hit(start, end, ctx.post.sentence_of(start), value=len(positions), parts=runs(ctx.post.text, positions))]
 
     def _exclamations(self, ctx: Context, limit: float) -> list[Hit]:
         text = ctx.post.text
@@ -126,7 +137,8 @@ class MetricMatcher:
         ratio = len(caps) / len(words)
         if ratio <= limit:
             return []
-        return [Hit(caps[0].start, caps[-1].end, caps[0].sent, value=round(ratio * 100))]
+        return [Hit(caps[0].start, caps[-1].end, caps[0].sent, value=round(ratio * 100),
+                    parts=runs(ctx.post.text, [(t.start, t.end) for t in caps]))]
 
     def _length(self, ctx: Context, limit: float) -> list[Hit]:
         text = ctx.post.text

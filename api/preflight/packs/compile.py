@@ -132,6 +132,7 @@ class PackCompiler:
                 for i in range(len(items))
             },
             replying_to=replying_to,
+            titles=dict(rule.title),
         )
 
     def matcher(self, node: MatchNode, loc: tuple) -> tuple[Matcher, frozenset[str] | None]:

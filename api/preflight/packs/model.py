@@ -148,6 +148,11 @@ class Examples(Strict):
 class Rule(Strict):
     id: str = Field(pattern=KEBAB, description="Stable id, kebab-case; never derived from the terms.")
     severity: Severity
+    title: dict[Language, str] = Field(
+        default_factory=dict,
+        description="Per language; a short name for people (\"Health claim\"), shown in cards and reports. Without it, "
+        "the English title, else the id read as words (health-claim -> Health claim).",
+    )
     message: dict[Language, str] = Field(description="Per language; placeholders {match}, {value}, {limit}, {suggestion}, {other}.")
     suggestions: dict[Language, list[str]] = Field(
         default_factory=dict,

@@ -1,17 +1,16 @@
 // The playground: checks a post through the API and shows where each finding applies.
 // Text from the post or the API only ever reaches the page as text nodes or attribute values.
+import { createI18n } from "./i18n.js";
+import { COMMON, PLAYGROUND } from "./strings.js";
 
+const i18n = createI18n(COMMON, PLAYGROUND);
+const { t } = i18n;
 const KEY_STORAGE = "preflight.apiKey";
 const TIMEOUT_MS = 15000;
 const SEVERITY_RANK = { info: 0, warning: 1, block: 2 };
-const SEVERITY_LABEL = { info: "Info", warning: "Warning", block: "Block" };
-const VERDICTS = {
-  pass: { label: "Pass", headline: "No blocking problems found" },
-  warn: { label: "Warn", headline: "Review the findings before publishing" },
-  block: { label: "Block", headline: "Do not publish this post as it is" },
-};
-const LANGUAGES = { en: "English", nl: "Dutch", da: "Danish", sv: "Swedish", de: "German" };
-const WHERE = { text: "In the post", alt: "In the alt text", ocr: "In the text read from the image" };
+const SEVERITIES = ["block", "warning", "info"];
+const severityLabel = (severity) => t(`sev_${severity}`);
+const LANGUAGES = ["en", "nl", "da", "sv", "de"];
 
 function spanStart(finding) {
   return finding.image === undefined && finding.span ? finding.span.start : Number.MAX_SAFE_INTEGER;
@@ -87,19 +86,17 @@ function describeFailure(response, body) {
     .map((d) => (d.field ? `${d.field}: ${d.message}` : d.message || d.problem));
   switch (status) {
     case 401:
-      return new ApiProblem(status, `The key was refused (401)${said}. Enter a valid key.`);
     case 403:
-      return new ApiProblem(status, `This key may not do that (403)${said}.`);
     case 413:
-      return new ApiProblem(status, `Too large to check (413)${said}.`);
+      return new ApiProblem(status, t(`err${status}`, { said }));
     case 422:
-      return new ApiProblem(status, `The post could not be checked (422)${said}.`, details);
+      return new ApiProblem(status, t("err422", { said }), details);
     case 429: {
       const wait = response.headers.get("Retry-After");
-      return new ApiProblem(status, `Too many checks (429)${said}.${wait ? ` Try again in ${wait} s.` : ""}`);
+      return new ApiProblem(status, `${t("err429", { said })}${wait ? ` ${t("retryIn", { s: wait })}` : ""}`);
     }
     default:
-      return new ApiProblem(status, `The API answered ${status} ${response.statusText}${said}.`, details);
+      return new ApiProblem(status, t("errStatus", { status, text: response.statusText, said }), details);
   }
 }
 
@@ -144,12 +141,12 @@ function init() {
       });
       const body = await response.json().catch(() => null);
       if (!response.ok) throw describeFailure(response, body);
-      if (body === null) throw new ApiProblem(response.status, "The API answered with something other than JSON.");
+      if (body === null) throw new ApiProblem(response.status, t("errNotJson"));
       return body;
     } catch (err) {
       if (err instanceof ApiProblem) throw err;
-      if (controller.signal.aborted) throw new ApiProblem(0, `The API did not answer within ${TIMEOUT_MS / 1000} seconds.`);
-      throw new ApiProblem(0, `The API could not be reached (${err.message}).`);
+      if (controller.signal.aborted) throw new ApiProblem(0, t("errTimeout", { s: TIMEOUT_MS / 1000 }));
+      throw new ApiProblem(0, t("errUnreachable", { why: err.message }));
     } finally {
       clearTimeout(timer);
     }
@@ -183,12 +180,12 @@ function init() {
     const [profiles, packs] = await Promise.all([callApi("/v1/profiles"), callApi("/v1/packs")]);
     const chosen = ui.profile.value;
     ui.profile.replaceChildren(
-      el("option", { value: "" }, "No profile"),
+      el("option", { value: "", "data-i18n": "noProfile" }, t("noProfile")),
       ...profiles.profiles.map((p) => el("option", { value: p.id, selected: p.id === chosen }, `${p.name} (${p.id})`)),
     );
     ui.packList.replaceChildren(
       ...packs.packs.map((p) =>
-        el("li", {}, el("strong", {}, p.title), " ", el("code", {}, `${p.id} ${p.version}`), ` · ${p.rules} rules`),
+        el("li", {}, el("strong", {}, p.title), " ", el("code", {}, `${p.id} ${p.version}`), ` · ${t("rulesCount", { n: p.rules })}`),
       ),
     );
   }
@@ -199,7 +196,7 @@ function init() {
 
   function updateCount() {
     const length = [...ui.post.value].length;
-    ui.count.textContent = `${length.toLocaleString()} character${length === 1 ? "" : "s"}`;
+    ui.count.textContent = t("characters", { n: length.toLocaleString(i18n.language()) });
   }
 
   function isStale() {
@@ -228,7 +225,7 @@ function init() {
   async function runCheck() {
     // a key typed but not saved is what the user means to check with
     if (!state.key && !adoptTypedKey()) {
-      showError(new ApiProblem(0, "Enter an API key first."));
+      showError(new ApiProblem(0, t("needKey")));
       ui.keyInput.focus();
       return;
     }
@@ -238,7 +235,7 @@ function init() {
     clearError();
     ui.checkButton.disabled = true;
     ui.results.setAttribute("aria-busy", "true");
-    ui.status.textContent = "Checking…";
+    ui.status.textContent = t("checking");
     try {
       const images = await Promise.all(attachments.map(async (a) => ({
         data: await base64Of(a.file), name: a.file.name, alt: a.alt || null,
@@ -285,25 +282,28 @@ function init() {
   }
 
   function renderPost(text, findings, ids) {
-    const ranges = findings.map((f) => ({
-      start: codePointToUtf16(text, f.span.start),
-      end: codePointToUtf16(text, f.span.end),
-    }));
+    // a finding may name several places (each exclamation mark it counted): each is highlighted
+    const places = findings.flatMap((f, k) => (f.spans || [f.span]).map((span) => ({
+      finding: k,
+      start: codePointToUtf16(text, span.start),
+      end: codePointToUtf16(text, span.end),
+    })));
     const view = el("div", { class: "post-view", id: "post-view" });
-    for (const piece of highlightSegments(text.length, ranges)) {
+    for (const piece of highlightSegments(text.length, places)) {
       const part = text.slice(piece.start, piece.end);
       if (!piece.covering.length) {
         view.append(part);
         continue;
       }
-      const covering = piece.covering.map((k) => findings[k]);
+      const indexes = [...new Set(piece.covering.map((p) => places[p].finding))];
+      const covering = indexes.map((k) => findings[k]);
       const classes = [`mark sev-${worstSeverity(covering)}`];
       if (covering.length > 1) classes.push("overlap");
       view.append(
         el("mark", {
           class: classes.join(" "),
-          "data-findings": piece.covering.map((k) => ids[k]).join(" "),
-          title: covering.map((f) => `${SEVERITY_LABEL[f.severity]}: ${f.message}`).join("\n"),
+          "data-findings": indexes.map((k) => ids[k]).join(" "),
+          title: covering.map((f) => `${severityLabel(f.severity)}: ${f.message}`).join("\n"),
         }, part),
       );
     }
@@ -311,8 +311,10 @@ function init() {
   }
 
   function renderFinding(finding, id) {
+    // people read the rule's title; its id stays beside it in small print, for the policy owner
     const head = el("div", { class: "finding-head" },
-      el("span", { class: `chip sev-${finding.severity}` }, SEVERITY_LABEL[finding.severity]),
+      el("span", { class: `chip sev-${finding.severity}` }, severityLabel(finding.severity)),
+      el("strong", { class: "title" }, finding.title || finding.rule),
       el("code", { class: "rule" }, finding.rule),
     );
     const item = el("li", { class: `finding sev-${finding.severity}`, id, "data-rule": finding.rule },
@@ -320,28 +322,29 @@ function init() {
       el("p", { class: "message" }, finding.message),
     );
     if (finding.span && finding.span.text) {
-      item.append(el("p", { class: "where" }, `${WHERE[finding.source || "text"]}: `, el("q", {}, finding.span.text)));
+      const quoted = (finding.spans || [finding.span]).map((span) => el("q", {}, span.text));
+      item.append(el("p", { class: "where" }, `${t(`where_${finding.source || "text"}`)}: `, ...quoted.flatMap((q, k) => (k ? [" ", q] : [q]))));
     }
     if (finding.match) item.append(renderMatch(finding.match));
     if (finding.suggestions.length && finding.image === undefined) {
       const buttons = finding.suggestions.map((suggestion) => {
-        const label = suggestion === "" ? "Remove it" : suggestion;
+        const label = suggestion === "" ? t("removeIt") : suggestion;
         const button = el("button", {
           type: "button",
           class: "button suggestion",
-          "aria-label": suggestion === "" ? `Remove “${finding.span.text}”` : `Replace “${finding.span.text}” with “${suggestion}”`,
+          "aria-label": suggestion === "" ? t("removeAria", { text: finding.span.text }) : t("replaceAria", { text: finding.span.text, s: suggestion }),
         }, label);
         button.addEventListener("click", () => applySuggestion(finding, suggestion));
         return button;
       });
-      item.append(el("div", { class: "suggestions" }, el("span", { class: "hint" }, "Replace with"), ...buttons));
+      item.append(el("div", { class: "suggestions" }, el("span", { class: "hint" }, t("replaceWith")), ...buttons));
     }
     // guidance is advice for the writer, not a rewrite: text only, with nothing that edits the post
     if (finding.guidance && finding.guidance.length) {
-      item.append(el("div", { class: "guidance" }, el("span", { class: "hint" }, "What to do"),
+      item.append(el("div", { class: "guidance" }, el("span", { class: "hint" }, t("whatToDo")),
         el("ul", {}, ...finding.guidance.map((advice) => el("li", {}, advice)))));
     }
-    if (finding.reference) item.append(el("p", { class: "reference" }, "Reference: ", finding.reference));
+    if (finding.reference) item.append(el("p", { class: "reference" }, t("reference", { ref: finding.reference })));
     const marks = () => ui.results.querySelectorAll(`mark[data-findings~="${id}"]`);
     const highlight = (on) => () => marks().forEach((m) => m.classList.toggle("active", on));
     for (const [event, on] of [["mouseenter", true], ["mouseleave", false], ["focusin", true], ["focusout", false]]) {
@@ -354,22 +357,22 @@ function init() {
     const figure = el("figure", { class: "match" });
     // only an inline JPEG from the API becomes an image source
     if (typeof match.thumbnail === "string" && match.thumbnail.startsWith("data:image/jpeg;base64,")) {
-      figure.append(el("img", { src: match.thumbnail, alt: `Registered reference: ${match.label}`, class: "match-thumb" }));
+      figure.append(el("img", { src: match.thumbnail, alt: t("refAlt", { label: match.label }), class: "match-thumb" }));
     }
-    const similarity = `${Math.round(match.similarity * 100)} % similar`;
-    const licence = match.license_expires ? ` · licence until ${match.license_expires}` : "";
+    const similarity = t("similar", { n: Math.round(match.similarity * 100) });
+    const licence = match.license_expires ? ` · ${t("licenceUntil", { date: match.license_expires })}` : "";
     figure.append(el("figcaption", {},
       el("strong", {}, match.label), ` (${match.source}) · `, el("span", { class: `status-${match.status}` }, match.status),
-      ` · reference #${match.reference_id} · ${similarity}${licence}`,
+      ` · ${t("referenceNo", { id: match.reference_id })} · ${similarity}${licence}`,
     ));
     return figure;
   }
 
   function renderImage(entry, attachment, found) {
-    const name = entry.name || (attachment && attachment.file.name) || `image ${entry.index + 1}`;
+    const name = entry.name || (attachment && attachment.file.name) || t("imageN", { n: entry.index + 1 });
     const frame = el("div", { class: "image-frame" });
     // a file the server could not read as an image is not shown as one either
-    if (attachment && !entry.error) frame.append(el("img", { src: attachment.url, alt: `Attached image ${entry.index + 1}: ${name}` }));
+    if (attachment && !entry.error) frame.append(el("img", { src: attachment.url, alt: t("attachedAlt", { n: entry.index + 1, name }) }));
     for (const [finding, id] of found) {
       if (!finding.box || !entry.width || !entry.height) continue;
       const { x, y, width, height } = finding.box;
@@ -380,13 +383,13 @@ function init() {
       }));
     }
     const section = el("section", { class: "image-result", "data-image": String(entry.index) },
-      el("h3", {}, `Image ${entry.index + 1}: ${name}`),
+      el("h3", {}, t("imageTitle", { n: entry.index + 1, name })),
     );
     if (!entry.error) section.append(frame);
     if (entry.error) {
-      section.append(el("p", { class: "image-error", role: "note" }, `Not checked: ${entry.error.message} (${entry.error.code})`));
+      section.append(el("p", { class: "image-error", role: "note" }, t("notChecked", { message: entry.error.message, code: entry.error.code })));
     } else if (!found.length) {
-      section.append(el("p", { class: "all-clear" }, "No findings for this image."));
+      section.append(el("p", { class: "all-clear" }, t("imageClear")));
     }
     if (found.length) section.append(el("ol", { class: "findings" }, ...found.map(([f, id]) => renderFinding(f, id))));
     return section;
@@ -394,9 +397,9 @@ function init() {
 
   function renderAttached() {
     ui.attached.replaceChildren(...state.attachments.map((a, k) => {
-      const alt = el("input", { type: "text", value: a.alt, "aria-label": `Alt text of ${a.file.name}`, placeholder: "Alt text (optional)" });
+      const alt = el("input", { type: "text", value: a.alt, "aria-label": t("altOf", { name: a.file.name }), placeholder: t("altPlaceholder") });
       alt.addEventListener("input", () => { a.alt = alt.value; });
-      const remove = el("button", { type: "button", class: "link", "aria-label": `Remove ${a.file.name}` }, "Remove");
+      const remove = el("button", { type: "button", class: "link", "aria-label": t("removeFile", { name: a.file.name }) }, t("remove"));
       remove.addEventListener("click", () => {
         URL.revokeObjectURL(a.url);
         state.attachments.splice(k, 1);
@@ -407,16 +410,15 @@ function init() {
   }
 
   function renderReport(text, report, attachments = []) {
-    const verdict = VERDICTS[report.verdict] || { label: report.verdict, headline: "" };
+    const verdict = { label: t(`verdict_${report.verdict}`), headline: t(`headline_${report.verdict}`) };
     const all = [...report.findings].sort(
       (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || spanStart(a) - spanStart(b),
     );
     const allIds = all.map((_, k) => `finding-${k + 1}`);
     const findings = all.filter((f) => f.image === undefined);
     const ids = allIds.filter((_, k) => all[k].image === undefined);
-    const language = LANGUAGES[report.language] || report.language;
-    const counts = Object.keys(SEVERITY_LABEL)
-      .reverse()
+    const language = LANGUAGES.includes(report.language) ? t(`lang_${report.language}`) : report.language;
+    const counts = SEVERITIES
       .map((s) => [s, findings.filter((f) => f.severity === s).length])
       .filter(([, n]) => n);
 
@@ -424,25 +426,25 @@ function init() {
       el("span", { class: "badge", id: "verdict" }, verdict.label),
       el("div", {},
         el("p", { class: "headline" }, verdict.headline),
-        el("p", { class: "meta" }, `Language: ${language} · ${all.length} finding${all.length === 1 ? "" : "s"} · ${report.elapsed_ms.toFixed(1)} ms`),
+        el("p", { class: "meta" }, t("meta", { language, n: all.length, ms: report.elapsed_ms.toFixed(1) })),
       ),
     );
     const parts = [
       header,
-      el("p", { class: "stale-notice", hidden: true }, "The post has changed since this check. Check again to update the result."),
-      el("h3", {}, "Post"),
-      text ? renderPost(text, findings, ids) : el("p", { class: "hint" }, "The post was empty."),
+      el("p", { class: "stale-notice", hidden: true }, t("stale")),
+      el("h3", {}, t("postHeading")),
+      text ? renderPost(text, findings, ids) : el("p", { class: "hint" }, t("emptyPost")),
     ];
     if (findings.length) {
       parts.push(
-        el("ul", { class: "legend", "aria-label": "Highlight colours" },
-          ...counts.map(([s, n]) => el("li", {}, el("span", { class: `swatch sev-${s}`, "aria-hidden": "true" }), `${SEVERITY_LABEL[s]} (${n})`)),
+        el("ul", { class: "legend", "aria-label": t("legend") },
+          ...counts.map(([s, n]) => el("li", {}, el("span", { class: `swatch sev-${s}`, "aria-hidden": "true" }), `${severityLabel(s)} (${n})`)),
         ),
-        el("h3", {}, "Findings"),
+        el("h3", {}, t("findings")),
         el("ol", { class: "findings" }, ...findings.map((f, k) => renderFinding(f, ids[k]))),
       );
     } else {
-      parts.push(el("p", { class: "all-clear" }, "No findings: none of the rules matched this post."));
+      parts.push(el("p", { class: "all-clear" }, t("noFindings")));
     }
     for (const entry of report.images || []) {
       const mine = all.map((f, k) => [f, allIds[k]]).filter(([f]) => f.image === entry.index);
@@ -450,19 +452,18 @@ function init() {
     }
     if (report.skipped.length) {
       parts.push(el("div", { class: "skipped" },
-        el("h3", {}, "Not checked"),
+        el("h3", {}, t("notCheckedHeading")),
         el("ul", {}, ...report.skipped.map((s) => el("li", {}, el("code", {}, s.check), `: ${s.reason}`))),
       ));
     }
     parts.push(el("p", { class: "check-id" },
-      "Check ", el("code", {}, report.check_id), " · packs ",
-      report.packs.map((p) => `${p.id} ${p.version}`).join(", "),
-    ));
+      t("checkId", { id: report.check_id, packs: report.packs.map((p) => `${p.id} ${p.version}`).join(", ") })));
     ui.results.replaceChildren(...parts);
-    const tally = counts.map(([s, n]) => `${n} ${SEVERITY_LABEL[s].toLowerCase()}`).join(", ");
+    const tally = counts.map(([s, n]) => `${n} ${severityLabel(s).toLowerCase()}`).join(", ");
     const imageCount = all.length - findings.length;
-    const imageTally = imageCount ? ` Image findings: ${imageCount}.` : "";
-    ui.summary.textContent = `Verdict: ${verdict.label}. ${findings.length ? `Findings: ${tally}.` : "No findings."}${imageTally}`;
+    ui.summary.textContent = [t("summary", { verdict: verdict.label }),
+      findings.length ? t("summaryFindings", { tally }) : t("summaryNone"),
+      imageCount ? t("summaryImages", { n: imageCount }) : ""].filter(Boolean).join(" ");
     markStaleness();
     // in the one-column layout the result lands below the fold
     const panel = ui.results.closest(".panel");
@@ -498,6 +499,14 @@ function init() {
     markStaleness();
   });
 
+  i18n.apply();
+  // what the page built itself is drawn again in the new language; the result needs no new check
+  i18n.mountSwitcher(document.getElementById("ui-language"), () => {
+    updateCount();
+    renderAttached();
+    if (state.checked) renderReport(state.checked.text, state.checked.report, state.checked.attachments);
+    if (state.key) refreshLists();
+  });
   showKeyState();
   updateCount();
   if (state.key) refreshLists();

@@ -1,6 +1,10 @@
 // The rule report: fetched with the policy owner's admin key, drawn as bars and a table.
 // Everything from the API reaches the page as text nodes.
+import { createI18n } from "./i18n.js";
+import { COMMON, REPORTS } from "./strings.js";
 
+const i18n = createI18n(COMMON, REPORTS);
+const { t } = i18n;
 const ADMIN_KEY = "preflight.adminKey";
 const TOP = 10;
 const DAY_MS = 86_400_000;
@@ -30,21 +34,27 @@ const keyStore = {
 export function barItems(rules, field) {
   const top = rules.filter((r) => r[field] > 0).sort((a, b) => b[field] - a[field] || a.rule.localeCompare(b.rule)).slice(0, TOP);
   const most = top.length ? top[0][field] : 0;
-  return top.map((r) => ({ rule: r.rule, value: r[field], rate: r.override_rate, width: most ? (100 * r[field]) / most : 0 }));
+  return top.map((r) => ({ rule: r.rule, titles: r.titles, value: r[field], rate: r.override_rate, width: most ? (100 * r[field]) / most : 0 }));
+}
+
+/** The rule's title in the page's language, the id beneath it in small print: people read titles, owners look up ids. */
+function ruleName(rule, titles) {
+  const title = (titles && (titles[i18n.language()] || titles.en)) || rule;
+  return node("span", "rule-name", node("span", "rule-title", title), node("code", "", rule));
 }
 
 function drawBars(list, items, field) {
   if (!items.length) {
-    list.replaceChildren(node("li", "empty", field === "overridden" ? "No overrides in this period." : "No rule fired in this period."));
+    list.replaceChildren(node("li", "empty", field === "overridden" ? t("noOverrides") : t("noneFired")));
     return;
   }
   list.replaceChildren(...items.map((item) => {
     const fill = node("div", field === "overridden" ? "bar-fill overridden" : "bar-fill");
     fill.style.width = `${item.width}%`;
     const value = field === "overridden" ? `${item.value} (${percent(item.rate)})` : String(item.value);
-    const row = node("li", "", node("div", "bar-label", node("code", "", item.rule), node("span", "bar-value", value)),
+    const row = node("li", "", node("div", "bar-label", ruleName(item.rule, item.titles), node("span", "bar-value", value)),
       node("div", "bar-track", fill));
-    row.setAttribute("aria-label", `${item.rule}: ${value}`);
+    row.setAttribute("aria-label", `${(item.titles && item.titles[i18n.language()]) || item.rule}: ${value}`);
     return row;
   }));
 }
@@ -53,7 +63,7 @@ function drawDays(chart, axis, days) {
   const most = Math.max(1, ...days.map((d) => d.pass + d.warn + d.block));
   chart.replaceChildren(...days.map((d) => {
     const column = node("div", "day");
-    column.title = `${d.day}: ${d.pass} pass, ${d.warn} warn, ${d.block} block`;
+    column.title = t("dayTitle", d);
     for (const verdict of VERDICT_ORDER) {
       const segment = node("span", `seg-${verdict}`);
       segment.style.height = `${(100 * d[verdict]) / most}%`;
@@ -62,13 +72,13 @@ function drawDays(chart, axis, days) {
     return column;
   }));
   const total = days.reduce((sum, d) => sum + d.pass + d.warn + d.block, 0);
-  chart.setAttribute("aria-label", `Verdicts on ${days.length} days, ${total} checks`);
+  chart.setAttribute("aria-label", t("chartLabel", { days: days.length, total }));
   axis.replaceChildren(...(days.length ? [node("span", "", days[0].day), node("span", "", days[days.length - 1].day)] : []));
 }
 
 function drawTable(body, rules) {
   if (!rules.length) {
-    const cell = node("td", "empty", "No rule fired in this period.");
+    const cell = node("td", "empty", t("noneFired"));
     cell.colSpan = 6;
     body.replaceChildren(node("tr", "", cell));
     return;
@@ -76,7 +86,7 @@ function drawTable(body, rules) {
   body.replaceChildren(...rules.map((r) => {
     const languages = Object.entries(r.languages).map(([lang, c]) => `${lang} ${c.fired}/${c.overridden}`).join(", ");
     const rateCell = node("td", r.override_rate >= 0.25 ? "num high" : "num", percent(r.override_rate));
-    return node("tr", "", node("td", "", node("code", "", r.rule)), node("td", "", r.pack),
+    return node("tr", "", node("td", "", ruleName(r.rule, r.titles)), node("td", "", r.pack),
       node("td", "num", String(r.fired)), node("td", "num", String(r.overridden)), rateCell, node("td", "", languages));
   }));
 }
@@ -84,14 +94,15 @@ function drawTable(body, rules) {
 function drawReasons(box, rules) {
   const given = rules.filter((r) => r.reasons && r.reasons.length);
   if (!given.length) {
-    box.replaceChildren(node("p", "empty", "No overrides in this period."));
+    box.replaceChildren(node("p", "empty", t("noOverrides")));
     return;
   }
   box.replaceChildren(...given.map((r) => {
     const items = r.reasons.map((o) => node("li", "", node("q", "", o.reason),
-      node("span", "reason-by", ` ${o.key_name}, ${o.created_at.slice(0, 16).replace("T", " ")} UTC`)));
-    return node("section", "reason-group", node("h3", "", node("code", "", r.rule),
-      node("span", "reason-count", ` ${r.overridden} of ${r.fired} (${percent(r.override_rate)})`)), node("ul", "", ...items));
+      node("span", "reason-by", ` ${t("reasonBy", { name: o.key_name, when: o.created_at.slice(0, 16).replace("T", " ") })}`)));
+    const share = t("overrideShare", { o: r.overridden, f: r.fired, rate: percent(r.override_rate) });
+    return node("section", "reason-group", node("h3", "", ruleName(r.rule, r.titles), node("span", "reason-count", share)),
+      node("ul", "", ...items));
   }));
 }
 
@@ -114,30 +125,37 @@ function init() {
 
   async function fetchReport(format) {
     $("error").replaceChildren();
-    if (!key) throw new Error("Save an admin key first.");
+    if (!key) throw new Error(t("needAdminKey"));
     const response = await fetch(query(format), { headers: { Authorization: `Bearer ${key}` } });
     if (!response.ok) {
       const body = await response.json().catch(() => null);
       const said = body?.error?.message ? `: ${body.error.message}` : "";
-      throw new Error(`The API answered ${response.status}${said}.`);
+      throw new Error(t("apiAnswered", { status: response.status, said }));
     }
     return response;
   }
 
+  let shown = null;
+
+  function draw(report) {
+    const totals = [[t("checks"), report.checks], ...VERDICT_ORDER.map((v) => [t(`verdict_${v}`), report.verdicts[v]]),
+      [t("rulesFired"), report.rules.length]];
+    $("totals").replaceChildren(...totals.flatMap(([label, value]) => [node("dt", "", label), node("dd", "", String(value))]));
+    drawBars($("fired-chart"), barItems(report.rules, "fired"), "fired");
+    drawBars($("overridden-chart"), barItems(report.rules, "overridden"), "overridden");
+    drawDays($("days-chart"), $("days-axis"), report.days);
+    drawReasons($("reasons"), report.rules);
+    drawTable($("rules-table").tBodies[0], report.rules);
+    $("status").textContent = t("statusLine", { n: report.checks, since: $("since").value || t("defaultSince"), until: $("until").value || t("now") });
+  }
+
   async function show() {
-    $("status").textContent = "Loading…";
+    $("status").textContent = t("loading");
     try {
       const report = await (await fetchReport()).json();
-      const totals = [["Checks", report.checks], ...VERDICT_ORDER.map((v) => [v[0].toUpperCase() + v.slice(1), report.verdicts[v]]),
-        ["Rules that fired", report.rules.length]];
-      $("totals").replaceChildren(...totals.flatMap(([label, value]) => [node("dt", "", label), node("dd", "", String(value))]));
-      drawBars($("fired-chart"), barItems(report.rules, "fired"), "fired");
-      drawBars($("overridden-chart"), barItems(report.rules, "overridden"), "overridden");
-      drawDays($("days-chart"), $("days-axis"), report.days);
-      drawReasons($("reasons"), report.rules);
-      drawTable($("rules-table").tBodies[0], report.rules);
+      shown = report;
+      draw(report);
       $("report").hidden = false;
-      $("status").textContent = `${report.checks} checks from ${$("since").value || "30 days ago"} to ${$("until").value || "now"}`;
     } catch (err) {
       $("status").textContent = "";
       $("error").replaceChildren(node("p", "", err.message));
@@ -178,6 +196,8 @@ function init() {
     show();
   });
   $("download").addEventListener("click", download);
+  i18n.apply();
+  i18n.mountSwitcher($("ui-language"), () => shown && draw(shown));
   showKeyState();
   if (key) show();
 }

@@ -1,0 +1,55 @@
+"""Rule titles people read, and style notes that point at the characters they count rather than the whole post."""
+from __future__ import annotations
+
+import pytest
+
+from preflight.packs.model import Rule
+from preflight.titles import fallback_title, title_in
+
+from .conftest import RULES
+
+
+def test_a_finding_carries_the_packs_title_in_the_posts_language(checker):
+    dutch = checker.check("Onze schoenen genezen rugpijn.", language="nl").findings
+    assert [f.to_dict()["title"] for f in dutch if f.rule == "misleading-claims/health-claim"] == ["Gezondheidsclaim"]
+    german = checker.check("Unsere Schuhe heilen Rückenschmerzen.", language="de").findings
+    assert [f.to_dict()["title"] for f in german if f.rule == "misleading-claims/health-claim"] == ["Gesundheitsversprechen"]
+
+
+def test_a_rule_without_a_title_is_named_after_its_id_read_as_words(checker):
+    found = {f.rule: f.to_dict()["title"] for f in checker.check("Cremen virker altid.", language="da").findings}
+    assert found["misleading-claims/absolute-guarantee"] == "Absolute guarantee"
+    assert fallback_title("privacy/phone-number") == "Phone number"
+    assert title_in({"en": "Guarantee"}, "sv", "misleading-claims/absolute-guarantee") == "Guarantee"
+
+
+def test_every_rule_has_a_readable_title_in_every_language(checker):
+    for rule in checker.ruleset.rules:
+        for language in ("en", "nl", "da", "sv", "de"):
+            title = title_in(rule.titles, language, rule.id)
+            assert title and "-" not in title.split()[0] and "/" not in title, (rule.id, language, title)
+
+
+def test_a_title_is_a_name_per_language_and_nothing_else():
+    base = {"id": "x", "severity": "info", "message": {"en": "m"}, "match": {"regex": "x"}}
+    assert Rule.model_validate({**base, "title": {"en": "Short name"}}).title == {"en": "Short name"}
+    with pytest.raises(ValueError):
+        Rule.model_validate({**base, "title": {"xx": "Unknown language"}})
+
+
+@pytest.mark.parametrize("text,rule,places", [
+    ("Sale!!! Today only, come in!!! Now!", "brand-tone/exclamation-overload", ["!!!", "!!!", "!"]),
+    ("HUGE SALE THIS WEEKEND, come in EVERYONE", "brand-tone/shouting",
+     ["HUGE SALE THIS WEEKEND", "EVERYONE"]),
+])
+def test_a_style_note_underlines_only_the_characters_it_counts(checker, text, rule, places):
+    finding = next(f for f in checker.check(text, language="en").findings if f.rule == rule)
+    wire = finding.to_dict()
+    shown = [s["text"] for s in wire.get("spans", [wire["span"]])]
+    assert shown == places
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in wire.get("spans", [wire["span"]]))
+
+
+def test_the_rules_readme_documents_the_title_key():
+    readme = (RULES / "README.md").read_text(encoding="utf-8")
+    assert "### Titles" in readme and "title: {en:" in readme
