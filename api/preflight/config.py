@@ -37,6 +37,11 @@ DEFAULTS = {
     # While crisis mode is on only approved statements go out, unless the deployment lets editors publish anyway.
     "CRISIS_OVERRIDES": False,
     "CRISIS_REASON_MIN_CHARS": 20,
+    "APPROVAL_TTL_HOURS": 24,  # how long an approval request, and an approval, holds (1 to 168)
+    # Outgoing webhooks about approval requests: a JSON list of {"url", "format": slack|teams|json, "secret"}.
+    "WEBHOOKS": None,
+    "WEBHOOK_ATTEMPTS": 5,
+    "WEBHOOK_BACKOFF_SECONDS": 2.0,  # the wait before the first retry; it doubles before each next one
 }
 # Documented names that do not carry the PREFLIGHT_ prefix.
 UNPREFIXED = {"LANGUAGETOOL_URL": "LANGUAGETOOL_URL"}

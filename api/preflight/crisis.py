@@ -13,6 +13,8 @@ RULE = "crisis/publishing-paused"
 MAX_MESSAGE_CHARS = 500
 MAX_STATEMENTS = 50
 MAX_STATEMENT_CHARS = 5000
+MAX_TEAM = 100
+KEY_NAME_MAX = 64
 MESSAGES = {
     "en": "publishing is paused: {message}, since {since}, by {by}",
     "nl": "publiceren is gepauzeerd: {message}, sinds {since}, door {by}",
@@ -48,6 +50,8 @@ class Crisis:
     approved_statements: tuple[str, ...] = ()
     since: datetime | None = None
     key_name: str | None = None
+    # Key names whose approval lets a post that is not an approved statement go out.
+    team: tuple[str, ...] = ()
     _approved: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -71,7 +75,8 @@ class Crisis:
 
     def to_dict(self) -> dict:
         return {"active": self.active, "message": self.message, "approved_statements": list(self.approved_statements),
-                "since": self.since.isoformat() if self.since else None, "by": self.key_name}
+                "since": self.since.isoformat() if self.since else None, "by": self.key_name,
+                "team": list(self.team)}
 
 
 def validate_crisis(active: bool, message: str, statements: list[str]) -> tuple[str, tuple[str, ...]]:
@@ -93,3 +98,16 @@ def validate_crisis(active: bool, message: str, statements: list[str]) -> tuple[
                              field=f"approved_statements.{index}")
         cleaned.append(statement.strip())
     return message, tuple(dict.fromkeys(cleaned))
+
+
+def crisis_team(names: list[str]) -> tuple[str, ...]:
+    """The key names of a crisis team, trimmed and without repeats; raises InputError naming a bad one."""
+    cleaned = []
+    for index, name in enumerate(names):
+        name = name.strip()
+        if not 0 < len(name) <= KEY_NAME_MAX:
+            raise InputError(f"key name {index} must be 1 to {KEY_NAME_MAX} characters", field=f"keys.{index}")
+        cleaned.append(name)
+    if len(cleaned) > MAX_TEAM:
+        raise InputError(f"{len(cleaned)} keys on the crisis team; the limit is {MAX_TEAM}", field="keys")
+    return tuple(dict.fromkeys(cleaned))

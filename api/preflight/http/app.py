@@ -49,6 +49,7 @@ def create_app(config: dict | None = None, checker=None) -> Flask:
     app.before_request(service.sync.poll)
 
     from .playground import bp as playground
+    from .views_approvals import bp as approvals
     from .views_check import bp as check
     from .views_health import bp as health
     from .views_crisis import bp as crisis
@@ -59,7 +60,7 @@ def create_app(config: dict | None = None, checker=None) -> Flask:
     from .views_reports import bp as reports
     from .views_approvals_page import bp as approvals_page
 
-    for blueprint in (check, packs, health, playground, overrides, crisis, reports, images, preview,
+    for blueprint in (check, packs, health, playground, overrides, crisis, reports, images, preview, approvals,
                       approvals_page):
         app.register_blueprint(blueprint)
     return app

@@ -13,9 +13,9 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..storage.models import SCOPES
 from .errors import ApiError
 
-SCOPES = ("check", "admin")
 
 
 class KeyCache:
@@ -116,7 +116,7 @@ def identify() -> str:
 
 
 def require(scope: str):
-    """Decorator: the view needs a valid key with `scope` (admin keys may do everything)."""
+    """Decorator: the view needs a valid key with `scope` or one above it (admin keys may do everything)."""
 
     def decorate(view):
         @wraps(view)
@@ -129,11 +129,16 @@ def require(scope: str):
             if found is None:
                 raise ApiError(401, "unauthorized", "the API key is not valid (unknown, malformed or revoked)",
                                headers={"WWW-Authenticate": "Bearer"})
-            if scope == "admin" and found.scope != "admin":
-                raise ApiError(403, "forbidden", "this needs a key with the admin scope")
+            if not includes(found.scope, scope):
+                raise ApiError(403, "forbidden", f"this needs a key with the {scope} scope")
             g.api_key = found
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorate
+
+
+def includes(held: str, needed: str) -> bool:
+    """Whether a key of scope `held` may do what needs `needed`."""
+    return held in SCOPES and SCOPES.index(held) >= SCOPES.index(needed)

@@ -50,6 +50,7 @@ class CrisisOut(BaseModel):
     approved_statements: list[str]
     since: str | None
     by: str | None
+    team: list[str] = Field(description="Names of the keys whose approval lets a post that is not an approved statement out.")
 
 
 class EventOut(BaseModel):

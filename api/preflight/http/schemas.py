@@ -43,6 +43,10 @@ class CheckRequest(Strict):
         description="The composer session the post comes from (letters, digits, . _ : -), e.g. a random id the client "
                     "makes when an editor starts a post. Reports count a rule once per draft, however often it is re-checked.")
 
+    approval_id: str | None = Field(
+        None, max_length=64, description="An approval request (apr_...): the report's `approval` says whether it lets "
+                                         "this exact post out (same text, images, platform and profile, approved, unexpired).")
+
     @field_validator("scheduled_for")
     @classmethod
     def valid_time(cls, value: str | None) -> str | None:
@@ -161,6 +165,18 @@ class CrisisPolicyOut(BaseModel):
     reason_min_chars: int = Field(description="The shortest reason such an override accepts.")
 
 
+class BindingOut(BaseModel):
+    id: str
+    state: Literal["pending", "approved", "rejected", "expired"]
+    matches: bool = Field(description="The approval lets this exact post out now: the gate may publish even if the verdict is block or warn.")
+    approved_by: list[str]
+    approved_at: str | None
+    expires_at: str
+    comment: str | None = Field(description="The last decision's comment.")
+    reason: Literal["pending", "rejected", "expired", "text_changed", "images_changed", "platform_changed",
+                    "profile_changed", "crisis_team_needed"] | None = Field(description="Why it does not match; null when it does.")
+
+
 class CheckResponse(BaseModel):
     check_id: str
     verdict: Literal["pass", "warn", "block"]
@@ -172,6 +188,9 @@ class CheckResponse(BaseModel):
     images: list[ImageEntry] = Field(default_factory=list, description="One entry per attached image.")
     checked_for: str = Field(description="The publication time the post was checked as of (ISO 8601): `scheduled_for`, or the time of the check.")
     crisis: CrisisPolicyOut | None = Field(None, description="Present when crisis mode holds the post: what the editor may do.")
+    approval_required: bool = Field(description="The profile says this post needs an approver's approval "
+                                                "(POST /v1/approvals) instead of an editor's override.")
+    approval: BindingOut | None = Field(None, description="Present when the request named an approval_id.")
 
 
 class ErrorBody(BaseModel):
@@ -282,3 +301,71 @@ class ReferencesResponse(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class ApprovalRequest(Strict):
+    check_id: str | None = Field(None, max_length=64, description="An earlier check made with this key (its text must "
+                                                                   "be stored: PREFLIGHT_STORE_TEXT); or send `submission`.")
+    submission: CheckRequest | None = Field(None, description="The post, as for POST /v1/check: checked on the spot.")
+    note: str = Field("", max_length=1000, description="For the approvers: why the post should go out.")
+    expires_in_hours: int | None = Field(None, ge=1, le=168, description="Default: APPROVAL_TTL_HOURS (24).")
+
+
+class DecisionRequest(Strict):
+    decision: Literal["approve", "reject"]
+    comment: str = Field("", max_length=2000)
+    text: str | None = Field(None, description="An edited text to approve instead: checked again, refused when it blocks.")
+    add_to_statements: bool = Field(False, description="During crisis mode: add the approved text to the approved statements.")
+
+
+class DecisionOut(BaseModel):
+    by: str
+    decision: Literal["approve", "reject"]
+    comment: str
+    at: str
+
+
+class ApprovalOut(BaseModel):
+    id: str
+    state: Literal["pending", "approved", "rejected", "expired"]
+    text: str = Field(description="The exact text approved; kept, like the audit trail, until PREFLIGHT_AUDIT_RETENTION_DAYS.")
+    language: str
+    platform: str | None
+    profile: str | None
+    image_hashes: list[str] = Field(description="SHA-256 of each attached image file, in order.")
+    findings: list[FindingOut]
+    verdict: Literal["warn", "block"]
+    note: str
+    requested_by: str
+    requested_at: str
+    expires_at: str
+    decided_at: str | None
+    approvers_needed: Literal[1, 2]
+    decisions: list[DecisionOut]
+    crisis: bool = Field(description="Crisis mode held the post: only a key on the crisis team may approve it.")
+
+
+class ApprovalsPage(BaseModel):
+    approvals: list[ApprovalOut] = Field(description="Newest first.")
+    next_cursor: str | None
+
+
+class CrisisTeamRequest(Strict):
+    keys: list[str] = Field(max_length=100, description="Names of the keys whose approval lets a post out during a crisis.")
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    event: Literal["created", "decided", "expired"]
+    approval_id: str
+    url: str
+    format: Literal["slack", "teams", "json"]
+    status: Literal["pending", "retrying", "delivered", "failed"]
+    attempts: int
+    last_error: str | None
+    created_at: str
+    updated_at: str
+
+
+class DeliveriesResponse(BaseModel):
+    deliveries: list[DeliveryOut] = Field(description="Newest first.")

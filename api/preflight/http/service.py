@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 from ..analyzer import Analyzer
+from ..approvals import ApprovalDesk
 from ..checker import Checker
 from ..errors import PackError
 from ..governance import GovernanceState
@@ -13,7 +14,9 @@ from ..image_registry import LoadedIndex
 from ..packs.load import BackgroundReload, default_rules_dir
 from ..pipeline import Submission, check_post
 from ..report import Report
+from ..webhooks import Dispatcher, parse_hooks
 from ..storage import Store
+from ..storage.approvals import Approvals
 from ..storage.governance import Governance
 from ..storage.images import COUNTER as REFERENCES, References
 from .auth import FailedAuth, KeyCache
@@ -54,12 +57,21 @@ class Service:
         self.governance = GovernanceState(Governance(self.store))
         self.sync.on("crisis", self.governance.load_crisis)
         self.sync.on("events", self.governance.load_events)
+        self.approvals_store = Approvals(self.store)
+        self.webhooks = Dispatcher(parse_hooks(config["WEBHOOKS"]), self.approvals_store, int(config["WEBHOOK_ATTEMPTS"]),
+                                   float(config["WEBHOOK_BACKOFF_SECONDS"]))
+        self.approvals = ApprovalDesk(self.approvals_store, self.governance.store, lambda post: self.check(post).to_dict(),
+                                      self.profile, self.webhooks.notify, float(config["APPROVAL_TTL_HOURS"]))
         self.images = ImageSource(self.reference_index, self.references.with_thumbnails, image_limits(config))
         self.sync.start()
 
     def check(self, submission: Submission) -> Report:
         """The report of one post, from the packs in force now; the order of the sources is that of `skipped`."""
         return check_post(submission, self.checker, (self.images, self.grammar, self.governance))
+
+    def profile(self, profile_id: str | None):
+        """The brand profile of that id in the packs in force, or None."""
+        return self.checker.ruleset.profiles.get(profile_id) if profile_id else None
 
     def reload(self) -> list[str]:
         """Load the rules directory anew and swap it in, in every process; on any problem keep the current packs."""

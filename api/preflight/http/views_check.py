@@ -9,6 +9,7 @@ import uuid
 from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import ValidationError
 
+from ..approvals import ApprovalRefused, approval_required
 from ..crisis import RULE as CRISIS_RULE
 from ..errors import InputError
 from ..pipeline import Attachment, Submission, publication_time
@@ -66,9 +67,8 @@ def crisis_override_policy() -> dict:
     return {"publish_anyway": bool(config["CRISIS_OVERRIDES"]), "reason_min_chars": int(config["CRISIS_REASON_MIN_CHARS"])}
 
 
-def run_check(req: CheckRequest) -> dict:
-    """Check one validated request; raises ApiError or InputError for the client to fix."""
-    service = current_app.extensions["preflight"]
+def submission_of(req: CheckRequest) -> Submission:
+    """The post of one validated request; raises ApiError for the client to fix."""
     config = current_app.config
     if not req.text.strip() and not req.images:
         raise ApiError(422, "empty_post", "the post has no text and no image: there is nothing to check", [{"field": "text"}])
@@ -82,12 +82,28 @@ def run_check(req: CheckRequest) -> dict:
             raise ApiError(422, "invalid_image", f"image {index} is not valid base64", [{"field": f"images.{index}.data"}]) from None
     attachments = tuple(Attachment(data, image.name, image.alt) for data, image in zip(files, req.images))
     now, today = publication_time(req.scheduled_for) if req.scheduled_for else (None, None)
-    report = service.check(Submission(req.text, req.language, req.platform, req.profile, req.context,
-                                      now=now, today=today, images=attachments, in_reply_to=req.in_reply_to))
+    return Submission(req.text, req.language, req.platform, req.profile, req.context,
+                      now=now, today=today, images=attachments, in_reply_to=req.in_reply_to)
+
+
+def run_check(req: CheckRequest) -> dict:
+    """Check one validated request; raises ApiError or InputError for the client to fix."""
+    return checked(req)[1]
+
+
+def checked(req: CheckRequest) -> tuple[Submission, dict]:
+    """(the post, the report the API answers for it), the check recorded in the audit trail."""
+    service = current_app.extensions["preflight"]
+    config = current_app.config
+    submission = submission_of(req)
+    report = service.check(submission)
     refuse_only_bad_image(report)
     body = {"check_id": uuid.uuid4().hex, **report.to_dict()}
     if any(f["rule"] == CRISIS_RULE for f in body["findings"]):
         body["crisis"] = crisis_override_policy()
+    body["approval_required"] = approval_required(body["findings"], service.profile(req.profile))
+    if req.approval_id is not None:
+        body["approval"] = bound(req.approval_id, submission, body)
     service.metrics.observe_report(body)
     service.recorder.record({
         "check_id": body["check_id"],
@@ -106,7 +122,15 @@ def run_check(req: CheckRequest) -> dict:
     })
     log.info("check", extra={"check_id": body["check_id"], "verdict": body["verdict"], "key": g.api_key.name,
                              "findings": len(body["findings"]), **({"text": req.text} if config["STORE_TEXT"] else {})})
-    return body
+    return submission, body
+
+
+def bound(approval_id: str, submission: Submission, body: dict) -> dict:
+    """The report's `approval` object; an unknown approval is the client's to fix."""
+    try:
+        return current_app.extensions["preflight"].approvals.bind(approval_id, submission, body, g.api_key)
+    except ApprovalRefused as exc:
+        raise ApiError(404, exc.code, str(exc), [{"field": "approval_id"}]) from None
 
 
 def batch_chars(item: dict) -> int:

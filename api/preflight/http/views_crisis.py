@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, g, jsonify
 from pydantic import Field
 
-from ..crisis import validate_crisis
+from ..crisis import crisis_team, validate_crisis
 from ..events import EventMatcher, new_event
 from ..storage.governance import ConflictError, NotFoundError
 from .auth import require
 from .errors import ApiError
-from .schemas import Strict
+from .schemas import CrisisTeamRequest, Strict
 from .views_check import parse_json
 
 bp = Blueprint("crisis", __name__)
@@ -61,6 +61,16 @@ def put_crisis():
     message, statements = validate_crisis(req.active, req.message, req.approved_statements)
     state = governance()
     crisis = state.crisis = stored(state.store.set_crisis, req.active, message, statements)
+    return jsonify(crisis.to_dict())
+
+
+@bp.put("/v1/crisis/team")
+@require("admin")
+def put_crisis_team():
+    req = parse_json(CrisisTeamRequest)
+    names = crisis_team(req.keys)
+    state = governance()
+    crisis = state.crisis = stored(state.store.set_crisis_team, names)
     return jsonify(crisis.to_dict())
 
 

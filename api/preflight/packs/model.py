@@ -17,6 +17,7 @@ Measure = Literal["exclamations", "caps_ratio", "emoji", "hashtags", "mentions",
 Check = Literal["phone", "luhn", "card", "iban", "bsn", "cpr", "personnummer", "steuer-id", "ssn"]
 ProfileList = Literal["banned", "competitors", "code_names", "substitutions"]
 Term = str
+ApprovalPolicy = Literal["block", "warn", "never"]
 Score = Annotated[float, Field(gt=0, lt=1)]
 Thresholds = Union[Score, dict[Union[Language, Literal["default"]], Score]]
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -241,6 +242,11 @@ class Profile(Strict):
     block_on: Severity = Field("block", description="The lowest severity that makes the verdict block.")
     regions: list[Region] = Field(default_factory=list, description="Country codes the brand's readers live in (GB, NL, DK...), "
                                                                  "for listed events' anniversaries; default: by the post's language.")
+    approval_required: ApprovalPolicy = Field(
+        "never", description="Which verdicts need an approver's approval instead of an editor's override: block, warn or never.")
+    approval_rules: dict[str, ApprovalPolicy] = Field(
+        default_factory=dict, description="pack or pack/rule-id: its own approval_required (a rule's entry before its pack's).")
+    approvers: Literal[1, 2] = Field(1, description="How many approvers (other than the requester) must approve.")
 
 
 MatchNode.model_rebuild()

@@ -21,7 +21,7 @@ def add_keys_parser(subparsers) -> None:
     actions = keys.add_subparsers(dest="keys_command", required=True)
     create = actions.add_parser("create", help="create a key and print it; it is shown this once only")
     create.add_argument("--name", required=True, help="a unique name, e.g. the client that will use the key")
-    create.add_argument("--scope", required=True, choices=SCOPES, help="check: run checks; admin: everything")
+    create.add_argument("--scope", required=True, choices=SCOPES, help="check: run checks; approve: also decide approval requests; admin: everything")
     actions.add_parser("list", help="list the keys (never their secrets)")
     revoke = actions.add_parser("revoke", help="revoke a key by name")
     revoke.add_argument("name")

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..crisis import Crisis
 from ..events import Event
+from .approvals import purge as purge_approvals
 from .models import AuditEventRow, CheckRow, CrisisRow, EventRow, OverrideRow
 from .store import StorageError, Store, utcnow
 
@@ -90,7 +91,20 @@ class Governance:
             row = session.get(CrisisRow, CRISIS_ROW)
         if row is None:
             return Crisis()
-        return Crisis(row.active, row.message, tuple(row.approved_statements), row.since, row.key_name)
+        return crisis_of(row)
+
+    def set_crisis_team(self, names: tuple[str, ...], key_name: str) -> Crisis:
+        """Replace the crisis team (key names); kept whether crisis mode is on or off."""
+        with self._sessions.begin() as session:
+            row = session.get(CrisisRow, CRISIS_ROW, with_for_update=True)
+            if row is None:
+                row = CrisisRow(id=CRISIS_ROW, active=False, message="", approved_statements=[])
+                session.add(row)
+            row.team = list(names)
+            self._audit(session, key_name, "crisis.team", {"team": list(names)})
+            self.store.bump("crisis", session)
+            crisis = crisis_of(row)
+        return crisis
 
     def set_crisis(self, active: bool, message: str, statements: tuple[str, ...], key_name: str) -> Crisis:
         """Switch crisis mode on or off, or change its message; raises ConflictError when nothing would change."""
@@ -119,7 +133,7 @@ class Governance:
             self._audit(session, key_name, action, {"message": message, "approved_statements": list(statements)}
                         if active else {"message": row.message})
             self.store.bump("crisis", session)
-            crisis = Crisis(row.active, row.message, tuple(row.approved_statements), row.since, row.key_name)
+            crisis = crisis_of(row)
         return crisis
 
     def events(self) -> list[Event]:
@@ -183,14 +197,19 @@ class Governance:
         return out
 
     def prune(self, before: datetime) -> dict[str, int]:
-        """Delete checks, overrides and policy changes older than `before`; how many of each went."""
+        """Delete checks, overrides, policy changes and approval requests older than `before`; how many of each went."""
         counts = {}
         with self._sessions.begin() as session:
             for name, model in (("checks", CheckRow), ("overrides", OverrideRow), ("audit_events", AuditEventRow)):
                 result = session.execute(delete(model).where(model.created_at < before),
                                          execution_options={"synchronize_session": False})
                 counts[name] = result.rowcount
+            counts.update(purge_approvals(session, before))
         return counts
+
+
+def crisis_of(row: CrisisRow) -> Crisis:
+    return Crisis(row.active, row.message, tuple(row.approved_statements), row.since, row.key_name, tuple(row.team or ()))
 
 
 def override_dict(row: OverrideRow) -> dict:

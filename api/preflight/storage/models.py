@@ -1,14 +1,16 @@
-"""Tables: API keys (a hash of each secret, never the key), one row per check, change counters, reference images."""
+"""Tables: API keys (a hash of each secret, never the key), one row per check, change counters, reference images, approvals."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, LargeBinary, MetaData, String, Text
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, LargeBinary,
+                        MetaData, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAME_MAX = 64
-SCOPES = ("check", "admin")
+# Each scope includes the ones before it: an admin may approve, an approver may check.
+SCOPES = ("check", "approve", "admin")
 
 
 class UTCDateTime(TypeDecorator):
@@ -42,7 +44,7 @@ class Base(DeclarativeBase):
 
 class KeyRow(Base):
     __tablename__ = "api_keys"
-    __table_args__ = (CheckConstraint("scope IN ('check', 'admin')", name="scope"),)
+    __table_args__ = (CheckConstraint("scope IN ('check', 'approve', 'admin')", name="scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
@@ -130,6 +132,8 @@ class CrisisRow(Base):
     approved_statements: Mapped[list] = mapped_column(JSON)
     since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     key_name: Mapped[str | None] = mapped_column(String(NAME_MAX))
+    # Names of the keys whose approval lets a post that is not an approved statement out during a crisis.
+    team: Mapped[list | None] = mapped_column(JSON)
 
 
 class EventRow(Base):
@@ -171,3 +175,66 @@ class ImageReferenceRow(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     fingerprint: Mapped[bytes] = mapped_column(LargeBinary)
     thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+APPROVAL_STATES = ("pending", "approved", "rejected", "expired")
+DECISIONS = ("approve", "reject")
+
+
+class ApprovalRow(Base):
+    """An editor asks approvers to let one exact post out; kept, with its text, as long as the audit trail."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (CheckConstraint("state IN ('pending', 'approved', 'rejected', 'expired')", name="state"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    # The exact text is needed to approve it and to bind the approval to it; purged with the audit retention.
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+    platform: Mapped[str | None] = mapped_column(String(32))
+    profile: Mapped[str | None] = mapped_column(String(200))
+    context: Mapped[str] = mapped_column(String(16))
+    image_hashes: Mapped[list] = mapped_column(JSON)
+    findings: Mapped[list] = mapped_column(JSON)
+    verdict: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approvers_needed: Mapped[int] = mapped_column(Integer)
+    crisis: Mapped[bool] = mapped_column(Boolean)
+
+
+class ApprovalDecisionRow(Base):
+    """One approver's approve or reject; an approver decides once per request."""
+
+    __tablename__ = "approval_decisions"
+    __table_args__ = (CheckConstraint("decision IN ('approve', 'reject')", name="decision"),
+                      UniqueConstraint("approval_id", "key_name", name="uq_approval_decisions_approver"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    approval_id: Mapped[str] = mapped_column(String(40), ForeignKey("approvals.id", ondelete="CASCADE"), index=True)
+    key_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    decision: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookDeliveryRow(Base):
+    """One notification to one webhook: how it went, for admins to read."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(32))
+    approval_id: Mapped[str] = mapped_column(String(40), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    format: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
