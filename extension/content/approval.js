@@ -28,11 +28,23 @@ preflight.approval = (() => {
     const asked = report && report.approval;
     if (!asked) return null;
     if (asked.matches === true) return "approved";
-    if (asked.reason === "text_changed") return "changed";
+    if (/_changed$/.test(asked.reason || "")) return "changed";
+    if (asked.reason === "crisis_team_needed") return "crisisTeam";
     if (asked.state === "pending") return "waiting";
     if (asked.state === "rejected") return "rejected";
     if (asked.state === "expired") return "expired";
     return null;
+  }
+
+  /**
+   * The report's approval object as it applies to `text`, the text checked: the API compares the post only once a
+   * request is approved, so a pending request the editor has since edited away is marked text_changed here.
+   */
+  function effective(reported, asked, text) {
+    if (!reported) return null;
+    const other = reported.state === "pending" && asked && asked.id === reported.id && typeof asked.text === "string" &&
+      typeof text === "string" && asked.text !== text;
+    return other ? { ...reported, reason: "text_changed" } : reported;
   }
 
   const BADGES = { approved: "Approved", waiting: "Waiting", rejected: "Rejected", expired: "Expired" };
@@ -47,5 +59,5 @@ preflight.approval = (() => {
     return { cls: `approval-${name.toLowerCase()}`, text: t(`badgeApproval${name}`), label: t(`badgeApproval${name}Label`, subs) };
   }
 
-  return { covers, offered, overridable, standing, badge };
+  return { covers, offered, overridable, standing, effective, badge };
 })();

@@ -152,7 +152,7 @@ preflight.dialog = (() => {
       const by = (asked.decisions || []).filter((d) => d.decision === "reject").map((d) => d.by).join(", ");
       return asked.comment ? t("approvalRejectedComment", [by || "—", asked.comment]) : t("approvalRejected");
     }
-    return t({ waiting: "approvalWaiting", changed: "approvalChanged", expired: "approvalExpired" }[standing]);
+    return t({ waiting: "approvalWaiting", changed: "approvalChanged", expired: "approvalExpired", crisisTeam: "approvalCrisisTeam" }[standing]);
   }
 
   return { open };

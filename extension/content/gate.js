@@ -39,7 +39,7 @@ preflight.gate = (() => {
     const held = states.find((s) => s.report && !s.offline && s.report.approval && !approval.covers(s.report));
     if (!held) return null;
     const fetched = held.asked && held.asked.id === held.report.approval.id ? held.asked : null;
-    return { ...held.report.approval, decisions: (fetched && fetched.decisions) || [] };
+    return { ...approval.effective(held.report.approval, held.asked, held.checkedText), decisions: (fetched && fetched.decisions) || [] };
   }
 
   /** The rules an override records when the editor publishes through the `kind` dialog: a confirmed warning counts too. */

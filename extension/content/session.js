@@ -80,7 +80,8 @@ preflight.Session = (() => {
       const current = this.readText();
       // only a result for exactly this text counts: an unchecked edit (an applied suggestion too) is checked first
       const stale = this.schedule.pending() || this.state === "checking" || (current.trim() !== "" && current !== this.checkedText);
-      return { report: this.report, offline: this.state === "offline", problem: this.problem, stale, asked: this.asked };
+      return { report: this.report, offline: this.state === "offline", problem: this.problem, stale, asked: this.asked,
+        checkedText: this.checkedText };
     }
 
     /** Asks an approver to approve the post as it is now, with the editor's note; {ok} or {ok: false, message}. */
@@ -153,7 +154,8 @@ preflight.Session = (() => {
     }
 
     render() {
-      const shown = (this.state !== "offline" && approval.badge(this.report)) || ui.badgeState(this.state, this.report, this.problem);
+      const asked = this.report && approval.effective(this.report.approval, this.asked, this.checkedText);
+      const shown = (this.state !== "offline" && approval.badge({ approval: asked })) || ui.badgeState(this.state, this.report, this.problem);
       const { cls, text, label } = shown;
       this.badge.className = `badge state-${cls}`;
       this.badge.textContent = text;

@@ -53,7 +53,18 @@ test("where a request stands for the current text: approved, waiting, rejected, 
   assert.equal(standing(asked("pending")), "waiting");
   assert.equal(standing(asked("rejected")), "rejected");
   assert.equal(standing(asked("expired")), "expired");
+  assert.equal(standing(asked("approved", { reason: "images_changed" })), "changed");
+  assert.equal(standing(asked("approved", { reason: "crisis_team_needed" })), "crisisTeam");
   assert.equal(approval.standing({}), null);
+});
+
+test("a pending request is for the text it was asked about: edited since, it no longer waits for that answer", () => {
+  const { approval } = load(["content/approval.js"]);
+  const reported = asked("pending");
+  const request = { id: "apr_1", state: "pending", text: "Our insoles cure back pain" };
+  assert.equal(approval.standing({ approval: approval.effective(reported, request, "Our insoles cure back pain") }), "waiting");
+  assert.equal(approval.standing({ approval: approval.effective(reported, request, "Our insoles cure back pain!") }), "changed");
+  assert.equal(approval.effective(null, request, "x"), null);
 });
 
 test("the gate's dialog hears who rejected a request from the decisions the worker fetched for that request", () => {

@@ -9,6 +9,8 @@ const LANGUAGE_STORAGE = "preflight.language";
 const PAGE_SIZE = 50;
 const SEVERITY_RANK = { info: 0, warning: 1, block: 2 };
 const STATES = ["pending", "approved", "rejected", "expired"];
+// the API's refusals of a decision the approver can act on, each said in the page's language
+const DECISION_PROBLEMS = ["own_request", "not_crisis_team", "already_decided", "expired", "edited_text_blocked"];
 
 let language = "en";
 const t = (id, values) => translate(language, id, values);
@@ -115,8 +117,8 @@ function init() {
     if (response.ok) return body;
     const error = (body && body.error) || {};
     if (response.status === 401) throw new ApiProblem(401, "key", t("refusedKey"));
-    if (response.status === 403 && error.code !== "own_request") throw new ApiProblem(403, "scope", t("notApprover"));
-    const known = STRINGS.en[error.code] && ["own_request", "already_decided", "expired", "edited_text_blocked"].includes(error.code);
+    const known = DECISION_PROBLEMS.includes(error.code);
+    if (response.status === 403 && !known) throw new ApiProblem(403, "scope", t("notApprover"));
     throw new ApiProblem(response.status, error.code || "", known ? t(error.code)
       : t("apiError", { status: response.status, message: error.message || response.statusText }), error.details || []);
   }
@@ -156,7 +158,7 @@ function init() {
     const problem = el("div", { class: "error", role: "alert" });
     const approve = el("button", { type: "submit", class: "button primary", value: "approve" }, t("approve"));
     const reject = el("button", { type: "submit", class: "button danger", value: "reject" }, t("reject"));
-    const form = el("form", { class: "decision", "aria-label": t("comment") },
+    const form = el("form", { class: "decision", "aria-label": t("decision") },
       el("div", { class: "field" }, el("label", { for: `comment-${id}` }, t("comment")), comment,
         el("p", { class: "hint", id: `comment-hint-${id}` }, t("commentHint"))),
       el("div", { class: "check" }, toggle, el("label", { for: `edit-${id}` }, t("editToggle"))),
@@ -180,7 +182,8 @@ function init() {
         const decided = await callApi(`/v1/approvals/${encodeURIComponent(id)}/decision`, { method: "POST", body: JSON.stringify(body) });
         replaceCard(decided, t(`decided_${decision}`));
       } catch (err) {
-        const findings = (err.details || []).filter((d) => d && d.rule && d.message);
+        // an edited text that is blocked comes back with its findings, for the approver to fix
+        const findings = (err.details || []).flatMap((d) => (d && Array.isArray(d.findings) ? d.findings : []));
         problem.replaceChildren(el("p", {}, err.message), findings.length ? findingList(findings) : "");
         if (err.status === 401) showError(err);
         if (err.code === "already_decided" || err.code === "expired") refreshOne(id);
