@@ -1,0 +1,155 @@
+"""The extension's approval flow in real Chromium against the live API: request, approve, publish; reject; edit after."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .extension_harness import CHROMIUM, screenshot
+# The extension's browser, live API and configured composer page, on this module's server.
+from .test_extension_e2e import BADGE, api, browser, expect, page, type_on_x  # noqa: F401
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason=f"no Chromium at {CHROMIUM} (Debian package 'chromium'); the browser test needs it")
+CLAIM = "New drop: our insoles cure back pain, guaranteed. #running"
+
+
+def approver(api) -> dict:  # noqa: F811
+    """Headers of an approver's key: it stays on the approver's side (here the test, in life the approvals page)."""
+    if "approver" not in api.__dict__:
+        api.approver = {"Authorization": f"Bearer {api.service.store.create_key('comms-lead', 'approve')}"}
+    return api.approver
+
+
+def request_in_the_gate(page, note: str) -> None:
+    """Post → the gate dialog → Request approval… with a note → sent; the composer then waits."""
+    page.get_by_role("button", name="Post", exact=True).click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog.get_by_role("heading")).to_have_text("This post would be blocked")
+    dialog.get_by_role("button", name="Request approval…").click()
+    dialog.get_by_label("Note for the approver (optional)").fill(note)
+    dialog.get_by_role("button", name="Send request").click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator(BADGE)).to_have_text("Waiting for approval")
+
+
+def the_request(api, text: str) -> dict:  # noqa: F811
+    listed = api.app.test_client().get("/v1/approvals?state=pending", headers=approver(api)).get_json()["approvals"]
+    mine = [a for a in listed if a["text"] == text]
+    assert len(mine) == 1, listed
+    return mine[0]
+
+
+def decide(api, approval: dict, decision: str, comment: str) -> None:  # noqa: F811
+    response = api.app.test_client().post(f"/v1/approvals/{approval['id']}/decision", headers=approver(api),
+                                          json={"decision": decision, "comment": comment})
+    assert response.status_code == 200, response.get_json()
+
+
+def test_request_approve_publish_in_a_composer(page, api):  # noqa: F811
+    type_on_x(page, CLAIM)
+    expect(page.locator(BADGE)).to_have_text("Blocked · 2")
+    request_in_the_gate(page, "Medical team signed off the claim.")
+    screenshot(page, "x-approval-waiting")
+    asked = the_request(api, CLAIM)
+    assert asked["requested_by"] == "extension" and asked["note"] == "Medical team signed off the claim."
+    # waiting is not approved: Post is still held, and the dialog says what it waits for
+    page.get_by_role("button", name="Post", exact=True).click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog.locator(".approval-status")).to_contain_text("waiting for an approver")
+    expect(dialog.get_by_role("button", name="Request approval…")).to_have_count(0)
+    dialog.get_by_role("button", name="Go back and fix").click()
+    expect(page.locator("#posted li")).to_have_count(0)
+
+    decide(api, asked, "approve", "Fine with the sign-off.")
+    # the worker's poll hears it; the check with the request's id says it covers exactly this text
+    expect(page.locator(BADGE)).to_have_text("✓ Approved")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.locator("#posted li")).to_have_text([CLAIM])
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    checks = [body for body, status, _ in api.requests.of("/v1/check") if body.get("approval_id") == asked["id"]]
+    assert checks, "the checks after the request carry its id"
+    assert api.key not in page.content() and approver(api)["Authorization"][7:] not in page.content()
+
+
+def test_a_rejection_shows_the_approvers_comment(page, api):  # noqa: F811
+    text = "Our tea cures colds, guaranteed."
+    type_on_x(page, text)
+    expect(page.locator(BADGE)).to_contain_text("Blocked")
+    request_in_the_gate(page, "")
+    decide(api, the_request(api, text), "reject", "We cannot claim a cure: say it soothes instead.")
+    expect(page.locator(BADGE)).to_have_text("Rejected")
+    expect(page.locator(BADGE)).to_have_attribute(
+        "aria-label", "preflight: an approver rejected this post: “We cannot claim a cure: say it soothes instead.”")
+    page.get_by_role("button", name="Post", exact=True).click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog.locator(".approval-status")).to_have_text("Rejected by comms-lead: “We cannot claim a cure: say it soothes instead.”")
+    # the editor may ask again (with the text changed, or a better note)
+    expect(dialog.get_by_role("button", name="Request approval…")).to_be_visible()
+    screenshot(page, "x-approval-rejected")
+    dialog.get_by_role("button", name="Go back and fix").click()
+    expect(page.locator("#posted li")).to_have_count(0)
+
+
+def test_text_edited_after_the_approval_is_held_again(page, api):  # noqa: F811
+    text = "Our socks cure blisters, guaranteed."
+    type_on_x(page, text)
+    expect(page.locator(BADGE)).to_contain_text("Blocked")
+    request_in_the_gate(page, "For the launch.")
+    decide(api, the_request(api, text), "approve", "")
+    expect(page.locator(BADGE)).to_have_text("✓ Approved")
+
+    page.locator('[data-testid="tweetTextarea_0"]').press("End")
+    page.keyboard.type("!")
+    expect(page.locator(BADGE)).to_contain_text("Blocked")
+    page.get_by_role("button", name="Post", exact=True).click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog.locator(".approval-status")).to_contain_text("does not apply to this text")
+    expect(dialog.get_by_role("button", name="Request approval…")).to_be_visible()
+    dialog.get_by_role("button", name="Go back and fix").click()
+    expect(page.locator("#posted li")).to_have_count(0)
+
+    # back to exactly the approved text, the approval applies again
+    page.keyboard.press("Backspace")
+    expect(page.locator(BADGE)).to_have_text("✓ Approved")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.locator("#posted li")).to_have_text([text])
+
+
+def test_an_approvers_key_in_the_options_is_refused(browser, api):  # noqa: F811
+    context, extension_id = browser
+    options = context.new_page()
+    options.goto(f"chrome-extension://{extension_id}/options/options.html")
+    options.get_by_label("API URL").fill(api.url)
+    options.get_by_label("API key").fill(api.service.store.create_key("approver-in-a-browser", "approve"))
+    options.get_by_role("button", name="Test connection").click()
+    expect(options.locator("#testResult")).to_contain_text("This is an approver's key")
+    options.close()
+
+
+def test_in_crisis_mode_a_post_the_crisis_team_approves_goes_out(page, api):  # noqa: F811
+    admin = {"Authorization": f"Bearer {api.service.store.create_key('crisis-admin', 'admin')}"}
+    client = api.app.test_client()
+    approver(api)
+    assert client.put("/v1/crisis/team", json={"keys": ["comms-lead"]}, headers=admin).status_code == 200
+    crisis = {"active": True, "message": "Outage: holding statements only"}
+    assert client.put("/v1/crisis", json=crisis, headers=admin).status_code == 200
+    try:
+        text = "Our service is back for most customers; we are still working on the rest."
+        type_on_x(page, text)
+        expect(page.locator(BADGE)).to_have_text("Blocked · 1")
+        page.get_by_role("button", name="Post", exact=True).click()
+        dialog = page.get_by_role("alertdialog")
+        expect(dialog.get_by_role("heading")).to_have_text("Publishing is paused")
+        dialog.get_by_role("button", name="Request approval…").click()
+        dialog.get_by_label("Note for the approver (optional)").fill("Status update for the outage page.")
+        dialog.get_by_role("button", name="Send request").click()
+        expect(page.locator(BADGE)).to_have_text("Waiting for approval")
+        asked = the_request(api, text)
+        assert asked["crisis"] is True
+        decide(api, asked, "approve", "Matches the incident log.")
+        expect(page.locator(BADGE)).to_have_text("✓ Approved")
+        page.get_by_role("button", name="Post", exact=True).click()
+        expect(page.locator("#posted li")).to_have_text([text])
+    finally:
+        assert client.put("/v1/crisis", json={"active": False}, headers=admin).status_code == 200
