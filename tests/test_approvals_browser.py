@@ -69,6 +69,15 @@ def save_key(page, key: str, label: str = "Approver API key") -> None:
     page.locator("#key-form button[type=submit]").click()
 
 
+def approver_sees(open_page, server, text: str, note: str, key: str = "lead"):
+    """An editor's request for `text`, and the approvals page open on it with an approver's key: (page, card, request)."""
+    url, keys, app = server
+    asked = request_approval(app, keys["editor"], text, note)
+    page = open_page(1280)
+    save_key(page, keys[key])
+    return page, card_of(page, asked), asked
+
+
 def no_overflow(page) -> None:
     sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert sizes[0] <= sizes[1], f"the page scrolls sideways: {sizes}"
@@ -80,10 +89,7 @@ def card_of(page, approval: dict):
 
 def test_an_approver_reads_the_post_with_its_findings_and_approves_it_with_a_comment(open_page, server):
     url, keys, app = server
-    asked = request_approval(app, keys["editor"], CLAIM, "Medical team checked the claim; launch at 9.")
-    page = open_page(1280)
-    save_key(page, keys["lead"])
-    card = card_of(page, asked)
+    page, card, asked = approver_sees(open_page, server, CLAIM, "Medical team checked the claim; launch at 9.")
     expect(card.get_by_role("heading", level=2)).to_have_text("Requested by editor-anna")
     expect(card.locator(".chip.state-pending")).to_have_text("Pending")
     expect(card.locator(".note")).to_contain_text("Medical team checked the claim; launch at 9.")
@@ -129,11 +135,8 @@ def test_at_390_px_nothing_scrolls_sideways_and_pending_requests_come_first(open
 
 def test_a_rejection_needs_a_comment_and_the_requester_cannot_decide_their_own(open_page, server):
     url, keys, app = server
-    asked = request_approval(app, keys["editor"], CLAIM + " " + TRAP, TRAP)
     own = request_approval(app, keys["legal"], "Our insoles cure back pain.", "my own")
-    page = open_page(1280)
-    save_key(page, keys["legal"])
-    card = card_of(page, asked)
+    page, card, asked = approver_sees(open_page, server, CLAIM + " " + TRAP, TRAP, key="legal")
     expect(card.locator(".post-view")).to_contain_text(TRAP)
     assert page.locator(".requests img").count() == 0 and page.evaluate("document.body.dataset.owned") is None
 
@@ -152,10 +155,7 @@ def test_a_rejection_needs_a_comment_and_the_requester_cannot_decide_their_own(o
 
 def test_an_edited_text_that_is_still_blocked_is_refused_with_its_findings(open_page, server):
     url, keys, app = server
-    asked = request_approval(app, keys["editor"], CLAIM, "")
-    page = open_page(1280)
-    save_key(page, keys["lead"])
-    card = card_of(page, asked)
+    page, card, asked = approver_sees(open_page, server, CLAIM, "")
     card.get_by_label("Edit the text before approving").check()
     card.get_by_label("Approved text").fill("Our insoles cure everything.")
     card.get_by_role("button", name="Approve").click()

@@ -46,6 +46,30 @@ def decide(api, approval: dict, decision: str, comment: str) -> None:  # noqa: F
     assert response.status_code == 200, response.get_json()
 
 
+def decided_in_a_composer(page, api, text: str, note: str, decision: str, comment: str) -> dict:  # noqa: F811
+    """Types a blocked post, requests an approval from the gate, and has the approver decide it; the request."""
+    type_on_x(page, text)
+    expect(page.locator(BADGE)).to_contain_text("Blocked")
+    request_in_the_gate(page, note)
+    asked = the_request(api, text)
+    decide(api, asked, decision, comment)
+    return asked
+
+
+def held(page, standing: str):
+    """Post is held: the gate dialog says where the request stands and offers a new one."""
+    page.get_by_role("button", name="Post", exact=True).click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog.locator(".approval-status")).to_contain_text(standing)
+    expect(dialog.get_by_role("button", name="Request approval…")).to_be_visible()
+    return dialog
+
+
+def go_back(page) -> None:
+    page.get_by_role("alertdialog").get_by_role("button", name="Go back and fix").click()
+    expect(page.locator("#posted li")).to_have_count(0)
+
+
 def test_request_approve_publish_in_a_composer(page, api):  # noqa: F811
     type_on_x(page, CLAIM)
     expect(page.locator(BADGE)).to_have_text("Blocked · 2")
@@ -58,8 +82,7 @@ def test_request_approve_publish_in_a_composer(page, api):  # noqa: F811
     dialog = page.get_by_role("alertdialog")
     expect(dialog.locator(".approval-status")).to_contain_text("waiting for an approver")
     expect(dialog.get_by_role("button", name="Request approval…")).to_have_count(0)
-    dialog.get_by_role("button", name="Go back and fix").click()
-    expect(page.locator("#posted li")).to_have_count(0)
+    go_back(page)
 
     decide(api, asked, "approve", "Fine with the sign-off.")
     # the worker's poll hears it; the check with the request's id says it covers exactly this text
@@ -73,41 +96,27 @@ def test_request_approve_publish_in_a_composer(page, api):  # noqa: F811
 
 
 def test_a_rejection_shows_the_approvers_comment(page, api):  # noqa: F811
-    text = "Our tea cures colds, guaranteed."
-    type_on_x(page, text)
-    expect(page.locator(BADGE)).to_contain_text("Blocked")
-    request_in_the_gate(page, "")
-    decide(api, the_request(api, text), "reject", "We cannot claim a cure: say it soothes instead.")
+    comment = "We cannot claim a cure: say it soothes instead."
+    decided_in_a_composer(page, api, "Our tea cures colds, guaranteed.", "", "reject", comment)
     expect(page.locator(BADGE)).to_have_text("Rejected")
-    expect(page.locator(BADGE)).to_have_attribute(
-        "aria-label", "preflight: an approver rejected this post: “We cannot claim a cure: say it soothes instead.”")
-    page.get_by_role("button", name="Post", exact=True).click()
-    dialog = page.get_by_role("alertdialog")
-    expect(dialog.locator(".approval-status")).to_have_text("Rejected by comms-lead: “We cannot claim a cure: say it soothes instead.”")
+    expect(page.locator(BADGE)).to_have_attribute("aria-label", f"preflight: an approver rejected this post: “{comment}”")
     # the editor may ask again (with the text changed, or a better note)
-    expect(dialog.get_by_role("button", name="Request approval…")).to_be_visible()
+    dialog = held(page, f"Rejected by comms-lead: “{comment}”")
+    expect(dialog.locator(".approval-status")).to_have_text(f"Rejected by comms-lead: “{comment}”")
     screenshot(page, "x-approval-rejected")
-    dialog.get_by_role("button", name="Go back and fix").click()
-    expect(page.locator("#posted li")).to_have_count(0)
+    go_back(page)
 
 
 def test_text_edited_after_the_approval_is_held_again(page, api):  # noqa: F811
     text = "Our socks cure blisters, guaranteed."
-    type_on_x(page, text)
-    expect(page.locator(BADGE)).to_contain_text("Blocked")
-    request_in_the_gate(page, "For the launch.")
-    decide(api, the_request(api, text), "approve", "")
+    decided_in_a_composer(page, api, text, "For the launch.", "approve", "")
     expect(page.locator(BADGE)).to_have_text("✓ Approved")
 
     page.locator('[data-testid="tweetTextarea_0"]').press("End")
     page.keyboard.type("!")
     expect(page.locator(BADGE)).to_contain_text("Blocked")
-    page.get_by_role("button", name="Post", exact=True).click()
-    dialog = page.get_by_role("alertdialog")
-    expect(dialog.locator(".approval-status")).to_contain_text("does not apply to this text")
-    expect(dialog.get_by_role("button", name="Request approval…")).to_be_visible()
-    dialog.get_by_role("button", name="Go back and fix").click()
-    expect(page.locator("#posted li")).to_have_count(0)
+    held(page, "does not apply to this text")
+    go_back(page)
 
     # back to exactly the approved text, the approval applies again
     page.keyboard.press("Backspace")
