@@ -19,6 +19,12 @@ SKIPPED = {("POST", "/v1/packs/reload")}
 EXAMPLES = 150
 # Each preview compiles a rules directory: fewer examples say as much.
 FEWER = {("POST", "/v1/packs/preview"): 25}
+APPROVAL_OPERATIONS = [
+    ("POST", "/v1/approvals"), ("GET", "/v1/approvals"), ("GET", "/v1/approvals/{approval_id}"),
+    ("POST", "/v1/approvals/{approval_id}/decision"), ("PUT", "/v1/crisis/team"), ("GET", "/v1/webhooks/deliveries"),
+    ("GET", "/v1/reports/approvals"),
+]
+FEWER.update(dict.fromkeys(APPROVAL_OPERATIONS, 40))
 OPERATIONS = [
     ("POST", "/v1/check"), ("POST", "/v1/check/batch"), ("GET", "/v1/packs"), ("GET", "/v1/packs/{pack_id}"),
     ("GET", "/v1/profiles"), ("POST", "/v1/images/references"), ("GET", "/v1/images/references"),
@@ -26,7 +32,7 @@ OPERATIONS = [
     ("DELETE", "/v1/images/references/{ref_id}"), ("GET", "/v1/images/references/{ref_id}/thumbnail"),
     ("POST", "/v1/overrides"), ("GET", "/v1/overrides"), ("GET", "/v1/crisis"), ("PUT", "/v1/crisis"), ("GET", "/v1/events"),
     ("POST", "/v1/events"), ("DELETE", "/v1/events/{event_id}"), ("GET", "/v1/reports/rules"),
-    ("POST", "/v1/packs/preview"),
+    ("POST", "/v1/packs/preview"), *APPROVAL_OPERATIONS,
 ]
 
 

@@ -23,7 +23,8 @@ COMMENT_MAX = 2000
 TTL_HOURS_MAX = 168
 DEFAULT_TTL_HOURS = 24
 POLICIES = ("block", "warn", "never")
-EVENTS = ("created", "decided", "expired")
+# Scopes whose keys may read and decide any request.
+APPROVER_SCOPES = ("approve", "admin")
 
 
 class ApprovalRefused(Exception):
@@ -249,4 +250,4 @@ def public(approval: dict) -> dict:
 
 def may_read(approval: dict, key) -> bool:
     """The requesting key, and approvers, may read a request; for anyone else it does not exist."""
-    return key.name == approval["requested_by"] or key.scope in ("approve", "admin")
+    return key.name == approval["requested_by"] or key.scope in APPROVER_SCOPES

@@ -53,6 +53,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                             "(policy owner) and print both")
 
     if command not in SELF_CONTAINED:
+        from .approvals_cli import add_approvals_parser
         from .governance_cli import add_governance_parsers
         from .images_cli import add_images_parser
         from .storage.cli import add_keys_parser
@@ -60,6 +61,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         add_keys_parser(sub)
         add_governance_parsers(sub)
         add_images_parser(sub)
+        add_approvals_parser(sub)
 
     rules = sub.add_parser("rules", help="lint, test or describe rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -120,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             from .governance_cli import run_governance
 
             return run_governance(args, database_url())
+        if args.command == "approvals":
+            from .approvals_cli import run_approvals
+
+            return run_approvals(args, database_url())
         if args.command == "images":
             from .images_cli import run_images
 

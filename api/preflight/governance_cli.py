@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .crisis import validate_crisis
+from .crisis import crisis_team, validate_crisis
 from .errors import InputError
 from .events import new_event, parse_moment
 from .reports import overrides_csv
@@ -27,6 +27,10 @@ def add_governance_parsers(subparsers) -> None:
     on.add_argument("--statements", type=Path, help="a file of approved statements, separated by blank lines")
     actions.add_parser("off", help="switch crisis mode off")
     actions.add_parser("status", help="show whether crisis mode is on")
+    team = actions.add_parser("team", help="the keys whose approval lets a post out during crisis mode")
+    team.add_argument("team_command", choices=("add", "remove", "list"))
+    team.add_argument("names", nargs="*", metavar="NAME", help="key names (for add and remove)")
+    team.add_argument("--by", default=None, help="who makes the change, for the audit trail (default: cli:<user>)")
     for parser in (on, actions.choices["off"]):
         parser.add_argument("--by", default=None, help="who switches it, shown to editors and in the audit trail (default: cli:<login name>)")
 
@@ -94,6 +98,8 @@ def governance_command(args, governance) -> int:
 
 
 def run_crisis(args, governance) -> int:
+    if args.crisis_command == "team":
+        return run_crisis_team(args, governance)
     if args.crisis_command == "status":
         crisis = governance.crisis()
         if not crisis.active:
@@ -111,6 +117,18 @@ def run_crisis(args, governance) -> int:
     message, cleaned = validate_crisis(active, args.message if active else "", statements)
     crisis = governance.set_crisis(active, message, cleaned, who(args.by))
     print(f"crisis mode is on: {len(crisis.approved_statements)} approved statement(s)" if crisis.active else "crisis mode is off")
+    return 0
+
+
+def run_crisis_team(args, governance) -> int:
+    team = governance.crisis().team
+    if args.team_command != "list":
+        if not args.names:
+            raise InputError(f"name the keys to {args.team_command}")
+        names = crisis_team(args.names)
+        team = (*team, *names) if args.team_command == "add" else tuple(n for n in team if n not in names)
+        team = governance.set_crisis_team(crisis_team(list(team)), who(args.by)).team
+    print("\n".join(team) if team else "the crisis team is empty: no post but the approved statements goes out during a crisis")
     return 0
 
 

@@ -1,8 +1,10 @@
-"""Rule reports for policy owners: how often each rule fired and was overridden, by pack, language and day."""
+"""Rule reports for policy owners: how often each rule fired and was overridden, by pack, language and day;
+how approval requests were decided."""
 from __future__ import annotations
 
 import csv
 import io
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -71,6 +73,34 @@ def rule_report(checks: Iterable[tuple[str, datetime, str, str, list, str | None
         "packs": sorted(packs.values(), key=lambda p: (-p["fired"], p["pack"])),
         "days": [{"day": day, **{v: days[day][v] for v in VERDICTS}} for day in day_range(since, until, days)],
     }
+
+
+def approval_report(requests: Iterable[dict]) -> dict:
+    """Approval requests (state, rules, requested_at, decided_at): how many per state, and per rule how many were
+    approved or rejected of those decided; the median hours from request to decision."""
+    states: Counter = Counter()
+    per_rule: dict[str, Counter] = defaultdict(Counter)
+    hours = []
+    for entry in requests:
+        states[entry["state"]] += 1
+        decided = entry["state"] in ("approved", "rejected") or entry["decided_at"] is not None
+        if entry["decided_at"] is not None:
+            hours.append((entry["decided_at"] - entry["requested_at"]).total_seconds() / 3600)
+        for rule in entry["rules"]:
+            per_rule[rule]["requested"] += 1
+            if decided:
+                outcome = "rejected" if entry["state"] == "rejected" else "approved"
+                per_rule[rule][outcome] += 1
+    rules = []
+    for rule, counts in sorted(per_rule.items(), key=lambda item: (-item[1]["requested"], item[0])):
+        done = counts["approved"] + counts["rejected"]
+        rules.append({"rule": rule, "requested": counts["requested"], "approved": counts["approved"],
+                      "rejected": counts["rejected"], "approval_rate": rate(counts["approved"], done),
+                      "rejection_rate": rate(counts["rejected"], done)})
+    return {"requests": sum(states.values()),
+            "states": {state: states[state] for state in ("pending", "approved", "rejected", "expired")},
+            "median_hours_to_decision": round(statistics.median(hours), 3) if hours else None,
+            "rules": rules}
 
 
 def report_csv(report: dict) -> str:

@@ -13,7 +13,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..storage.models import SCOPES
+from ..storage.models import includes
 from .errors import ApiError
 
 
@@ -137,8 +137,3 @@ def require(scope: str):
         return wrapped
 
     return decorate
-
-
-def includes(held: str, needed: str) -> bool:
-    """Whether a key of scope `held` may do what needs `needed`."""
-    return held in SCOPES and SCOPES.index(held) >= SCOPES.index(needed)

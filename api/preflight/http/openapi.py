@@ -5,6 +5,7 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __version__
 from . import schemas as s
+from .openapi_approvals import MODELS as APPROVAL_MODELS, approval_paths
 from .openapi_governance import MODELS as GOVERNANCE_MODELS, governance_paths
 from .openapi_images import MODELS as IMAGE_MODELS, image_paths
 
@@ -44,7 +45,8 @@ def _op(summary: str, response, request=None, scope: str | None = "check", error
 
 def build_openapi() -> dict:
     models = [s.CheckRequest, s.CheckResponse, s.BatchRequest, s.BatchResponse, s.ErrorResponse, s.PacksResponse,
-              s.PackDetail, s.ProfilesResponse, s.ReloadResponse, *IMAGE_MODELS, *GOVERNANCE_MODELS]
+              s.PackDetail, s.ProfilesResponse, s.ReloadResponse, *IMAGE_MODELS, *GOVERNANCE_MODELS,
+              *APPROVAL_MODELS]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
     check_errors = ("400", "401", "403", "413", "415", "422", "429")
     pack_id = [{"name": "pack_id", "in": "path", "required": True, "schema": {"type": "string"}}]
@@ -65,5 +67,6 @@ def build_openapi() -> dict:
                                              scope="admin", errors=("401", "403", "422", "429"))},
             **image_paths(),
             **governance_paths(_op),
+            **approval_paths(_op),
         },
     }

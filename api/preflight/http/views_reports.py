@@ -1,4 +1,4 @@
-"""GET /v1/reports/rules (JSON or CSV) and the /reports page for policy owners."""
+"""GET /v1/reports/rules (JSON or CSV), /v1/reports/approvals and the /reports page for policy owners."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from .. import __version__
 from ..events import parse_moment
-from ..reports import report_csv, rule_report
+from ..reports import approval_report, report_csv, rule_report
 from .auth import require
 from .errors import ApiError
 from .playground import strict_page
@@ -53,6 +53,16 @@ def rules_report():
         name = f"preflight-rules-{since:%Y%m%d}-{until:%Y%m%d}.csv"
         return Response(report_csv(report), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return jsonify({"since": since.isoformat(), "until": until.isoformat(), **report})
+
+
+@bp.get("/v1/reports/approvals")
+@require("admin")
+def approvals_report():
+    since, until = window()
+    service = current_app.extensions["preflight"]
+    service.approvals.expire_due()
+    report = approval_report(service.approvals_store.decided_between(since, until))
     return jsonify({"since": since.isoformat(), "until": until.isoformat(), **report})
 
 

@@ -13,6 +13,11 @@ NAME_MAX = 64
 SCOPES = ("check", "approve", "admin")
 
 
+def includes(held: str, needed: str) -> bool:
+    """Whether a key of scope `held` may do what needs `needed`."""
+    return held in SCOPES and SCOPES.index(held) >= SCOPES.index(needed)
+
+
 class UTCDateTime(TypeDecorator):
     """Aware datetimes in, aware UTC datetimes out, also on SQLite, which stores no zone."""
 
