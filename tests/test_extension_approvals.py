@@ -1,17 +1,32 @@
 """The extension's approval flow in real Chromium against the live API: request, approve, publish; reject; edit after."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from .extension_harness import CHROMIUM, screenshot
-# The extension's browser, live API and configured composer page, on this module's server.
-from .test_extension_e2e import BADGE, api, browser, expect, page, type_on_x  # noqa: F401
+from .conftest import RULES
+from .extension_harness import CHROMIUM, LiveApi, screenshot
+# The extension's browser and configured composer page, on this module's server.
+from .test_extension_e2e import BADGE, browser, configure, expect, page, type_on_x  # noqa: F401
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason=f"no Chromium at {CHROMIUM} (Debian package 'chromium'); the browser test needs it")
 CLAIM = "New drop: our insoles cure back pain, guaranteed. #running"
+# a brand whose warnings need an approver's yes: its editors cannot publish them anyway on their own
+REGULATED = "id: regulated\nname: Regulated Brand\napproval_required: warn\n"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    """The live API on the shipped rules plus the regulated profile."""
+    rules = tmp_path_factory.mktemp("rules") / "rules"
+    shutil.copytree(RULES, rules)
+    (rules / "profiles" / "regulated.yaml").write_text(REGULATED, encoding="utf-8")
+    live = LiveApi(tmp_path_factory.mktemp("extension-api") / "preflight.db", rules)
+    yield live
+    live.close()
 
 
 def approver(api) -> dict:  # noqa: F811
@@ -162,3 +177,39 @@ def test_in_crisis_mode_a_post_the_crisis_team_approves_goes_out(page, api):  # 
         expect(page.locator("#posted li")).to_have_text([text])
     finally:
         assert client.put("/v1/crisis", json={"active": False}, headers=admin).status_code == 200
+
+
+def choose_profile(browser, profile: str) -> None:  # noqa: F811
+    context, extension_id = browser
+    options = context.new_page()
+    options.goto(f"chrome-extension://{extension_id}/options/options.html")
+    # the page lists the server's profiles once on opening (another listing would reset the choice)
+    expect(options.locator("#profile option[value=regulated]")).to_have_count(1)
+    options.locator("#profile").select_option(profile)
+    options.get_by_role("button", name="Save").click()
+    expect(options.locator("#saved")).to_have_text("Saved.")
+    options.close()
+
+
+def test_where_the_profile_wants_an_approval_a_warning_cannot_be_published_anyway(browser, api, page):  # noqa: F811
+    configure(browser, api.url, api.key, warn_confirm=False)
+    choose_profile(browser, "regulated")
+    try:
+        text = "Our insoles are guaranteed to last."
+        type_on_x(page, text)
+        expect(page.locator(BADGE)).to_have_text("Warnings · 1")
+        # the editor chose not to confirm warnings, but this brand's warnings need an approver
+        page.get_by_role("button", name="Post", exact=True).click()
+        dialog = page.get_by_role("alertdialog")
+        expect(dialog.get_by_role("button")).to_have_text(["Request approval…", "Go back"])
+        dialog.get_by_role("button", name="Request approval…").click()
+        dialog.get_by_role("button", name="Send request").click()
+        expect(page.locator(BADGE)).to_have_text("Waiting for approval")
+        asked = the_request(api, text)
+        assert asked["profile"] == "regulated" and asked["verdict"] == "warn"
+        decide(api, asked, "approve", "")
+        expect(page.locator(BADGE)).to_have_text("✓ Approved")
+        page.get_by_role("button", name="Post", exact=True).click()
+        expect(page.locator("#posted li")).to_have_text([text])
+    finally:
+        choose_profile(browser, "")

@@ -47,7 +47,13 @@ if (typeof importScripts === "function") {
     inflight.set(slot, controller);
     const body = api.checkBody(msg, settings);
     if (typeof msg.draft === "string" && DRAFT_ID.test(msg.draft)) body.draft_id = msg.draft;
-    const answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
+    let answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
+    // a request the API no longer knows (purged, or asked with another key) must not stop the post being checked
+    const forgotten = !answer.ok && answer.status === 404 && "approval_id" in body && (answer.error || {}).code === "approval_not_found";
+    if (forgotten) {
+      delete body.approval_id;
+      answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
+    }
     if (inflight.get(slot) === controller) inflight.delete(slot);
     if (answer.cancelled) return { ok: false, cancelled: true };
     const site = sender.tab && sender.tab.url ? new URL(sender.tab.url).hostname : "";
@@ -64,7 +70,7 @@ if (typeof importScripts === "function") {
       if (approval && approval.state === "pending" && tabId !== undefined && !watcher.watching(approval.id)) {
         await watcher.watch({ id: approval.id, tabId, frameId: sender.frameId, state: "pending" });
       }
-      return { ok: true, report: answer.body, ...policy };
+      return { ok: true, report: answer.body, approvalGone: forgotten, ...policy };
     }
     return { ok: false, offline: Boolean(answer.offline), reason: answer.reason || null, error: answer.error || null, problem, ...policy };
   }

@@ -134,6 +134,10 @@ preflight.Session = (() => {
         images: this.attached.map(({ data, name, alt }) => ({ data, name, alt })),
       });
       if (answer.stale || answer.cancelled) return;
+      if (answer.approvalGone && this.asked) {
+        askers.delete(this.asked.id);
+        this.asked = null;
+      }
       if (answer.ok) {
         Object.assign(this, { state: "ready", report: answer.report, checkedText: text, problem: null });
       } else {

@@ -167,7 +167,7 @@ test("a closed tab's requests stop; a restarted worker resumes only undecided on
   assert.equal(await watcher.watch({ id: "../keys", tabId: 9 }), false);
 });
 
-/** The worker in a VM with a fake browser and a fake API; `routes` answer "METHOD /path" with [status, body]. */
+/** The worker in a VM with a fake browser and a fake API; `routes` answer "METHOD /path" with [status, body] (or a function giving one). */
 function workerWith(routes) {
   const timers = fakeTimers();
   const calls = [];
@@ -186,7 +186,8 @@ function workerWith(routes) {
   const fetch = async (url, init) => {
     const path = url.replace("http://127.0.0.1:9", "");
     calls.push({ method: init.method, path, auth: init.headers.Authorization, body: init.body ? JSON.parse(init.body) : undefined });
-    const [status, body] = routes[`${init.method} ${path.split("?")[0]}`] || [404, { error: { code: "not_found", message: "no" } }];
+    const route = routes[`${init.method} ${path.split("?")[0]}`] || [404, { error: { code: "not_found", message: "no" } }];
+    const [status, body] = typeof route === "function" ? route() : route;
     return { ok: status < 300, status, statusText: "", json: async () => body };
   };
   load(["shared/messages.js", "shared/settings.js", "background/api.js", "background/pending.js", "background/sites.js",
@@ -239,6 +240,16 @@ test("the next check sends the request's id and, while it is pending, polling st
   assert.equal(answer.report.approval.state, "pending");
   assert.equal(w.calls[0].body.approval_id, "apr_9");
   assert.equal(w.timers.pending(), 1, "the pending request is watched");
+});
+
+test("a request the API no longer knows does not stop the post being checked: the check is sent again without it", async () => {
+  const report = { check_id: "c", verdict: "block", findings: [block] };
+  const answers = [[404, { error: { code: "approval_not_found", message: "no approval 'apr_gone'" } }], [200, report]];
+  const w = workerWith({ "POST /v1/check": () => answers.shift() });
+  const answer = await w.ask({ type: w.MSG.CHECK, composer: 1, text: "Our insoles cure back pain", approvalId: "apr_gone" });
+  assert.equal(answer.ok, true);
+  assert.equal(answer.approvalGone, true);
+  assert.deepEqual(w.calls.map((c) => c.body.approval_id), ["apr_gone", undefined]);
 });
 
 test("Test connection refuses an approver's key: it never belongs in an editor's browser", async () => {

@@ -72,6 +72,7 @@ export const STRINGS = {
     edited_text_blocked: "Your edited text is blocked too; change it or reject the request:",
     decided_approve: "Approved.",
     decided_reject: "Rejected.",
+    decided_partial: "Your approval is recorded; another approver has to approve it too.",
   },
   nl: {
     skip: "Naar de verzoeken",
@@ -141,6 +142,7 @@ export const STRINGS = {
     edited_text_blocked: "Uw aangepaste tekst wordt ook geblokkeerd; pas hem aan of wijs het verzoek af:",
     decided_approve: "Goedgekeurd.",
     decided_reject: "Afgewezen.",
+    decided_partial: "Uw goedkeuring is vastgelegd; nog een goedkeurder moet het ook goedkeuren.",
   },
   da: {
     skip: "Gå til anmodningerne",
@@ -210,6 +212,7 @@ export const STRINGS = {
     edited_text_blocked: "Din rettede tekst er også blokeret; ret den, eller afvis anmodningen:",
     decided_approve: "Godkendt.",
     decided_reject: "Afvist.",
+    decided_partial: "Din godkendelse er registreret; en godkender mere skal også godkende.",
   },
   sv: {
     skip: "Till förfrågningarna",
@@ -279,6 +282,7 @@ export const STRINGS = {
     edited_text_blocked: "Din ändrade text blockeras också; ändra den eller avslå förfrågan:",
     decided_approve: "Godkänt.",
     decided_reject: "Avslaget.",
+    decided_partial: "Ditt godkännande är registrerat; ytterligare en godkännare måste också godkänna.",
   },
   de: {
     skip: "Zu den Anfragen",
@@ -348,6 +352,7 @@ export const STRINGS = {
     edited_text_blocked: "Auch Ihr geänderter Text wird blockiert; ändern Sie ihn oder lehnen Sie die Anfrage ab:",
     decided_approve: "Freigegeben.",
     decided_reject: "Abgelehnt.",
+    decided_partial: "Ihre Freigabe ist gespeichert; eine weitere Person muss ebenfalls freigeben.",
   },
 };
 

@@ -180,7 +180,8 @@ function init() {
       problem.replaceChildren(el("p", { class: "pending" }, t("deciding")));
       try {
         const decided = await callApi(`/v1/approvals/${encodeURIComponent(id)}/decision`, { method: "POST", body: JSON.stringify(body) });
-        replaceCard(decided, t(`decided_${decision}`));
+        // with a profile that needs two approvers, the first approval leaves the request pending
+        replaceCard(decided, t(decided.state === "pending" ? "decided_partial" : `decided_${decision}`));
       } catch (err) {
         // an edited text that is blocked comes back with its findings, for the approver to fix
         const findings = (err.details || []).flatMap((d) => (d && Array.isArray(d.findings) ? d.findings : []));
