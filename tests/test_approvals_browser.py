@@ -189,3 +189,21 @@ def test_a_check_key_is_told_it_may_not_approve(open_page, server):
     save_key(page, keys["editor"])
     expect(page.locator("#error")).to_have_text("This key may not approve (403). Ask an administrator for a key with the approve scope.")
     expect(page.locator("#queue")).to_be_hidden()
+
+
+def test_in_crisis_mode_the_crisis_team_approves_and_adds_the_post_to_the_approved_statements(open_page, server):
+    url, keys, app = server
+    client = app.test_client()
+    admin = bearer(app.extensions["preflight"].store.create_key("crisis-admin", "admin"))
+    assert client.put("/v1/crisis/team", json={"keys": ["comms-lead"]}, headers=admin).status_code == 200
+    assert client.put("/v1/crisis", json={"active": True, "message": "Outage"}, headers=admin).status_code == 200
+    try:
+        text = "Service is back for most customers; updates follow every hour."
+        page, card, asked = approver_sees(open_page, server, text, "For the status page.")
+        expect(card.locator(".crisis-chip")).to_have_text("Crisis mode")
+        card.get_by_label("Also add it to the approved statements for this crisis").check()
+        card.get_by_role("button", name="Approve").click()
+        expect(card_of(page, asked).locator(".chip.state-approved")).to_be_visible()
+        assert text in client.get("/v1/crisis", headers=admin).get_json()["approved_statements"]
+    finally:
+        assert client.put("/v1/crisis", json={"active": False}, headers=admin).status_code == 200
