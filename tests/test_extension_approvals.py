@@ -36,11 +36,13 @@ def approver(api) -> dict:  # noqa: F811
     return api.approver
 
 
-def request_in_the_gate(page, note: str) -> None:
-    """Post → the gate dialog → Request approval… with a note → sent; the composer then waits."""
+def request_in_the_gate(page, note: str, heading: str = "This post would be blocked", buttons: list | None = None) -> None:
+    """Post → the gate dialog (`heading`, and exactly `buttons` when given) → Request approval… with a note → sent."""
     page.get_by_role("button", name="Post", exact=True).click()
     dialog = page.get_by_role("alertdialog")
-    expect(dialog.get_by_role("heading")).to_have_text("This post would be blocked")
+    expect(dialog.get_by_role("heading")).to_have_text(heading)
+    if buttons is not None:
+        expect(dialog.get_by_role("button")).to_have_text(buttons)
     dialog.get_by_role("button", name="Request approval…").click()
     dialog.get_by_label("Note for the approver (optional)").fill(note)
     dialog.get_by_role("button", name="Send request").click()
@@ -162,13 +164,8 @@ def test_in_crisis_mode_a_post_the_crisis_team_approves_goes_out(page, api):  # 
         text = "Our service is back for most customers; we are still working on the rest."
         type_on_x(page, text)
         expect(page.locator(BADGE)).to_have_text("Blocked · 1")
-        page.get_by_role("button", name="Post", exact=True).click()
-        dialog = page.get_by_role("alertdialog")
-        expect(dialog.get_by_role("heading")).to_have_text("Publishing is paused")
-        dialog.get_by_role("button", name="Request approval…").click()
-        dialog.get_by_label("Note for the approver (optional)").fill("Status update for the outage page.")
-        dialog.get_by_role("button", name="Send request").click()
-        expect(page.locator(BADGE)).to_have_text("Waiting for approval")
+        request_in_the_gate(page, "Status update for the outage page.", heading="Publishing is paused",
+                            buttons=["Request approval…", "Go back and fix"])
         asked = the_request(api, text)
         assert asked["crisis"] is True
         decide(api, asked, "approve", "Matches the incident log.")
@@ -198,13 +195,8 @@ def test_where_the_profile_wants_an_approval_a_warning_cannot_be_published_anywa
         text = "Our insoles are guaranteed to last."
         type_on_x(page, text)
         expect(page.locator(BADGE)).to_have_text("Warnings · 1")
-        # the editor chose not to confirm warnings, but this brand's warnings need an approver
-        page.get_by_role("button", name="Post", exact=True).click()
-        dialog = page.get_by_role("alertdialog")
-        expect(dialog.get_by_role("button")).to_have_text(["Request approval…", "Go back"])
-        dialog.get_by_role("button", name="Request approval…").click()
-        dialog.get_by_role("button", name="Send request").click()
-        expect(page.locator(BADGE)).to_have_text("Waiting for approval")
+        # the editor chose not to confirm warnings, but this brand's warnings need an approver: no publishing anyway
+        request_in_the_gate(page, "", heading="This post has warnings (1)", buttons=["Request approval…", "Go back"])
         asked = the_request(api, text)
         assert asked["profile"] == "regulated" and asked["verdict"] == "warn"
         decide(api, asked, "approve", "")
