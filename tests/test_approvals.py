@@ -9,13 +9,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from PIL import Image
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from preflight.checker import Checker
 from preflight.cli import main
 from preflight.storage import Store
 from preflight.storage.approvals import Approvals
 from preflight.storage.governance import Governance
-from preflight.storage.models import ApprovalRow
+from preflight.storage.models import ApprovalRow, KeyRow
 
 from .image_samples import encode
 from .test_storage import database_url  # noqa: F401 - the SQLite / PostgreSQL fixture
@@ -421,5 +422,51 @@ def test_storage_two_approvers_expiry_and_purge(database_url):  # noqa: F811 - S
         counts = Governance(store).prune(now + timedelta(seconds=1))
         assert counts["approvals"] == 2 and counts["approval_decisions"] == 2
         assert approvals.approval(made["id"]) is None
+    finally:
+        store.dispose()
+
+
+def test_an_editor_cannot_override_what_the_profile_sends_to_an_approver(client, keys):
+    strict = checked(client, keys, POST, profile="strict")
+    body = {"check_id": strict["check_id"], "rules": ["tiny/guarantee"], "reason": "Approved by legal, ticket 42"}
+    assert error(client.post("/v1/overrides", json=body, headers=auth(keys["editor"])), 403)["code"] == "approval_required"
+    relaxed = checked(client, keys, POST, profile="relaxed")
+    body["check_id"] = relaxed["check_id"]
+    assert client.post("/v1/overrides", json=body, headers=auth(keys["editor"])).status_code == 201
+
+
+def migrate_to(url: str, revision: str, down: bool = False) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from preflight.storage.store import MIGRATIONS, open_engine
+
+    engine = open_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.set_main_option("path_separator", "os")
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, revision)
+    finally:
+        engine.dispose()
+
+
+def test_the_migration_keeps_existing_keys_and_allows_the_approve_scope(database_url):  # noqa: F811
+    migrate_to(database_url, "0006")
+    store = Store(database_url)  # brings it to the newest revision
+    try:
+        assert store.verify_key(store.create_key("lead", "approve")).scope == "approve"
+        with pytest.raises(IntegrityError):
+            with store._sessions.begin() as session:
+                session.execute(update(KeyRow).values(scope="root"))
+    finally:
+        store.dispose()
+    migrate_to(database_url, "0006", down=True)  # approve keys go with the scope; the rest stay usable
+    store = Store(database_url)
+    try:
+        assert [k.name for k in store.list_keys()] == []
+        assert store.verify_key(store.create_key("lead-again", "approve")).scope == "approve"
     finally:
         store.dispose()

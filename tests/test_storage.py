@@ -223,7 +223,7 @@ def test_last_used_is_written_at_most_once_a_minute(store, monkeypatch):
 
 
 def test_check_records_round_trip(store):
-    record = check_record(draft_id="3f1c0b7e-9a52-4c61-8d0e-5b7f2a9c4e10")
+    record = check_record(draft_id="3f1c0b7e-9a52-4c61-8d0e-5b7f2a9c4e10", approval_required=True)
     store.record_check(**record)
     stored = store.get_check(record["check_id"])
     created = stored.pop("created_at")

@@ -57,7 +57,8 @@ def build_openapi() -> dict:
         "components": {"schemas": defs["$defs"],
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "paths": {
-            "/v1/check": {"post": _op("Check one post", s.CheckResponse, s.CheckRequest, errors=check_errors)},
+            "/v1/check": {"post": _op("Check one post (404 approval_not_found for an approval_id this key may not use)",
+                                      s.CheckResponse, s.CheckRequest, errors=(*check_errors, "404"))},
             "/v1/check/batch": {"post": _op("Check up to MAX_BATCH_ITEMS (100) posts; one bad item does not fail the batch",
                                             s.BatchResponse, s.BatchRequest, errors=check_errors)},
             "/v1/packs": {"get": _op("Packs and versions", s.PacksResponse)},

@@ -119,6 +119,7 @@ def checked(req: CheckRequest) -> tuple[Submission, dict]:
         "text": req.text if config["STORE_TEXT"] else None,
         "elapsed_ms": body["elapsed_ms"],
         "draft_id": req.draft_id,
+        "approval_required": body["approval_required"],
     })
     log.info("check", extra={"check_id": body["check_id"], "verdict": body["verdict"], "key": g.api_key.name,
                              "findings": len(body["findings"]), **({"text": req.text} if config["STORE_TEXT"] else {})})

@@ -73,6 +73,9 @@ def create_override():
     record = find_check(req.check_id)
     if record is None:
         raise ApiError(404, "not_found", f"no check with id {req.check_id!r}", [{"field": "check_id"}])
+    if record.get("approval_required"):
+        raise ApiError(403, "approval_required", "the brand profile asks for an approver's approval of this post instead "
+                       "of an override: request one with POST /v1/approvals", [{"field": "check_id"}])
     fired = set(record["rules"])
     unknown = [rule for rule in dict.fromkeys(req.rules) if rule not in fired]
     if unknown:

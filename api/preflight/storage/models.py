@@ -80,6 +80,8 @@ class CheckRow(Base):
     elapsed_ms: Mapped[float] = mapped_column(Float)
     # The composer session the check came from (the extension's draft id); NULL when the caller sent none.
     draft_id: Mapped[str | None] = mapped_column(String(64))
+    # The profile asked for an approver's approval of this check's verdict: an editor's override is refused.
+    approval_required: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class CounterRow(Base):

@@ -39,7 +39,7 @@ DEFAULT_TIMEOUT_S = 5.0
 CHECK_FIELDS = ("key_name", "profile", "platform", "language", "context", "verdict", "rules", "packs",
                 "text_sha256", "text", "elapsed_ms")
 # Fields a record may leave out (records queued by an older process, callers with no draft).
-OPTIONAL_CHECK_FIELDS = ("draft_id",)
+OPTIONAL_CHECK_FIELDS = ("draft_id", "approval_required")
 
 
 class StorageError(Exception):
@@ -163,12 +163,14 @@ class Store:
 
     def record_check(self, *, check_id: str, key_name: str, profile: str | None, platform: str | None,
                      language: str, context: str, verdict: str, rules: list[str], packs: list[dict],
-                     text_sha256: str, text: str | None, elapsed_ms: float, draft_id: str | None = None) -> None:
+                     text_sha256: str, text: str | None, elapsed_ms: float, draft_id: str | None = None,
+                     approval_required: bool | None = None) -> None:
         """Store one check; a check_id already stored is left as it is."""
         self.record_checks([{
             "check_id": check_id, "key_name": key_name, "profile": profile, "platform": platform,
             "language": language, "context": context, "verdict": verdict, "rules": rules, "packs": packs,
             "text_sha256": text_sha256, "text": text, "elapsed_ms": elapsed_ms, "draft_id": draft_id,
+            "approval_required": approval_required,
         }])
 
     def record_checks(self, records: Iterable[Mapping]) -> None:

@@ -1,5 +1,8 @@
 """Approvals: the approve scope, approval requests and decisions, the crisis team, the webhook delivery log.
 
+checks.approval_required remembers that a check's profile asked for an approval, so that an
+editor's override of that check is refused.
+
 An approval request keeps the exact text of the post: approving needs it, and so does binding the
 approval to what is published. It is deleted with the audit trail (`preflight audit prune`).
 
@@ -17,12 +20,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # SQLite cannot alter a constraint: batch mode copies the table with the new one.
+    # SQLite cannot alter a constraint: batch mode copies the table with the new one. The naming convention
+    # turns this name into the one 0001 created (ck_api_keys_ck_api_keys_scope) on every database.
     with op.batch_alter_table("api_keys") as batch:
         batch.drop_constraint("ck_api_keys_scope", type_="check")
-        batch.create_check_constraint(op.f("ck_api_keys_scope"), "scope IN ('check', 'approve', 'admin')")
+        batch.create_check_constraint("ck_api_keys_scope", "scope IN ('check', 'approve', 'admin')")
     with op.batch_alter_table("crisis") as batch:
         batch.add_column(sa.Column("team", sa.JSON(), nullable=True))
+    with op.batch_alter_table("checks") as batch:
+        batch.add_column(sa.Column("approval_required", sa.Boolean(), nullable=True))
     op.create_table(
         "approvals",
         sa.Column("id", sa.String(40), nullable=False),
@@ -86,9 +92,11 @@ def downgrade() -> None:
     op.drop_table("webhook_deliveries")
     op.drop_table("approval_decisions")
     op.drop_table("approvals")
+    with op.batch_alter_table("checks") as batch:
+        batch.drop_column("approval_required")
     with op.batch_alter_table("crisis") as batch:
         batch.drop_column("team")
     op.execute("DELETE FROM api_keys WHERE scope = 'approve'")
     with op.batch_alter_table("api_keys") as batch:
         batch.drop_constraint("ck_api_keys_scope", type_="check")
-        batch.create_check_constraint(op.f("ck_api_keys_scope"), "scope IN ('check', 'admin')")
+        batch.create_check_constraint("ck_api_keys_scope", "scope IN ('check', 'admin')")
