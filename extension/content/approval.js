@@ -38,11 +38,11 @@ preflight.approval = (() => {
 
   /**
    * The report's approval object as it applies to `text`, the text checked: the API compares the post only once a
-   * request is approved, so a pending request the editor has since edited away is marked text_changed here.
+   * request is approved, so a pending (or rejected) request the editor has since edited away is marked text_changed here.
    */
   function effective(reported, asked, text) {
     if (!reported) return null;
-    const other = reported.state === "pending" && asked && asked.id === reported.id && typeof asked.text === "string" &&
+    const other = reported.state !== "approved" && asked && asked.id === reported.id && typeof asked.text === "string" &&
       typeof text === "string" && asked.text !== text;
     return other ? { ...reported, reason: "text_changed" } : reported;
   }

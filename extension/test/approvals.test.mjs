@@ -58,12 +58,15 @@ test("where a request stands for the current text: approved, waiting, rejected, 
   assert.equal(approval.standing({}), null);
 });
 
-test("a pending request is for the text it was asked about: edited since, it no longer waits for that answer", () => {
+test("a pending or rejected request is for the text it was asked about: edited since, it no longer stands for the post", () => {
   const { approval } = load(["content/approval.js"]);
   const reported = asked("pending");
   const request = { id: "apr_1", state: "pending", text: "Our insoles cure back pain" };
   assert.equal(approval.standing({ approval: approval.effective(reported, request, "Our insoles cure back pain") }), "waiting");
   assert.equal(approval.standing({ approval: approval.effective(reported, request, "Our insoles cure back pain!") }), "changed");
+  // a rejection is of the text asked about too: once edited, the post shows its own verdict and may be asked about again
+  assert.equal(approval.standing({ approval: approval.effective(asked("rejected"), request, "Our insoles ease back pain") }), "changed");
+  assert.equal(approval.standing({ approval: approval.effective(asked("rejected"), request, request.text) }), "rejected");
   assert.equal(approval.effective(null, request, "x"), null);
 });
 
