@@ -57,9 +57,10 @@ def the_request(api, text: str) -> dict:  # noqa: F811
     return mine[0]
 
 
-def decide(api, approval: dict, decision: str, comment: str) -> None:  # noqa: F811
+def decide(api, approval: dict, decision: str, comment: str, text: str | None = None) -> None:  # noqa: F811
+    edited = {"text": text} if text is not None else {}
     response = api.app.test_client().post(f"/v1/approvals/{approval['id']}/decision", headers=approver(api),
-                                          json={"decision": decision, "comment": comment})
+                                          json={"decision": decision, "comment": comment, **edited})
     assert response.status_code == 200, response.get_json()
 
 
@@ -140,6 +141,24 @@ def test_text_edited_after_the_approval_is_held_again(page, api):  # noqa: F811
     expect(page.locator(BADGE)).to_have_text("✓ Approved")
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.locator("#posted li")).to_have_text([text])
+
+
+def test_an_approval_of_the_approvers_edit_shows_that_text_and_lets_exactly_it_out(page, api):  # noqa: F811
+    text, better = "Our gel cures sore feet, guaranteed.", "Our gel soothes sore feet."
+    type_on_x(page, text)
+    expect(page.locator(BADGE)).to_contain_text("Blocked")
+    request_in_the_gate(page, "")
+    decide(api, the_request(api, text), "approve", "Reworded the claim.", text=better)
+    # the composer still has the editor's text, which the approval is not for: once the worker hears of it, it is held
+    expect(page.locator(BADGE)).to_contain_text("Blocked")
+    dialog = held(page, "does not apply to this text")
+    expect(dialog.locator(".approved-text")).to_have_text(better)
+    go_back(page)
+    page.locator('[data-testid="tweetTextarea_0"]').press("Control+a")
+    page.keyboard.type(better)
+    expect(page.locator(BADGE)).to_have_text("✓ Approved")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.locator("#posted li")).to_have_text([better])
 
 
 def test_an_approvers_key_in_the_options_is_refused(browser, api):  # noqa: F811

@@ -63,6 +63,9 @@ preflight.dialog = (() => {
       const crisisHeld = kind === "crisis" && !(crisis && crisis.publish_anyway);
       const standing = approval && approval.asked ? preflight.approval.standing({ approval: approval.asked }) : null;
       if (standing) box.append(el("p", { class: `approval-status standing-${standing}`, text: standingText(standing, approval.asked) }));
+      if (standing === "changed" && approval.asked.approvedText) {
+        box.append(el("p", { class: "note", text: t("approvalApprovedText") }), el("blockquote", { class: "approved-text", text: approval.asked.approvedText }));
+      }
       // an editor may not overrule what the profile gives to approvers
       const overridable = !approval || approval.overridable;
       const minimum = kind === "crisis" && crisis ? Math.max(3, crisis.reason_min_chars || 0) : 3;

@@ -33,13 +33,15 @@ preflight.gate = (() => {
 
   /**
    * The first held composer's approval request as the last check saw it, with the approvers' decisions the worker
-   * last fetched for it (who rejected it); null when none was asked for.
+   * last fetched for it (who rejected it) and the text approved when it is not the composer's; null when none was asked for.
    */
   function askedOf(states) {
     const held = states.find((s) => s.report && !s.offline && s.report.approval && !approval.covers(s.report));
     if (!held) return null;
     const fetched = held.asked && held.asked.id === held.report.approval.id ? held.asked : null;
-    return { ...approval.effective(held.report.approval, held.asked, held.checkedText), decisions: (fetched && fetched.decisions) || [] };
+    return { ...approval.effective(held.report.approval, held.asked, held.checkedText), decisions: (fetched && fetched.decisions) || [],
+      // an approver may approve an edited text: the editor needs it word for word to publish it
+      approvedText: fetched && fetched.state === "approved" && fetched.text !== held.checkedText ? fetched.text : null };
   }
 
   /** The rules an override records when the editor publishes through the `kind` dialog: a confirmed warning counts too. */

@@ -64,5 +64,6 @@ button { font: inherit; cursor: pointer; }
 .actions button.request { color: #1a4fa0; border-color: #1a73e8; }
 .approval-status { border-left: 4px solid #1a73e8; background: #e8f0fe; padding: 8px 10px; margin: 8px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .approval-status.standing-rejected { border-left-color: #b3261e; background: #fce8e6; }
+.approved-text { margin: 4px 0 8px; padding: 8px 10px; border: 1px solid #dadce0; border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; user-select: text; }
 .mirror { position: fixed; visibility: hidden; overflow: hidden; white-space: pre-wrap; overflow-wrap: break-word; pointer-events: none; }
 `;

@@ -77,6 +77,12 @@ test("the gate's dialog hears who rejected a request from the decisions the work
   assert.deepEqual(plain(gate.askedOf([{ report, asked: { id: "apr_1", decisions } }]).decisions), decisions);
   assert.deepEqual(plain(gate.askedOf([{ report, asked: { id: "apr_0", decisions } }]).decisions), [], "another request's decisions");
   assert.equal(gate.askedOf([{ report: { verdict: "block", findings: [block] } }]), null);
+  // approved with the approver's edit: the dialog shows that text to the editor, who has the other one in the composer
+  const edited = { verdict: "block", findings: [block], approval: asked("approved", { reason: "text_changed" }) };
+  const fetched = { id: "apr_1", state: "approved", text: "Our insoles ease back pain.", decisions: [] };
+  assert.equal(gate.askedOf([{ report: edited, asked: fetched, checkedText: "Our insoles cure back pain." }]).approvedText,
+    "Our insoles ease back pain.");
+  assert.equal(gate.askedOf([{ report: edited, asked: fetched, checkedText: "Our insoles ease back pain." }]).approvedText, null);
 });
 
 test("a check carries a well-formed approval id only; a request sends the post as a submission with the note, cut to 1000", () => {
