@@ -78,10 +78,10 @@ def parse(raw: bytes) -> dict:
 class LiveApi:
     """The real app on 127.0.0.1 and a free port, in a thread; `stop()` makes it unreachable."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, rules: Path = RULES):
         from preflight.http.app import create_app
 
-        self.app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)})
+        self.app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(rules)})
         self.service = self.app.extensions["preflight"]
         self.key = self.service.store.create_key("extension", "check")
         self.requests = RequestLog(self.app.wsgi_app, ("/v1/check", "/v1/overrides"))

@@ -379,7 +379,7 @@ def test_f11_a_refused_upload_closes_the_connection(client, keys):
     assert "Connection" not in client.get("/healthz").headers
 
 
-@pytest.mark.parametrize("page", ["/", "/reports"])
+@pytest.mark.parametrize("page", ["/", "/reports", "/approvals"])
 def test_f14_the_key_handling_pages_allow_only_their_own_scripts(client, page):
     response = client.get(page)
     policy = response.headers["Content-Security-Policy"]

@@ -1,6 +1,10 @@
 // Calls to the preflight API; problem() tells the editor's three failures apart.
 preflight.api = (() => {
   const TIMEOUT_MS = 10000;
+  const APPROVAL_ID = /^[A-Za-z0-9_.:-]{1,80}$/;
+  const NOTE_MAX = 1000;
+
+  const isApprovalId = (value) => typeof value === "string" && APPROVAL_ID.test(value);
 
   /** {ok, status, body} for a 2xx; {ok: false, offline, reason} or {ok: false, status, error} otherwise. */
   async function call(settings, method, path, { body, signal, auth = true } = {}) {
@@ -45,7 +49,14 @@ preflight.api = (() => {
       images: Array.isArray(msg.images) ? msg.images : [],
     };
     if (body.context === "reply" && typeof msg.inReplyTo === "string" && msg.inReplyTo.trim()) body.in_reply_to = msg.inReplyTo;
+    // the API then says whether that approval covers exactly this text, these images, platform and profile
+    if (isApprovalId(msg.approvalId)) body.approval_id = msg.approvalId;
     return body;
+  }
+
+  /** The body of POST /v1/approvals: the post as the editor sees it now (checked again on the spot) and their note. */
+  function approvalBody(msg, settings) {
+    return { submission: checkBody({ ...msg, approvalId: null }, settings), note: String(msg.note || "").trim().slice(0, NOTE_MAX) };
   }
 
   /**
@@ -59,5 +70,5 @@ preflight.api = (() => {
     return "refused";
   }
 
-  return { call, checkBody, problem };
+  return { call, checkBody, approvalBody, isApprovalId, problem };
 })();

@@ -1,13 +1,22 @@
 // The only place that holds the API key and talks to the API; pages and content scripts send messages.
 if (typeof importScripts === "function") {
-  importScripts("../shared/namespace.js", "../shared/messages.js", "../shared/settings.js", "api.js", "pending.js", "sites.js");
+  importScripts("../shared/namespace.js", "../shared/messages.js", "../shared/settings.js", "api.js", "pending.js", "sites.js",
+    "approvals.js");
 }
 
 (() => {
-  const { ext, MSG, api, pending, settings: config, registerGeneric } = preflight;
+  const { ext, MSG, api, pending, approvals, settings: config, registerGeneric } = preflight;
   const inflight = new Map();
   const DRAFT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
   const BADGE_COLOURS = { pass: "#188038", warn: "#e37400", block: "#d93025", offline: "#80868b" };
+
+  // Approval requests being polled; the list is kept in storage so a worker the browser stopped picks it up again.
+  const watcher = approvals.watcher({
+    fetchOne: async (id) => api.call(await loadSettings(), "GET", `/v1/approvals/${encodeURIComponent(id)}`),
+    notify: ({ tabId, frameId }, approval) => ext.tabs.sendMessage(tabId, { type: MSG.APPROVAL_CHANGED, approval }, { frameId })
+      .then(() => true, () => false),
+    save: (list) => ext.storage.local.set({ approvalWatches: list }),
+  });
 
   async function loadSettings() {
     const stored = await ext.storage.local.get("settings");
@@ -38,7 +47,13 @@ if (typeof importScripts === "function") {
     inflight.set(slot, controller);
     const body = api.checkBody(msg, settings);
     if (typeof msg.draft === "string" && DRAFT_ID.test(msg.draft)) body.draft_id = msg.draft;
-    const answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
+    let answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
+    // a request the API no longer knows (purged, or asked with another key) must not stop the post being checked
+    const forgotten = !answer.ok && answer.status === 404 && "approval_id" in body && (answer.error || {}).code === "approval_not_found";
+    if (forgotten) {
+      delete body.approval_id;
+      answer = await api.call(settings, "POST", "/v1/check", { body, signal: controller.signal });
+    }
     if (inflight.get(slot) === controller) inflight.delete(slot);
     if (answer.cancelled) return { ok: false, cancelled: true };
     const site = sender.tab && sender.tab.url ? new URL(sender.tab.url).hostname : "";
@@ -50,7 +65,12 @@ if (typeof importScripts === "function") {
     const policy = { warnConfirm: settings.warnConfirm, whenUnchecked: settings.whenUnchecked };
     if (answer.ok) {
       flushUnchecked(settings);
-      return { ok: true, report: answer.body, ...policy };
+      const approval = answer.body.approval;
+      // a request still pending is polled again, also after the browser stopped a worker that was polling it
+      if (approval && approval.state === "pending" && tabId !== undefined && !watcher.watching(approval.id)) {
+        await watcher.watch({ id: approval.id, tabId, frameId: sender.frameId, state: "pending" });
+      }
+      return { ok: true, report: answer.body, approvalGone: forgotten, ...policy };
     }
     return { ok: false, offline: Boolean(answer.offline), reason: answer.reason || null, error: answer.error || null, problem, ...policy };
   }
@@ -96,6 +116,21 @@ if (typeof importScripts === "function") {
     });
     if (recorded.ok) return "done";
     return api.problem(recorded) === "refused" ? "drop" : "retry";
+  }
+
+  /** Sends the post as the editor sees it now, with their note, for an approver to decide; then polls the request. */
+  async function requestApproval(msg, sender) {
+    const settings = await loadSettings();
+    const answer = await api.call(settings, "POST", "/v1/approvals", { body: api.approvalBody(msg, settings) });
+    if (!answer.ok) {
+      return { ok: false, offline: Boolean(answer.offline), reason: answer.reason || null, error: answer.error || null,
+        problem: api.problem(answer) };
+    }
+    const approval = answer.body;
+    // a new request for edited text replaces the composer's earlier one: nobody waits for that answer any more
+    if (api.isApprovalId(msg.replaces) && msg.replaces !== approval.id) await watcher.stop(msg.replaces);
+    if (sender.tab) await watcher.watch({ id: approval.id, tabId: sender.tab.id, frameId: sender.frameId, state: approval.state });
+    return { ok: true, approval };
   }
 
   async function override(msg) {
@@ -153,6 +188,9 @@ if (typeof importScripts === "function") {
     // an admin key would work here too, and let anyone with this browser switch crisis mode or reload packs
     const admin = await api.call(settings, "GET", "/v1/crisis");
     if (admin.ok) return { ok: false, reason: "admin-key" };
+    // an approver's key would let the editor approve posts in the approvers' name: it never belongs in an editor's browser
+    const approver = await api.call(settings, "GET", "/v1/approvals?limit=1");
+    if (approver.ok) return { ok: false, reason: "approver-key" };
     return { ok: true, packs: (ready.body && ready.body.packs || []).length };
   }
 
@@ -184,6 +222,7 @@ if (typeof importScripts === "function") {
   const HANDLERS = {
     [MSG.CHECK]: check,
     [MSG.OVERRIDE]: override,
+    [MSG.REQUEST_APPROVAL]: requestApproval,
     [MSG.UNCHECKED]: unchecked,
     [MSG.STATUS]: status,
     [MSG.GET_SETTINGS]: getSettings,
@@ -200,6 +239,9 @@ if (typeof importScripts === "function") {
     handler(msg, sender).then(sendResponse, (err) => sendResponse({ ok: false, error: { code: "extension", message: String(err.message || err) } }));
     return true;
   });
+
+  ext.tabs.onRemoved.addListener((tabId) => watcher.stopTab(tabId));
+  ext.storage.local.get("approvalWatches").then((stored) => watcher.resume(stored.approvalWatches), () => {});
 
   ext.runtime.onInstalled.addListener(async () => {
     const settings = await loadSettings();

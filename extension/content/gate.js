@@ -2,20 +2,24 @@
 // site's own handlers, and let through (replayed) only once the editor has decided.
 preflight.gate = (() => {
   const FRESH_WAIT_MS = 5000;
+  const { approval } = preflight;
 
   /**
    * What to do with a publish action given the composers' states: "allow" without stopping it,
    * "recheck" first, or show the "block", "crisis", "unchecked" or "warn" dialog. A composer the API
    * could not check is held when `holdUnchecked` (the deployment's choice), and let through otherwise.
+   * A composer whose exact post an approver approved counts as clear.
    */
   function decide(states, warnConfirm, holdUnchecked = false) {
     if (states.some((s) => s.stale)) return "recheck";
-    const live = states.filter((s) => !s.offline && s.report);
+    const live = states.filter((s) => !s.offline && s.report && !approval.covers(s.report));
     const findings = live.flatMap((s) => s.report.findings);
     if (findings.some((f) => f.pack === "crisis")) return "crisis";
     if (live.some((s) => s.report.verdict === "block")) return "block";
     if (holdUnchecked && states.some((s) => s.offline)) return "unchecked";
-    if (warnConfirm && live.some((s) => s.report.verdict === "warn")) return "warn";
+    // a warning the profile wants approved is held even for an editor who chose not to confirm warnings
+    const warned = live.filter((s) => s.report.verdict === "warn");
+    if (warned.length && (warnConfirm || warned.some((s) => s.report.approval_required === true))) return "warn";
     return "allow";
   }
 
@@ -25,6 +29,19 @@ preflight.gate = (() => {
    */
   function settled(states) {
     return states.map((s) => (s.stale ? { report: null, offline: true, problem: "offline", stale: false } : s));
+  }
+
+  /**
+   * The first held composer's approval request as the last check saw it, with the approvers' decisions the worker
+   * last fetched for it (who rejected it) and the text approved when it is not the composer's; null when none was asked for.
+   */
+  function askedOf(states) {
+    const held = states.find((s) => s.report && !s.offline && s.report.approval && !approval.covers(s.report));
+    if (!held) return null;
+    const fetched = held.asked && held.asked.id === held.report.approval.id ? held.asked : null;
+    return { ...approval.effective(held.report.approval, held.asked, held.checkedText), decisions: (fetched && fetched.decisions) || [],
+      // an approver may approve an edited text: the editor needs it word for word to publish it
+      approvedText: fetched && fetched.state === "approved" && fetched.text !== held.checkedText ? fetched.text : null };
   }
 
   /** The rules an override records when the editor publishes through the `kind` dialog: a confirmed warning counts too. */
@@ -78,7 +95,7 @@ preflight.gate = (() => {
       }
       if (kind !== "allow") {
         const states = settled(sessions.map((s) => s.gateState()));
-        const reports = states.filter((s) => s.report && !s.offline).map((s) => s.report);
+        const reports = states.filter((s) => s.report && !s.offline && !approval.covers(s.report)).map((s) => s.report);
         const findings = findingsFor(kind, reports);
         const crisisMessages = [...new Set(reports.flatMap((r) => r.findings).filter((f) => f.pack === "crisis").map((f) => f.message))];
         const problem = (states.find((s) => s.offline) || {}).problem || null;
@@ -86,10 +103,27 @@ preflight.gate = (() => {
         const choice = await open({
           kind, findings, crisisMessages, crisis, problem, returnFocus: sessions[0].composer,
           record: (reason) => record(reports, reason, kind, sessions),
+          approval: {
+            offered: approval.offered(kind, reports),
+            overridable: approval.overridable(reports),
+            asked: askedOf(states),
+            request: (note) => requestApproval(sessions, note),
+          },
         });
         return choice === "publish";
       }
       return true;
+    }
+
+    /** Asks for an approval of each held composer's post as it is now; {ok} or {ok: false, message}. */
+    async function requestApproval(sessions, note) {
+      for (const session of sessions) {
+        const state = session.gateState();
+        if (state.offline || !state.report || approval.covers(state.report)) continue;
+        const answer = await session.requestApproval(note);
+        if (!answer.ok) return answer;
+      }
+      return { ok: true };
     }
 
     function replay(button) {
@@ -122,5 +156,5 @@ preflight.gate = (() => {
     }, true);
   }
 
-  return { decide, settled, findingsFor, overriddenRules, install };
+  return { decide, settled, findingsFor, overriddenRules, askedOf, install };
 })();

@@ -1,7 +1,15 @@
 // One composer being watched: its text, the latest answer for it, and what is drawn over it.
 preflight.Session = (() => {
-  const { ext, MSG, offsets, scheduling, textmap, geometry, images, ui } = preflight;
+  const { ext, MSG, offsets, scheduling, textmap, geometry, images, ui, approval } = preflight;
   let counter = 0;
+  // the composer that asked for each approval request, for the worker's news about it
+  const askers = new Map();
+
+  ext.runtime.onMessage.addListener((msg) => {
+    if (!msg || msg.type !== MSG.APPROVAL_CHANGED || !msg.approval) return;
+    const session = askers.get(msg.approval.id);
+    if (session) session.approvalChanged(msg.approval);
+  });
 
   /** The message to the worker; a dead extension context (after an update) reads as offline. */
   async function send(message) {
@@ -33,6 +41,8 @@ preflight.Session = (() => {
       this.report = null;
       this.checkedText = null;
       this.attached = [];
+      // the latest approval request for this composer, as the worker last fetched it; each check sends its id
+      this.asked = null;
       this.imageSignature = "";
       this.layout = [];
       this.group = ui.group();
@@ -93,7 +103,33 @@ preflight.Session = (() => {
       const current = this.readText();
       // only a result for exactly this text counts: an unchecked edit (an applied suggestion too) is checked first
       const stale = this.schedule.pending() || this.state === "checking" || (current.trim() !== "" && current !== this.checkedText);
-      return { report: this.report, offline: this.state === "offline", problem: this.problem, stale };
+      return { report: this.report, offline: this.state === "offline", problem: this.problem, stale, asked: this.asked,
+        checkedText: this.checkedText };
+    }
+
+    /** Asks an approver to approve the post as it is now, with the editor's note; {ok} or {ok: false, message}. */
+    async requestApproval(note) {
+      const answer = await send({
+        type: MSG.REQUEST_APPROVAL, text: this.readText(), platform: this.adapter.platform, ...this.adapter.replyTo(this.composer),
+        images: this.attached.map(({ data, name, alt }) => ({ data, name, alt })), note, replaces: this.asked ? this.asked.id : null,
+      });
+      if (!answer.ok) {
+        const said = answer.error && answer.error.message ? answer.error.message : ui.problemHint(answer.problem || "offline");
+        return { ok: false, message: ui.t("approvalRequestFailed", [said]) };
+      }
+      if (this.asked) askers.delete(this.asked.id);
+      this.asked = answer.approval;
+      askers.set(this.asked.id, this);
+      // the check with the request's id is what tells the badge and the gate where it stands
+      await this.checkNow();
+      return { ok: true };
+    }
+
+    /** The worker saw the request decided (or expired): check again, which says whether this text may go out. */
+    approvalChanged(asked) {
+      if (!this.asked || this.asked.id !== asked.id) return;
+      this.asked = asked;
+      this.checkNow();
     }
 
     /** Checks now, cancelling a scheduled check. */
@@ -117,9 +153,14 @@ preflight.Session = (() => {
       this.render();
       const answer = await this.request({
         type: MSG.CHECK, composer: this.id, draft: this.draftId, text, platform: this.adapter.platform, ...this.adapter.replyTo(this.composer),
+        approvalId: this.asked ? this.asked.id : null,
         images: this.attached.map(({ data, name, alt }) => ({ data, name, alt })),
       });
       if (answer.stale || answer.cancelled) return;
+      if (answer.approvalGone && this.asked) {
+        askers.delete(this.asked.id);
+        this.asked = null;
+      }
       if (answer.ok) {
         Object.assign(this, { state: "ready", report: answer.report, checkedText: text, problem: null });
       } else {
@@ -140,7 +181,9 @@ preflight.Session = (() => {
     }
 
     render() {
-      const { cls, text, label } = ui.badgeState(this.state, this.report, this.problem);
+      const asked = this.report && approval.effective(this.report.approval, this.asked, this.checkedText);
+      const shown = (this.state !== "offline" && approval.badge({ approval: asked })) || ui.badgeState(this.state, this.report, this.problem);
+      const { cls, text, label } = shown;
       this.badge.className = `badge state-${cls}`;
       this.badge.textContent = text;
       this.badge.setAttribute("aria-label", label);
@@ -241,6 +284,7 @@ preflight.Session = (() => {
     }
 
     destroy() {
+      if (this.asked) askers.delete(this.asked.id);
       this.schedule.cancel();
       this.composer.removeEventListener("input", this.onInput);
       this.observer.disconnect();

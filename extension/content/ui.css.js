@@ -15,6 +15,10 @@ button { font: inherit; cursor: pointer; }
 .badge.state-block { color: #fff; border-color: #d93025; background: #d93025; }
 .badge.state-offline { color: #5f6368; background: #f1f3f4; font-weight: 500; }
 .badge.state-checking { color: #5f6368; }
+.badge.state-approval-waiting { color: #1a4fa0; border-color: #8ab4f8; background: #e8f0fe; }
+.badge.state-approval-approved { color: #fff; border-color: #188038; background: #188038; }
+.badge.state-approval-rejected { color: #b3261e; border-color: #b3261e; background: #fce8e6; }
+.badge.state-approval-expired { color: #5f6368; background: #f1f3f4; }
 .card, .panel { position: fixed; pointer-events: auto; background: #fff; border: 1px solid #dadce0; border-radius: 8px; box-shadow: 0 4px 16px rgba(0,0,0,.18); }
 .card { width: 340px; padding: 10px 12px; }
 .panel { width: 380px; max-height: 70vh; overflow: auto; padding: 10px 12px; }
@@ -58,5 +62,9 @@ button { font: inherit; cursor: pointer; }
 .actions button { border-radius: 6px; padding: 6px 14px; border: 1px solid #dadce0; background: #fff; }
 .actions button.primary { background: #1a73e8; border-color: #1a73e8; color: #fff; }
 .actions button.danger { color: #b3261e; border-color: #b3261e; }
+.actions button.request { color: #1a4fa0; border-color: #1a73e8; }
+.approval-status { border-left: 4px solid #1a73e8; background: #e8f0fe; padding: 8px 10px; margin: 8px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.approval-status.standing-rejected { border-left-color: #b3261e; background: #fce8e6; }
+.approved-text { margin: 4px 0 8px; padding: 8px 10px; border: 1px solid #dadce0; border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; user-select: text; }
 .mirror { position: fixed; visibility: hidden; overflow: hidden; white-space: pre-wrap; overflow-wrap: break-word; pointer-events: none; }
 `;

@@ -24,6 +24,7 @@
     if (result.reason === "no-key") return t("optTestNoKey");
     if (result.reason === "key") return t("optTestKey", [String(result.status)]);
     if (result.reason === "admin-key") return t("optTestAdminKey");
+    if (result.reason === "approver-key") return t("optTestApproverKey");
     return t("optTestNotReady", [String(result.status)]);
   }
 

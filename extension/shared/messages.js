@@ -10,4 +10,6 @@ preflight.MSG = Object.freeze({
   LIST_OPTIONS: "preflight/list-options",
   ENABLE_SITE: "preflight/enable-site",
   DISABLE_SITE: "preflight/disable-site",
+  REQUEST_APPROVAL: "preflight/request-approval",
+  APPROVAL_CHANGED: "preflight/approval-changed",
 });

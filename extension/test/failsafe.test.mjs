@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { load } from "./load.mjs";
 
-const { gate } = load(["content/gate.js"]);
+const { gate } = load(["content/approval.js", "content/gate.js"]);
 const block = { rule: "misleading-claims/health-claim", pack: "misleading-claims", severity: "block", message: "m" };
 const warning = { rule: "misleading-claims/absolute-guarantee", pack: "misleading-claims", severity: "warning", message: "w" };
 const unchecked = { report: null, offline: true, problem: "offline" };

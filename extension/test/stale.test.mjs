@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { load } from "./load.mjs";
 
-const { gate } = load(["content/gate.js"], { setTimeout });
+const { gate } = load(["content/approval.js", "content/gate.js"], { setTimeout });
 const block = { rule: "misleading-claims/health-claim", pack: "misleading-claims", severity: "block", message: "m" };
 const passed = { verdict: "pass", findings: [] };
 const blocked = { verdict: "block", findings: [block] };

@@ -58,8 +58,10 @@ def create_app(config: dict | None = None, checker=None) -> Flask:
     from .views_packs import bp as packs
     from .views_preview import bp as preview
     from .views_reports import bp as reports
+    from .views_approvals_page import bp as approvals_page
 
-    for blueprint in (check, packs, health, playground, overrides, crisis, reports, images, preview, approvals):
+    for blueprint in (check, packs, health, playground, overrides, crisis, reports, images, preview, approvals,
+                      approvals_page):
         app.register_blueprint(blueprint)
     return app
 
