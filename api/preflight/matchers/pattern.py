@@ -26,8 +26,9 @@ class PatternIndex:
     """All token patterns of all rules: per language, one spaCy Matcher per rule and the literals it requires.
 
     Running spaCy's Matcher costs as much as tokenizing, for every pattern at every token, and most posts
-    contain none of the words a pattern needs: a rule's matcher only runs over a post whose text contains,
-    for each of the rule's patterns, one literal of every token the pattern cannot do without.
+    contain none of the words a pattern needs: a rule's matcher only runs over a post whose tokens hold, for
+    one of the rule's patterns, a text of every token the pattern cannot do without and the lexical flags
+    (LIKE_NUM...) it asks for.
     """
 
     def __init__(self, pipelines) -> None:
