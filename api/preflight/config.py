@@ -27,6 +27,7 @@ DEFAULTS = {
     "AUDIT_WAIT_SECONDS": 2.0,
     "HASH_SECRET": None,  # None: generated once and kept in the database
     "SYNC_SECONDS": 1.0,
+    "REPORT_CACHE_SIZE": 1024,  # reports each worker keeps for re-checks of unchanged drafts (0: none)
     "LANGUAGETOOL_URL": None,
     "LANGUAGETOOL_TIMEOUT": 0.5,
     "LANGUAGETOOL_FAILURES": 3,

@@ -9,6 +9,7 @@ from . import errors, metrics
 from .auth import rate_limit_key
 from .config import load_config
 from .edge import UNSTORABLE, StrictRequest
+from .limit_storage import SCHEME as MEMORY_SCHEME
 from .redis_health import TIMEOUT_S as REDIS_TIMEOUT_S
 from .service import Service
 
@@ -71,7 +72,7 @@ def init_limits(app: Flask) -> Limiter:
     limiter = Limiter(
         key_func=rate_limit_key,
         default_limits=[app.config["RATE_LIMIT"]],
-        storage_uri=app.config["REDIS_URL"] or "memory://",
+        storage_uri=app.config["REDIS_URL"] or f"{MEMORY_SCHEME}://",
         in_memory_fallback_enabled=bool(app.config["REDIS_URL"]),
         key_prefix=app.config["REDIS_KEY_PREFIX"],
         # A Redis that stops answering must not hold requests up: after this, limits fall back per process.

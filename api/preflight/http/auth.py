@@ -9,12 +9,12 @@ from functools import wraps
 
 from flask import current_app, g, request
 from limits import parse
-from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..storage.models import includes
 from .errors import ApiError
+from .limit_storage import LazyExpiryMemoryStorage
 
 
 
@@ -75,7 +75,7 @@ class FailedAuth:
 
     def __init__(self, limit: str) -> None:
         self._item = parse(limit)
-        self._limiter = FixedWindowRateLimiter(MemoryStorage())
+        self._limiter = FixedWindowRateLimiter(LazyExpiryMemoryStorage())
 
     def allowed(self, address: str) -> bool:
         return self._limiter.test(self._item, address)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from spacy.matcher import Matcher as SpacyMatcher
 
-from ..forms import fold
 from .base import Context, Hit
 
 
@@ -24,16 +23,19 @@ def uses_unbounded_operator(value) -> bool:
 
 
 class PatternIndex:
-    """All token patterns of all rules, one spaCy Matcher per language."""
+    """All token patterns of all rules: per language, one spaCy Matcher per rule and the literals it requires.
+
+    Running spaCy's Matcher costs as much as tokenizing, for every pattern at every token, and most posts
+    contain none of the words a pattern needs: a rule's matcher only runs over a post whose tokens hold, for
+    one of the rule's patterns, a text of every token the pattern cannot do without and the lexical flags
+    (LIKE_NUM...) it asks for.
+    """
 
     def __init__(self, pipelines) -> None:
         self._pipelines = pipelines
-        self._matchers: dict[str, SpacyMatcher] = {}
+        # language -> matcher id -> (spaCy Matcher, one required-literals test per pattern; None: always run)
+        self._matchers: dict[str, dict[int, tuple[SpacyMatcher, list[Requirement] | None]]] = {}
         self._needs_lemma: set[str] = set()
-        # Running spaCy's Matcher costs as much as tokenizing; skip it when no pattern
-        # of the language can match because none of their required words is present.
-        self._anchors: dict[str, set[str]] = {}
-        self._unanchored: set[str] = set()
 
     def __bool__(self) -> bool:
         return bool(self._matchers)
@@ -48,49 +50,58 @@ class PatternIndex:
             probe.add("probe", patterns)
         except Exception as exc:  # spaCy raises ValueError/MatchPatternError/KeyError here
             return " ".join(str(exc).split())
-        matcher = self._matchers.setdefault(language, SpacyMatcher(vocab))
+        rules = self._matchers.setdefault(language, {})
+        matcher, requirements = rules.get(matcher_id) or (SpacyMatcher(vocab), [])
         matcher.add(str(matcher_id), patterns)
-        if any("LEMMA" in tok for pattern in patterns for tok in pattern):
+        if requirements is not None:
+            needed = [required_literals(pattern) for pattern in patterns]
+            # A pattern without any literal to look for may match any post: the rule's matcher always runs.
+            requirements = None if any(not need for need in needed) else requirements + needed
+        rules[matcher_id] = (matcher, requirements)
+        if any("LEMMA" in {key.upper() for key in tok} for pattern in patterns for tok in pattern):
             self._needs_lemma.add(language)
-        for pattern in patterns:
-            words = required_words(pattern, language)
-            if words:
-                self._anchors.setdefault(language, set()).update(words)
-            else:
-                self._unanchored.add(language)
         return None
 
     def find(self, ctx: Context) -> None:
-        """Run each language's matcher once over the post; matches go with the term hits."""
+        """Run the matchers that can match over the post; matches go with the term hits."""
         out = ctx.term_hits
         post = ctx.post
         langs = {lang for _, _, lang in post.sentences} or {post.language}
-        forms = None
-        for language, matcher in self._matchers.items():
+        text = post.analysed.text
+        # Python lower-cases a final sigma by its context, so a token's lower case may not be in the text's.
+        lowered = None if "Σ" in text else text.lower()
+        analysed = post.analysed
+        for language, rules in self._matchers.items():
             if language not in langs:
                 continue
-            # The post's tokens come from its own language's tokenizer; another language's
-            # tokenizer may split differently ("50%"), so only there is the shortcut sound.
-            if language == post.language and language not in self._unanchored:
-                forms = forms if forms is not None else {t.form for t in post.tokens}
-                if forms.isdisjoint(self._anchors.get(language, ())):
-                    continue
-            doc = self._doc(ctx, language)
-            analysed = post.analysed
-            for match_id, start, end in matcher(doc):
-                first, last = doc[start], doc[end - 1]
-                a, b = analysed.to_original(first.idx, last.idx + len(last.text))
-                sent = post.sentence_of(a)
-                if post.sentences and post.sentences[sent][2] != language:
-                    continue
-                key = int(self._pipelines.nlp(language).vocab.strings[match_id])
-                out[key].append(Hit(a, b, sent))
+            tokens = None
+            for key, (matcher, requirements) in rules.items():
+                if requirements is not None:
+                    # Before tokenizing in another language, the text itself; then the tokens, exactly.
+                    if tokens is None and language not in post.doc_cache and lowered is not None and not any(
+                            need.found(text, lowered) for need in requirements):
+                        continue
+                    tokens = tokens or TokenSet(self._tokens(ctx, language))
+                    if not any(need.found(tokens.texts, tokens.lowers, tokens) for need in requirements):
+                        continue
+                doc = self._doc(ctx, language)
+                for _, start, end in matcher(doc):
+                    first, last = doc[start], doc[end - 1]
+                    a, b = analysed.to_original(first.idx, last.idx + len(last.text))
+                    sent = post.sentence_of(a)
+                    if post.sentences and post.sentences[sent][2] != language:
+                        continue
+                    out[key].append(Hit(a, b, sent))
 
-    def _doc(self, ctx: Context, language: str):
+    def _tokens(self, ctx: Context, language: str):
         post = ctx.post
         doc = post.doc_cache.get(language)
         if doc is None:
             doc = post.doc_cache[language] = self._pipelines.tokenize(post.analysed.text, language)
+        return doc
+
+    def _doc(self, ctx: Context, language: str):
+        doc = self._tokens(ctx, language)
         if language in self._needs_lemma and not doc.user_data.get("lemmas"):
             lemma = self._pipelines.lemma
             for tok in doc:
@@ -99,17 +110,82 @@ class PatternIndex:
         return doc
 
 
-def required_words(pattern: list[dict], language: str) -> set[str]:
-    """Words one of which must be in a post for the pattern to match (empty: unknown)."""
+class TokenSet:
+    """The texts and lower-case forms of a post's tokens in one language, and which lexical flags any has."""
+
+    __slots__ = ("doc", "texts", "lowers", "_flags")
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.texts = {token.text for token in doc}
+        self.lowers = {token.lower_ for token in doc}
+        self._flags: dict[str, bool] = {}
+
+    def has(self, flag: str) -> bool:
+        """Whether any token has the lexical attribute (LIKE_NUM, IS_CURRENCY...) set."""
+        found = self._flags.get(flag)
+        if found is None:
+            name = flag.lower()
+            found = self._flags[flag] = any(getattr(token, name) for token in self.doc)
+        return found
+
+
+class Requirement:
+    """What one pattern needs: for every token it cannot skip, one of that token's texts, and its lexical flags."""
+
+    __slots__ = ("exact", "lower", "flags")
+
+    def __init__(self, exact: list[tuple[str, ...]], lower: list[tuple[str, ...]], flags: tuple[str, ...]) -> None:
+        self.exact = exact  # ORTH / TEXT: as written
+        self.lower = lower  # LOWER: in lower case
+        self.flags = flags  # LIKE_NUM, IS_CURRENCY...: true of some token
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.lower or self.flags)
+
+    def found(self, texts, lowers, tokens: TokenSet | None = None) -> bool:
+        """Whether every required token has one of its texts in `texts` / `lowers` and, given the tokens, its flags.
+
+        `texts` and `lowers` are the tokens' sets, or the post's text and its lower case (a token is a slice of it).
+        """
+        return (all(any(word in lowers for word in words) for words in self.lower)
+                and all(any(word in texts for word in words) for words in self.exact)
+                and (tokens is None or all(tokens.has(flag) for flag in self.flags)))
+
+
+# Operators under which a token may be absent from a match: only a token without one, or with "+", is required.
+REQUIRED_OPERATORS = (None, "+")
+# Lexical flags a required token may ask for: any token of the post must have the flag set.
+FLAGS = ("LIKE_NUM", "IS_CURRENCY", "IS_DIGIT", "LIKE_URL", "LIKE_EMAIL")
+
+
+def required_literals(pattern: list[dict]) -> Requirement:
+    """What the text must contain for `pattern` to match (empty: nothing known)."""
+    exact: list[tuple[str, ...]] = []
+    lower: list[tuple[str, ...]] = []
+    flags: list[str] = []
     for token in pattern:
-        if token.get("OP") in ("?", "*", "!"):
+        # spaCy reads pattern keys in any letter case.
+        attrs = {key.upper(): value for key, value in token.items() if isinstance(key, str)}
+        if attrs.get("OP") not in REQUIRED_OPERATORS:
             continue
-        value = token.get("LOWER", token.get("ORTH", token.get("TEXT")))
-        if isinstance(value, str):
-            return {fold(value, language)}
-        if isinstance(value, dict) and isinstance(value.get("IN"), list) and all(isinstance(v, str) for v in value["IN"]):
-            return {fold(v, language) for v in value["IN"]}
-    return set()
+        for attr, into in (("LOWER", lower), ("ORTH", exact), ("TEXT", exact)):
+            words = literal_set(attrs.get(attr))
+            if words:
+                into.append(words)
+        flags += [flag for flag in FLAGS if attrs.get(flag) is True]
+    return Requirement(exact, lower, tuple(dict.fromkeys(flags)))
+
+
+def literal_set(value) -> tuple[str, ...] | None:
+    """The texts a token attribute's value accepts, when it names them (a string or {IN: [strings]})."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, dict) and len(value) == 1:
+        words = next((item for key, item in value.items() if isinstance(key, str) and key.upper() == "IN"), None)
+        if isinstance(words, list) and words and all(isinstance(word, str) for word in words):
+            return tuple(words)
+    return None
 
 
 class PatternMatcher:
