@@ -10,7 +10,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from .conftest import ROOT, RULES
+from .conftest import ROOT, RULES, session_checker
 
 CHROMIUM = "/usr/bin/chromium"
 EXTENSION = ROOT / "extension"
@@ -81,7 +81,9 @@ class LiveApi:
     def __init__(self, db: Path, rules: Path = RULES):
         from preflight.http.app import create_app
 
-        self.app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(rules)})
+        # The bundled packs come compiled from the session; another rules directory is compiled here.
+        checker = session_checker() if rules == RULES else None
+        self.app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(rules)}, checker=checker)
         self.service = self.app.extensions["preflight"]
         self.key = self.service.store.create_key("extension", "check")
         self.requests = RequestLog(self.app.wsgi_app, ("/v1/check", "/v1/overrides"))

@@ -154,9 +154,9 @@ def test_f2_a_check_is_answered_only_once_its_record_is_written(client, keys, ap
 
 
 @pytest.fixture()
-def guarded(tmp_path):
+def guarded(tmp_path, checker):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "RULES_DIR": str(RULES),
-                      "RATE_LIMIT": "5 per minute", "AUTH_FAILURE_LIMIT": "3 per minute"})
+                      "RATE_LIMIT": "5 per minute", "AUTH_FAILURE_LIMIT": "3 per minute"}, checker=checker)
     store = app.extensions["preflight"].store
     lookups = []
     verify = store.verify_key
@@ -245,10 +245,10 @@ def test_f7_absurd_dates_and_ids_are_4xx(client, keys, method, path, body):
     assert 400 <= response.status_code < 500 and response.is_json, response.get_data(as_text=True)[:300]
 
 
-def test_f12_101_items_are_413_and_the_limit_follows_the_configuration(client, keys, tmp_path):
+def test_f12_101_items_are_413_and_the_limit_follows_the_configuration(client, keys, tmp_path, checker):
     items = [{"text": "ok"}] * 101
     assert error_of(client.post("/v1/check/batch", json={"items": items}, headers=auth(keys["check"])), 413)["code"] == "too_many_items"
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "RULES_DIR": str(RULES), "MAX_BATCH_ITEMS": 101})
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "RULES_DIR": str(RULES), "MAX_BATCH_ITEMS": 101}, checker=checker)
     key = app.extensions["preflight"].store.create_key("batch", "check")
     response = app.test_client().post("/v1/check/batch", json={"items": items}, headers=auth(key))
     assert response.status_code == 200 and len(response.get_json()["items"]) == 101
@@ -263,9 +263,9 @@ def test_f12_a_batch_over_the_character_budget_is_413_before_any_check(client, k
     assert error["code"] == "batch_too_large" and "540,000" in error["message"] and calls == []
 
 
-def test_f13_the_stored_text_hash_is_keyed_with_the_deployments_secret(tmp_path):
+def test_f13_the_stored_text_hash_is_keyed_with_the_deployments_secret(tmp_path, checker):
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    app = create_app({"DATABASE_URL": url, "RULES_DIR": str(RULES), "HASH_SECRET": "s3cret"})
+    app = create_app({"DATABASE_URL": url, "RULES_DIR": str(RULES), "HASH_SECRET": "s3cret"}, checker=checker)
     service = app.extensions["preflight"]
     key = service.store.create_key("hash", "check")
     body = app.test_client().post("/v1/check", json={"text": NEVER_FAILS}, headers=auth(key)).get_json()
@@ -278,8 +278,8 @@ def test_f13_the_stored_text_hash_is_keyed_with_the_deployments_secret(tmp_path)
     assert first.text_hash("x") == second.text_hash("x") != Store(f"sqlite:///{tmp_path / 'other.db'}").text_hash("x")
 
 
-def unavailable_app(tmp_path, monkeypatch):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "RULES_DIR": str(RULES)})
+def unavailable_app(tmp_path, monkeypatch, checker):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "RULES_DIR": str(RULES)}, checker=checker)
     service = app.extensions["preflight"]
     keys = {"check": service.store.create_key("c", "check"), "admin": service.store.create_key("a", "admin")}
     client = app.test_client()
@@ -301,8 +301,8 @@ def unavailable_app(tmp_path, monkeypatch):
     return app, keys
 
 
-def test_f9_with_the_database_away_checks_go_on_and_the_rest_answers_503(tmp_path, monkeypatch):
-    app, keys = unavailable_app(tmp_path, monkeypatch)
+def test_f9_with_the_database_away_checks_go_on_and_the_rest_answers_503(tmp_path, monkeypatch, checker):
+    app, keys = unavailable_app(tmp_path, monkeypatch, checker)
     client = app.test_client()
     check = client.post("/v1/check", json={"text": NEVER_FAILS}, headers=auth(keys["check"]))
     assert check.status_code == 200, check.get_data(as_text=True)[:300]
@@ -344,9 +344,9 @@ def test_f9_a_database_that_accepts_but_never_answers_does_not_hold_readyz(api, 
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs PREFLIGHT_TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/test")
-def test_f9_a_held_lock_on_the_keys_answers_503_within_the_lock_timeout(tmp_path):
+def test_f9_a_held_lock_on_the_keys_answers_503_within_the_lock_timeout(tmp_path, checker):
     with fresh_postgresql_schema() as url:
-        app = create_app({"DATABASE_URL": url, "RULES_DIR": str(RULES), "DATABASE_TIMEOUT": 0.5})
+        app = create_app({"DATABASE_URL": url, "RULES_DIR": str(RULES), "DATABASE_TIMEOUT": 0.5}, checker=checker)
         store = app.extensions["preflight"].store
         key = store.create_key("locked", "check")
         engine = create_engine(url)
@@ -361,8 +361,8 @@ def test_f9_a_held_lock_on_the_keys_answers_503_within_the_lock_timeout(tmp_path
             store.dispose()
 
 
-def test_f9_a_revoked_key_stops_working_through_the_change_counters_not_the_cache_time(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "RULES_DIR": str(RULES), "SYNC_SECONDS": 0})
+def test_f9_a_revoked_key_stops_working_through_the_change_counters_not_the_cache_time(tmp_path, checker):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "RULES_DIR": str(RULES), "SYNC_SECONDS": 0}, checker=checker)
     service = app.extensions["preflight"]
     key = service.store.create_key("leaver", "check")
     client = app.test_client()

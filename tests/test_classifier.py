@@ -147,13 +147,14 @@ def test_the_shipped_rule_flags_abuse_and_not_service_replies(checker):
     assert checker.skipped == []
 
 
-def test_the_api_starts_without_the_model_and_says_what_it_skipped(tmp_path):
+def test_the_api_starts_without_the_model_and_says_what_it_skipped(tmp_path, analyzer):
     from preflight.http.app import create_app
 
     rules = tmp_path / "rules"
     rules.mkdir()
     write_pack(rules, model="absent.npz")
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'preflight.db'}", "RULES_DIR": str(rules)})
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'preflight.db'}", "RULES_DIR": str(rules)},
+                     checker=Checker.from_directory(rules, analyzer=analyzer))
     key = app.extensions["preflight"].store.create_key("checker", "check")
     answer = app.test_client().post("/v1/check", json={"text": "You are vile scum!", "language": "en"},
                                     headers={"Authorization": f"Bearer {key}"})

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import bindparam, create_engine, text
 
+from preflight.storage import Store
+
 from .conftest import ROOT
 from .test_instances import START_S, answers, wait_until
 from .test_serve import BIN, free_port
@@ -63,8 +65,9 @@ def server(tmp_path):
     with fresh_postgresql_schema() as database_url:
         env = {**os.environ, "PREFLIGHT_DATABASE_URL": database_url, "PREFLIGHT_RATE_LIMIT": "100000 per minute"}
         env.pop("PREFLIGHT_REDIS_URL", None)
-        key = subprocess.run([str(BIN / "preflight"), "keys", "create", "--name", "editor", "--scope", "check"], env=env,
-                             cwd=ROOT, capture_output=True, text=True, check=True, timeout=120).stdout.strip()
+        store = Store(database_url)
+        key = store.create_key("editor", "check")
+        store.dispose()
         port = free_port()
         log = tmp_path / "serve.log"  # a file, not a pipe: a full pipe would stall the workers' logging
         with log.open("w") as sink:

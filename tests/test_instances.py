@@ -15,6 +15,8 @@ import uuid
 
 import pytest
 
+from preflight.storage import Store
+
 from .conftest import ROOT, RULES
 from .test_serve import BIN, free_port, request
 from .test_storage import fresh_postgresql_schema
@@ -73,10 +75,10 @@ def instances(tmp_path_factory):
         env = {**os.environ, "PREFLIGHT_DATABASE_URL": database_url, "PREFLIGHT_REDIS_URL": REDIS_URL,
                "PREFLIGHT_REDIS_KEY_PREFIX": f"preflight-test-{uuid.uuid4().hex[:12]}", "PREFLIGHT_RULES_DIR": str(rules),
                "PREFLIGHT_RATE_LIMIT": f"{LIMIT} per minute"}
-        keys = {}
-        for name, scope in (("owner", "admin"), ("editor", "check"), ("leaver", "check"), ("burst", "check")):
-            keys[name] = subprocess.run([str(BIN / "preflight"), "keys", "create", "--name", name, "--scope", scope], env=env,
-                                        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120).stdout.strip()
+        store = Store(database_url)  # the shell's `preflight keys create` is tested in test_keys_cli
+        keys = {name: store.create_key(name, scope)
+                for name, scope in (("owner", "admin"), ("editor", "check"), ("leaver", "check"), ("burst", "check"))}
+        store.dispose()
         ports = [free_port(), free_port()]
         procs = [start(port, env, tmp_path) for port in ports]
         try:

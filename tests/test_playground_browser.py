@@ -24,12 +24,12 @@ expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, checker):
     """The real app on 127.0.0.1 and a free port, served from a thread; yields (base URL, a check key)."""
     from preflight.http.app import create_app
 
     db = tmp_path_factory.mktemp("playground") / "preflight.db"
-    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)})
+    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)}, checker=checker)
     service = app.extensions["preflight"]
     key = service.store.create_key("playground", "check")
     with serving(app) as url:

@@ -43,11 +43,11 @@ def seed(service) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, checker):
     from preflight.http.app import create_app
 
     db = tmp_path_factory.mktemp("reports") / "preflight.db"
-    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)})
+    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)}, checker=checker)
     service = app.extensions["preflight"]
     seed(service)
     key = service.store.create_key("owner", "admin")

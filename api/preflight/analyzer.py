@@ -5,14 +5,15 @@ from datetime import date
 from functools import cached_property
 
 from .analysis import Post, build_tokens
-from .nlp import SUPPORTED_LANGUAGES, Pipelines
+from .nlp import Pipelines
 from .normalize import CharFolder, analyse_text
+from .vocab import LANGUAGES
 
 
 class Analyzer:
     """The language tools one engine shares between compiling packs and checking posts; each loads on first use."""
 
-    def __init__(self, languages: tuple[str, ...] = SUPPORTED_LANGUAGES) -> None:
+    def __init__(self, languages: tuple[str, ...] = LANGUAGES) -> None:
         self.languages = languages
         self.pipelines = Pipelines()
         self.folder = CharFolder()

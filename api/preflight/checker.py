@@ -8,15 +8,13 @@ from pathlib import Path
 from .analyzer import Analyzer
 from .errors import InputError, TextTooLongError, UnknownProfileError
 from .matchers.base import Context
-from .matchers.metric import PLATFORM_LIMITS
 from .packs.load import RuleSet, load_rules
 from .packs.model import Profile
 from .pipeline import Submission, check_post
 from .report import Finding, Report
+from .vocab import CONTEXTS, PLATFORMS
 
 MAX_TEXT_CHARS = 100_000
-CONTEXTS = ("post", "reply")
-PLATFORMS = tuple(PLATFORM_LIMITS)
 
 
 class Checker:

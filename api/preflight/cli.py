@@ -13,6 +13,7 @@ from rich.console import Console
 
 from .config import database_url
 from .errors import PackError, PreflightError
+from .vocab import CONTEXTS, LANGUAGES, PLATFORMS
 
 EXIT = {"pass": 0, "warn": 1, "block": 2}
 EXIT_USAGE = 3
@@ -79,10 +80,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def add_post_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", default="auto", help="auto, en, nl, da, sv or de")
-    parser.add_argument("--platform", default=None, help="x, threads, instagram, linkedin, facebook or tiktok")
+    parser.add_argument("--lang", default="auto", help=f"auto, {', '.join(LANGUAGES)}")
+    parser.add_argument("--platform", default=None, help=", ".join(PLATFORMS))
     parser.add_argument("--profile", default=None, help="brand profile id")
-    parser.add_argument("--context", default="post", choices=["post", "reply"])
+    parser.add_argument("--context", default="post", choices=CONTEXTS)
 
 
 def command_of(argv: list[str]) -> str | None:

@@ -9,10 +9,10 @@ from .errors import InputError
 from .matchers.base import Context, Matcher
 from .matchers.pattern import PatternIndex
 from .matchers.terms import TermIndex
-from .nlp import SUPPORTED_LANGUAGES
 from .packs.compile import Indexes, PackCompiler
 from .packs.model import MatchNode
 from .report import Finding, Span
+from .vocab import LANGUAGES
 
 PACK = "sensitive-topics"
 RULE = "sensitive-topics/live-event"
@@ -106,7 +106,7 @@ class EventMatcher:
         compiler = PackCompiler(analyzer, self.indexes, "events", {})
         self.events: list[tuple[Event, Matcher]] = []
         for index, event in enumerate(events):
-            node = MatchNode(phrase={language: list(event.terms) for language in SUPPORTED_LANGUAGES})
+            node = MatchNode(phrase={language: list(event.terms) for language in LANGUAGES})
             matcher, _ = compiler.matcher(node, ("events", index))
             self.events.append((event, matcher))
         node = sells_node(ruleset)

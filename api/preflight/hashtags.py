@@ -5,7 +5,8 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-DEFAULT_LANGUAGES = ("en", "nl", "da", "sv", "de")
+from .vocab import LANGUAGES
+
 # Brands mix English hashtags into posts in every language.
 ENGLISH = "en"
 
@@ -41,7 +42,7 @@ UPPER, LOWER, UNCASED, DIGIT, MARK, OTHER, CASED = range(7)
 class HashtagSplitter:
     """Splits hashtag bodies into words; word frequencies load per language on first use."""
 
-    def __init__(self, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> None:
+    def __init__(self, languages: tuple[str, ...] = LANGUAGES) -> None:
         from wordfreq import available_languages  # on first use: most posts have no hashtag
 
         available = available_languages()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from .entities import BARE_DOMAIN_RE, EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE
+from .vocab import LANGUAGES
 
 # Below these a guess is too often wrong to act on; chosen by bench/language_accuracy.py.
 MIN_LETTERS = 4
@@ -119,7 +120,7 @@ def vote(ranked: list[tuple[int, dict[str, float]]]) -> str | None:
 class LanguageDetector:
     """Detects which of the supported languages a post, or each of its sentences, is in."""
 
-    def __init__(self, languages: tuple[str, ...] = ("en", "nl", "da", "sv", "de")) -> None:
+    def __init__(self, languages: tuple[str, ...] = LANGUAGES) -> None:
         self.languages = tuple(languages)
         # An editor's draft is checked again after every pause in typing, and a back
         # catalogue repeats its sentences: most sentences have been seen before.

@@ -8,8 +8,7 @@ import spacy
 from spacy.language import Language
 
 from .forms import fold
-
-SUPPORTED_LANGUAGES = ("en", "nl", "da", "sv", "de")
+from .vocab import LANGUAGES
 
 
 class Pipelines:
@@ -62,7 +61,7 @@ class Pipelines:
                 return fold(lemma, language)
         return fold(token, language)
 
-    def warm(self, languages=SUPPORTED_LANGUAGES) -> None:
+    def warm(self, languages=LANGUAGES) -> None:
         """Load everything up front, so that the first check is as fast as the rest."""
         for language in languages:
             self.nlp(language)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .titles import fallback_title
+from .vocab import SEVERITIES
 
 SCHEMA_VERSION = "2"
-SEVERITIES = ("info", "warning", "block")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 

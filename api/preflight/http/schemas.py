@@ -7,9 +7,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..pipeline import MAX_TIME_CHARS, publication_time
+from ..vocab import Context, Language, Platform, Severity
 
-Language = Literal["auto", "en", "nl", "da", "sv", "de"]
-Platform = Literal["x", "threads", "instagram", "linkedin", "facebook", "tiktok"]
+RequestLanguage = Literal["auto", Language]
 
 
 class Strict(BaseModel):
@@ -24,10 +24,10 @@ class ImageIn(Strict):
 
 class CheckRequest(Strict):
     text: str = Field("", description="The post as the editor typed it (limit: MAX_TEXT_CHARS).")
-    language: Language = "auto"
+    language: RequestLanguage = "auto"
     platform: Platform | None = None
     profile: str | None = Field(None, max_length=100)
-    context: Literal["post", "reply"] = "post"
+    context: Context = "post"
     images: list[ImageIn] = Field(default_factory=list, max_length=20)
     scheduled_for: str | None = Field(
         None, max_length=MAX_TIME_CHARS, examples=["2026-09-11", "2026-09-11T09:30:00+02:00"],
@@ -66,10 +66,10 @@ class PreviewRequest(Strict):
     posts: Literal["audit"] | None = Field(None, description="'audit': the texts stored in the audit trail; "
                                                              "in multipart/form-data, a posts file (JSON Lines or CSV) instead.")
     limit: int = Field(1000, ge=1, le=10_000, description="With 'audit': how many of the most recent stored texts.")
-    language: Language = "auto"
+    language: RequestLanguage = "auto"
     platform: Platform | None = None
     profile: str | None = Field(None, max_length=100)
-    context: Literal["post", "reply"] = "post"
+    context: Context = "post"
 
 
 class SpanOut(BaseModel):
@@ -101,7 +101,7 @@ class MatchOut(BaseModel):
 class FindingOut(BaseModel):
     rule: str
     pack: str
-    severity: Literal["info", "warning", "block"]
+    severity: Severity
     title: str = Field(description="The rule's short name for people, in the post's language (the pack's `title`, "
                                    "else made from the rule id).")
     message: str

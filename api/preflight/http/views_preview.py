@@ -39,7 +39,8 @@ def preview():
         raise ApiError(422, "invalid_request", "name the posts to replay: upload a posts file (multipart) or send \"posts\": \"audit\"",
                        [{"field": "posts"}])
     try:
-        proposed = Checker.from_directory(directory, analyzer=service.analyzer, max_chars=service.checker.max_chars)
+        # Cached by content: previewing the same proposal again (or the packs in force) does not compile it again.
+        proposed = Checker.from_directory(directory, analyzer=service.analyzer, cache=True, max_chars=service.checker.max_chars)
     except PackError as exc:
         raise ApiError(422, "invalid_pack", "the proposed rules directory has problems",
                        [{"problem": str(p)} for p in exc.problems]) from None

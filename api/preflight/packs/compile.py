@@ -16,12 +16,12 @@ from ..matchers.regex import RegexMatcher, compile_regex
 from ..matchers.terms import EXACT, FORM, LEMMA, OBFUSCATED, ConsistencyMatcher, SubstitutionMatcher, TermIndex, TermsMatcher
 from ..forms import fold
 from ..morphology import SOURCE_LANGUAGE
-from ..nlp import SUPPORTED_LANGUAGES
 from ..rules import PLACEHOLDERS, CompiledRule, placeholders
+from ..vocab import LANGUAGES
 from .model import MatchNode, Pack, Rule
 from .yamlfile import Marks, locate
 
-ALL_LANGUAGES = frozenset(SUPPORTED_LANGUAGES)
+ALL_LANGUAGES = frozenset(LANGUAGES)
 ANY = "any"
 
 
@@ -144,7 +144,7 @@ class PackCompiler:
             lists = getattr(node, kind)
             inflect = (node.forms or self.forms) == "inflected"
             for language, terms in lists.items():
-                for target in SUPPORTED_LANGUAGES if language == ANY else (language,):
+                for target in LANGUAGES if language == ANY else (language,):
                     options = {
                         "inflect": inflect,
                         "source": SOURCE_LANGUAGE if language == ANY else None,

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from ..errors import Problem
 from ..matchers.terms import FORM
-from ..nlp import SUPPORTED_LANGUAGES
+from ..vocab import LANGUAGES
 from .model import KEBAB, Language, Strict, Term
 from .yamlfile import locate
 
@@ -141,14 +141,14 @@ def load_gazetteer(root: Path, analyzer, indexes, problems: list[Problem]) -> Ga
             seen[event.id] = f"{display}:{line}"
             names = indexes.new_id()
             wordless: set[str] = set()
-            for language in SUPPORTED_LANGUAGES:
+            for language in LANGUAGES:
                 terms = dict.fromkeys([*event.names.get(language, []), *event.names.get("en", []), *event.hashtags])
                 wordless.update(term for term in terms if not indexes.terms.add(names, FORM, language, term))
             for term in sorted(wordless):
                 problems.append(Problem(display, line, col, f"the name {term!r} of '{event.id}' has no words to match"))
             places = indexes.new_id() if event.places else None
             for term in event.places:
-                for language in SUPPORTED_LANGUAGES:
+                for language in LANGUAGES:
                     indexes.terms.add(places, FORM, language, term)
             gazetteer.entries.append(Entry(event, names, places))
     return gazetteer

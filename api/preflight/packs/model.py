@@ -7,12 +7,11 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Language = Literal["en", "nl", "da", "sv", "de"]
+from ..vocab import Context, Language, Platform, Severity
+
 # A term list under `any` applies in sentences of every language (borrowed English swearing).
-TermLanguage = Literal["en", "nl", "da", "sv", "de", "any"]
+TermLanguage = Literal[Language, "any"]
 Forms = Literal["inflected", "exact"]
-Severity = Literal["info", "warning", "block"]
-Platform = Literal["x", "threads", "instagram", "linkedin", "facebook", "tiktok"]
 Measure = Literal["exclamations", "caps_ratio", "emoji", "hashtags", "mentions", "length", "sentence_words"]
 Check = Literal["phone", "luhn", "card", "iban", "bsn", "cpr", "personnummer", "steuer-id", "ssn"]
 ProfileList = Literal["banned", "competitors", "code_names", "substitutions"]
@@ -97,7 +96,7 @@ class When(Strict):
     """When a rule is in force: dates (every year, or one year), a context, platforms, the message answered."""
 
     dates: list[Union[str, Window]] | None = None
-    context: Literal["post", "reply"] | None = None
+    context: Context | None = None
     platforms: list[Platform] | None = None
     in_reply_to: MatchNode | None = Field(None, description="A matcher that must hold in the message the post answers "
                                                             "(a reply's `in_reply_to`); without one, the rule is not in force.")
@@ -127,7 +126,7 @@ def parse_day(text: str) -> tuple[int | None, int, int]:
 
 class ExampleCase(Strict):
     text: str
-    context: Literal["post", "reply"] = "post"
+    context: Context = "post"
     platform: Platform | None = None
     date: dt.date | None = None
     profile: str | None = None
