@@ -25,6 +25,6 @@ def test_every_language_has_image_messages_and_an_ocr_language():
     assert set(IMAGE_MESSAGE_LANGUAGES) == set(LANGUAGES) == set(TESSERACT_LANGUAGES)
 
 
-def test_the_extension_and_the_playground_offer_the_engine_s_languages():
+def test_the_extension_and_the_pages_offer_the_engine_s_languages():
     assert re.findall(r'"(\w+)"', constant("extension/shared/settings.js", "LANGUAGES")) == ["auto", *LANGUAGES]
-    assert re.findall(r"(\w+):", constant("api/preflight/http/static/playground.js", "LANGUAGES")) == list(LANGUAGES)
+    assert re.findall(r"(\w+):", constant("api/preflight/http/static/i18n.js", "LANGUAGES")) == list(LANGUAGES)

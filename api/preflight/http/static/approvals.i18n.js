@@ -1,8 +1,6 @@
 // Every string of the approvals page, in the five languages of the product; {name} marks a value filled in.
 // English is also the page's text before the script runs (approvals.html).
 
-export const LANGUAGES = { en: "English", nl: "Nederlands", da: "Dansk", sv: "Svenska", de: "Deutsch" };
-
 export const STRINGS = {
   en: {
     skip: "Skip to the requests",
@@ -355,18 +353,3 @@ export const STRINGS = {
     decided_partial: "Ihre Freigabe ist gespeichert; eine weitere Person muss ebenfalls freigeben.",
   },
 };
-
-/** The first of the browser's languages the page speaks, else English. */
-export function pickLanguage(preferred) {
-  for (const tag of preferred || []) {
-    const base = String(tag).toLowerCase().split("-")[0];
-    if (base in STRINGS) return base;
-  }
-  return "en";
-}
-
-/** `id` in `language` with its {placeholders} filled from `values`. */
-export function translate(language, id, values = {}) {
-  const text = (STRINGS[language] && STRINGS[language][id]) || STRINGS.en[id] || id;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
-}

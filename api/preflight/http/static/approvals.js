@@ -1,19 +1,20 @@
 // The approvals page: lists requests with the approver's key, shows each post with its findings marked,
 // and sends approve/reject decisions. Post text, notes and comments only ever reach the page as text nodes.
 
-import { LANGUAGES, STRINGS, pickLanguage, translate } from "./approvals.i18n.js";
+import { STRINGS } from "./approvals.i18n.js";
+import { createI18n } from "./i18n.js";
 import { codePointToUtf16, highlightSegments } from "./playground.js";
 
 const KEY_STORAGE = "preflight.approverKey";
-const LANGUAGE_STORAGE = "preflight.language";
 const PAGE_SIZE = 50;
 const SEVERITY_RANK = { info: 0, warning: 1, block: 2 };
 const STATES = ["pending", "approved", "rejected", "expired"];
 // the API's refusals of a decision the approver can act on, each said in the page's language
 const DECISION_PROBLEMS = ["own_request", "not_crisis_team", "already_decided", "expired", "edited_text_blocked"];
 
-let language = "en";
-const t = (id, values) => translate(language, id, values);
+// the language menu, the stored choice and the browser's languages work as on the other pages
+const i18n = createI18n(STRINGS);
+const { t } = i18n;
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -99,6 +100,7 @@ function init() {
   const formatters = {};
 
   const when = (iso) => {
+    const language = i18n.language();
     formatters[language] ||= new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" });
     const date = new Date(iso);
     return Number.isNaN(date.getTime()) ? String(iso) : formatters[language].format(date);
@@ -279,10 +281,8 @@ function init() {
     }
   }
 
-  function applyLanguage(chosen) {
-    language = chosen;
-    document.documentElement.lang = chosen;
-    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  function applyLanguage() {
+    i18n.apply();
     for (const node of document.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
     // the shared key form is written in English for every page
     document.querySelector('label[for="api-key"]').textContent = t("keyLabel");
@@ -294,14 +294,8 @@ function init() {
     if (!$("queue").hidden) draw();
   }
 
-  const select = $("ui-language");
-  select.replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => el("option", { value: code, lang: code }, name)));
-  select.value = stored(localStorage, LANGUAGE_STORAGE) in STRINGS ? stored(localStorage, LANGUAGE_STORAGE) : pickLanguage(navigator.languages);
-  select.addEventListener("change", () => {
-    store(localStorage, LANGUAGE_STORAGE, select.value);
-    applyLanguage(select.value);
-  });
-  applyLanguage(select.value);
+  i18n.mountSwitcher($("ui-language"), applyLanguage);
+  applyLanguage();
 
   $("key-form").addEventListener("submit", (event) => {
     event.preventDefault();

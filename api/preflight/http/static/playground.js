@@ -1,6 +1,6 @@
 // The playground: checks a post through the API and shows where each finding applies.
 // Text from the post or the API only ever reaches the page as text nodes or attribute values.
-import { createI18n } from "./i18n.js";
+import { LANGUAGES, createI18n } from "./i18n.js";
 import { COMMON, PLAYGROUND } from "./strings.js";
 
 const i18n = createI18n(COMMON, PLAYGROUND);
@@ -10,7 +10,6 @@ const TIMEOUT_MS = 15000;
 const SEVERITY_RANK = { info: 0, warning: 1, block: 2 };
 const SEVERITIES = ["block", "warning", "info"];
 const severityLabel = (severity) => t(`sev_${severity}`);
-const LANGUAGES = ["en", "nl", "da", "sv", "de"];
 
 function spanStart(finding) {
   return finding.image === undefined && finding.span ? finding.span.start : Number.MAX_SAFE_INTEGER;
@@ -417,7 +416,7 @@ function init() {
     const allIds = all.map((_, k) => `finding-${k + 1}`);
     const findings = all.filter((f) => f.image === undefined);
     const ids = allIds.filter((_, k) => all[k].image === undefined);
-    const language = LANGUAGES.includes(report.language) ? t(`lang_${report.language}`) : report.language;
+    const language = Object.hasOwn(LANGUAGES, report.language) ? t(`lang_${report.language}`) : report.language;
     const counts = SEVERITIES
       .map((s) => [s, findings.filter((f) => f.severity === s).length])
       .filter(([, n]) => n);
