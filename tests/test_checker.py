@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import yaml
 
 from preflight import InputError
 from preflight.errors import UnknownProfileError
 
-from .conftest import rule_ids
+from .conftest import RULES, rule_ids
 
 
 def test_dutch_cure_claim_is_reported_in_dutch_with_exact_spans(checker):
@@ -189,7 +190,8 @@ def test_report_serialises_to_the_wire_contract(checker):
     assert set(data) == {"verdict", "language", "findings", "packs", "elapsed_ms", "skipped", "images", "checked_for"}
     finding = data["findings"][0]
     assert set(finding) == {"rule", "pack", "severity", "title", "message", "span", "suggestions", "guidance", "reference"}
-    assert {"id": "misleading-claims", "version": "0.3.1"} in data["packs"]
+    shipped = yaml.safe_load((RULES / "misleading-claims.yaml").read_text(encoding="utf-8"))["version"]
+    assert {"id": "misleading-claims", "version": shipped} in data["packs"]
 
 
 def test_mixed_post_uses_each_sentence_language_and_the_majority_for_messages(checker):

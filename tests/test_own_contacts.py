@@ -15,7 +15,7 @@ from .conftest import RULES
 PROFILE = """
 id: brand
 name: Brand
-region: NL
+regions: [NL]
 own_contacts:
   phones: ["+31 20 794 6000"]
   email_domains: [brand.nl]
@@ -29,6 +29,7 @@ def privacy(analyzer, tmp_path_factory):
     shutil.copy(RULES / "privacy.yaml", root / "privacy.yaml")
     (root / "profiles").mkdir()
     (root / "profiles" / "brand.yaml").write_text(PROFILE, encoding="utf-8")
+    (root / "profiles" / "pl-brand.yaml").write_text("id: pl-brand\nname: PL Brand\nregions: [PL, global]\n", encoding="utf-8")
     return Checker.from_directory(root, analyzer=analyzer)
 
 
@@ -71,6 +72,22 @@ def test_national_formats_of_the_languages_regions_are_phone_numbers(privacy, te
 def test_the_profiles_region_is_tried_first():
     assert phone("(613) 555-0123", ("CA",))
     assert not phone("(613) 555-0123", ())
+
+
+def test_a_local_number_is_read_in_the_profiles_regions(privacy):
+    text = "Call Anna back on 512 345 678."
+    assert [r for r, _ in flagged(privacy, text, "en", "pl-brand", context="post")] == ["phone-number"]
+    assert flagged(privacy, text, "en", context="post") == []
+
+
+def test_an_older_profiles_single_region_still_loads_as_its_first_region(analyzer, tmp_path):
+    shutil.copy(RULES / "privacy.yaml", tmp_path / "privacy.yaml")
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "old.yaml").write_text("id: old\nname: Old\nregion: PL\nregions: [SE]\n", encoding="utf-8")
+    with pytest.warns(FutureWarning, match=r"write 'regions: \[PL, SE\]'"):
+        checker = Checker.from_directory(tmp_path, analyzer=analyzer)
+    assert checker.ruleset.profiles["old"].regions == ["PL", "SE"]
+    assert [r for r, _ in flagged(checker, "Call Anna back on 512 345 678.", "en", "old", context="post")] == ["phone-number"]
 
 
 def test_digits_not_grouped_as_a_phone_number_stay_numbers():

@@ -6,7 +6,7 @@ import re
 import phonenumbers
 
 # Where a number written without a country code is read, by the language of its sentence
-# (after the brand profile's own region): the regions where brands writing it post most.
+# (after the brand profile's own regions): the regions where brands writing it post most.
 LANGUAGE_REGIONS = {
     "en": ("US", "CA", "GB", "IE"),
     "nl": ("NL", "BE"),
@@ -21,8 +21,8 @@ MAX_PHONE_MATCHES = 50
 
 
 def reading_regions(profile, language: str) -> tuple[str, ...]:
-    """Regions to read a number without country code in: the brand's, then its language's."""
-    first = (profile.region,) if profile is not None and profile.region else ()
+    """Regions to read a number without country code in: the brand's, in its order, then its language's."""
+    first = tuple(r for r in profile.regions if r != "global") if profile is not None else ()
     return tuple(dict.fromkeys(first + LANGUAGE_REGIONS.get(language, ())))
 
 

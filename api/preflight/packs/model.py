@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -227,9 +228,6 @@ class Profile(Strict):
     owner_names: list[str] = Field(default_factory=list, description="How the brand names itself (copyright notices).")
     default_language: Language | None = None
     default_platform: Platform | None = None
-    region: str | None = Field(
-        None, pattern=r"^[A-Z]{2}$", description="Home country (ISO 3166, 'NL'): phone numbers without a country code are read there first."
-    )
     own_contacts: OwnContacts = Field(default_factory=OwnContacts, description="Never flagged as private data.")
     banned: dict[Language, list[Term]] = Field(default_factory=dict)
     substitutions: dict[Language, dict[str, str]] = Field(default_factory=dict)
@@ -244,13 +242,32 @@ class Profile(Strict):
         default_factory=dict, description="pack/rule-id of a classifier rule: its threshold for this brand, or one per language plus `default`."
     )
     block_on: Severity = Field("block", description="The lowest severity that makes the verdict block.")
-    regions: list[Region] = Field(default_factory=list, description="Country codes the brand's readers live in (GB, NL, DK...), "
-                                                                 "for listed events' anniversaries; default: by the post's language.")
+    regions: list[Region] = Field(
+        default_factory=list,
+        description="Country codes the brand's readers live in (NL, GB, DK...), home country first: phone numbers without a country "
+                    "code are read in these first, and listed events' anniversaries are held where they hit. Default: by the post's language.",
+    )
     approval_required: ApprovalPolicy = Field(
         "never", description="Which verdicts need an approver's approval instead of an editor's override: block, warn or never.")
     approval_rules: dict[str, ApprovalPolicy] = Field(
         default_factory=dict, description="pack or pack/rule-id: its own approval_required (a rule's entry before its pack's).")
     approvers: Literal[1, 2] = Field(1, description="How many approvers (other than the requester) must approve.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def fold_region(cls, data: Any) -> Any:
+        """The single `region` of older profiles becomes the first of `regions`, with a warning until it stops loading."""
+        if not isinstance(data, dict) or "region" not in data:
+            return data
+        data = dict(data)
+        region = data.pop("region")
+        others = data.get("regions")
+        if region is not None and (others is None or isinstance(others, list)):
+            data["regions"] = [region, *(r for r in others or [] if r != region)]
+        written = ", ".join(map(str, data.get("regions") or []))
+        warnings.warn(f"profile {data.get('id')!r}: 'region' is deprecated and will stop loading in 1.0; write 'regions: [{written}]' "
+                      "(the first region is where phone numbers without a country code are read first)", FutureWarning, stacklevel=2)
+        return data
 
 
 MatchNode.model_rebuild()
