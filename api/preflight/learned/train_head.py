@@ -22,13 +22,16 @@ from .dataset import ROOT, Item, split
 from .encoder import Encoder, clean
 from .head import EncoderHead
 from .linear import MODELS_DIR, LinearModel, read_model, write_head
-from .train import FLOOR, NOT_RATE, TRAINED, TRANSFER, TRANSFER_FLOOR, TRANSFER_NOT_RATE, balanced_weights, is_calibration, threshold_at
+from .train import NOT_RATE, TRAINED, TRANSFER, TRANSFER_FLOOR, TRANSFER_NOT_RATE, balanced_weights, is_calibration, threshold_at
 
 SAMPLE_SEED = "preflight-encoder-sample"
-ENGLISH_SHARE = 0.3
-# The head's share of a sentence's score, per language. Dutch and Swedish lean on the head: the character model
-# has no data in them, and the encoder is what carries over.
-MIX = {"en": 0.5, "de": 0.5, "da": 0.5, "nl": 0.75, "sv": 0.75, "default": 0.5}
+ENGLISH_SHARE = 0.12
+# The head's share of a sentence's score, per language. In English, German and Danish the mean of the two models:
+# on the development split it flagged fewer ordinary brand posts than the character model alone at the same F1.
+# Dutch and Swedish are the head's alone: the character model scores their abuse no higher than their shop talk.
+MIX = {"en": 0.5, "de": 0.5, "da": 0.5, "nl": 1.0, "sv": 1.0, "default": 0.5}
+# The mean of two scores sits nearer the middle than either: its floor is lower than the character model's 0.8.
+MIXED_FLOOR = 0.7
 EMBEDDINGS = ROOT / "build" / "e5-embeddings.npz"
 BATCH = 64
 
@@ -61,12 +64,13 @@ def embeddings(texts: list[str], cache: Path = EMBEDDINGS) -> np.ndarray:
     return np.stack([known[key] for key in keys]).astype(np.float32)
 
 
-def calibrate(scores: np.ndarray, items: list[Item]) -> tuple[dict[str, float], list[dict]]:
-    """Per trained language the floor or the 4 % rate on its ordinary texts; Dutch and Swedish the strictest of all."""
+def calibrate(scores: np.ndarray, transfer: np.ndarray, items: list[Item]) -> tuple[dict[str, float], list[dict]]:
+    """Per trained language the floor or the 4 % rate on its ordinary texts; Dutch and Swedish, scored as `transfer`
+    scores every text, the character model's strict floor or the 2 % rate on all ordinary texts pooled."""
     languages = np.array([item.language for item in items])
     offensive = np.array([item.offensive for item in items])
-    thresholds = {language: max(FLOOR, threshold_at(scores[(languages == language) & ~offensive], NOT_RATE)) for language in TRAINED}
-    strict = max(TRANSFER_FLOOR, *thresholds.values(), threshold_at(scores[~offensive], TRANSFER_NOT_RATE))
+    thresholds = {language: max(MIXED_FLOOR, threshold_at(scores[(languages == language) & ~offensive], NOT_RATE)) for language in TRAINED}
+    strict = max(TRANSFER_FLOOR, threshold_at(transfer[~offensive], TRANSFER_NOT_RATE))
     thresholds.update({language: strict for language in TRANSFER})
     figures = []
     for language in TRAINED:
@@ -97,7 +101,9 @@ def train(out: Path, base_path: Path, c: float) -> list[dict]:
     head = EncoderHead(out.stem, regression.coef_[0].astype(np.float32), float(regression.intercept_[0]), {}, base, MIX)
     languages = [item.language for item in held]
     char = base.score_many([item.text for item in held], languages)
-    thresholds, figures = calibrate(head.mixed(head.of_vectors(vectors[held_rows]), char, languages), held)
+    encoded = head.of_vectors(vectors[held_rows])
+    transfer = head.mixed(encoded, char, [TRANSFER[0]] * len(held))
+    thresholds, figures = calibrate(head.mixed(encoded, char, languages), transfer, held)
     write_head(out, head.weights, head.bias, thresholds, base.name, MIX)
     return figures + [{"language": language, "threshold": round(thresholds[language], 4), "items": 0} for language in TRANSFER]
 
