@@ -34,10 +34,10 @@ def head():
     return centroid_head(HOSTILE, ORDINARY)
 
 
-def write_models(folder, head, mix: float, threshold: float = 0.8) -> None:
+def write_models(folder, head, mix: float, threshold: float = 0.8, floors: dict | None = None) -> None:
     """The head beside the pack, mixed with a character model that scores every sentence 0.5."""
     write_model(folder / "flat.npz", np.zeros(1 << 8, dtype=np.float32), 0.0, 8, {"en": threshold})
-    write_head(folder / "tiny-e5.npz", head[0], head[1], {"en": threshold, "nl": threshold}, "flat", {"default": mix})
+    write_head(folder / "tiny-e5.npz", head[0], head[1], {"en": threshold, "nl": threshold}, "flat", {"default": mix}, floors)
 
 
 def write_pack(folder, extra_rules: str = "") -> None:
@@ -96,6 +96,18 @@ def test_a_sentence_the_mix_cannot_lift_over_the_threshold_never_reaches_the_enc
     before = encoder.embedded
     assert checker.check("Shut up, you utterly pathetic idiot, nobody wants you here.", language="en").findings == []
     assert encoder.embedded == before
+
+
+def test_a_language_floor_keeps_sentences_below_it_from_the_encoder(tmp_path, head, analyzer):
+    # The head alone decides (share 1), but Dutch sentences need a character score of 0.6 to be encoded; English none.
+    write_models(tmp_path, head, mix=1.0, floors={"nl": 0.6})
+    write_pack(tmp_path)
+    checker = Checker.from_directory(tmp_path, analyzer=analyzer)
+    encoder = shared_encoder()
+    before = encoder.embedded
+    assert checker.check("Jij bent een waardeloze, zielige idioot.", language="nl").findings == []
+    assert encoder.embedded == before
+    assert rule_ids(checker.check("You are a worthless, pathetic idiot.", language="en")) == ["tone/hostile"]
 
 
 def test_a_sentence_a_word_rule_already_flagged_is_not_encoded(tmp_path, head, analyzer):

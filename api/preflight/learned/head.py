@@ -6,11 +6,13 @@ and the character model's (`linear.py`) scores, the weight per language. The enc
 tens of milliseconds a sentence, so it runs only where it can change the answer: a sentence
 whose character score c is so low that even a head score of 1 keeps w + (1 - w) c below the
 threshold is decided without it. The gate follows the threshold in force (a profile's too),
-so it never changes a result, only the work.
+so it never changes a result, only the work. Where the head's share is whole (Dutch, Swedish) that
+gate is open, and a floor per language, stored with the model, bounds the work instead: that one
+does trade recall for speed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,6 +39,11 @@ class EncoderHead:
     thresholds: dict[str, float]  # calibrated mixed score per language
     base: LinearModel  # the character model it is mixed with and gated by
     mix: dict[str, float]  # per language (or `default`): the head's share of the score
+    floors: dict[str, float] = field(default_factory=dict)  # per language: a character score every encoded sentence needs
+
+    def gate_for(self, limit: float, language: str | None) -> float:
+        """The character score a sentence needs to reach the encoder: what the threshold implies, or the language's floor."""
+        return max(gate(limit, self.weight(language)), self.floors.get(language or "", -np.inf))
 
     def weight(self, language: str | None) -> float:
         return self.mix.get(language or "", self.mix.get("default", 1.0))
@@ -65,8 +72,7 @@ class EncoderHead:
         """
         languages = language if isinstance(language, list) else [language] * len(texts)
         char = self.base.score_many(texts, languages)
-        weights = np.array([self.weight(lang) for lang in languages])
-        sent = [i for i in range(len(texts)) if limits is None or char[i] >= gate(limits[i], weights[i])]
+        sent = [i for i in range(len(texts)) if limits is None or char[i] >= self.gate_for(limits[i], languages[i])]
         encoded = np.full(len(texts), np.nan)
         encoded[sent] = self.head_scores([texts[i] for i in sent])
         mixed = char.copy()

@@ -91,7 +91,8 @@ def _read_head(path: Path, data):
     if not isinstance(base, LinearModel):
         raise ModelError(f"{path.name}: the model it is mixed with, {data['base']}, is not a character model")
     return EncoderHead(path.stem, data["weights"].astype(np.float32), float(data["bias"]), _per_language(data, "languages", "thresholds"),
-                       base, _per_language(data, "mix_languages", "mix"))
+                       base, _per_language(data, "mix_languages", "mix"),
+                       _per_language(data, "floor_languages", "floors") if "floors" in data.files else {})
 
 
 def write_model(path: Path, weights: np.ndarray, bias: float, bits: int, thresholds: dict[str, float],
@@ -109,7 +110,7 @@ def write_model(path: Path, weights: np.ndarray, bias: float, bits: int, thresho
 
 
 def write_head(path: Path, weights: np.ndarray, bias: float, thresholds: dict[str, float], base: str,
-               mix: dict[str, float]) -> None:
+               mix: dict[str, float], floors: dict[str, float] | None = None) -> None:
     """An encoder head: its weights, its thresholds, the character model (a file beside it) it is mixed with, and how much."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as out:
@@ -117,6 +118,8 @@ def write_head(path: Path, weights: np.ndarray, bias: float, thresholds: dict[st
             out, kind=np.array(HEAD_KIND), weights=weights.astype(np.float32), bias=np.float32(bias), base=np.array(base),
             languages=np.array(sorted(thresholds)), thresholds=np.array([thresholds[k] for k in sorted(thresholds)], dtype=np.float32),
             mix_languages=np.array(sorted(mix), dtype=str), mix=np.array([mix[k] for k in sorted(mix)], dtype=np.float32),
+            floor_languages=np.array(sorted(floors or {}), dtype=str),
+            floors=np.array([(floors or {})[k] for k in sorted(floors or {})], dtype=np.float32),
         )
 
 
