@@ -44,10 +44,12 @@ eval: install
 	$(PY) bench/eval.py
 	$(PY) bench/learned.py
 
-# Retrains api/preflight/learned/models/abusive-tone.npz from the training part of ../shared/data (seeded: same data, same file).
+# Retrains api/preflight/learned/models/abusive-tone.npz (character model) and abusive-tone-e5.npz (its encoder head)
+# from the training part of ../shared/data (seeded: same data, same files). The head's embeddings are kept in build/.
 model: install
 	$(PY) -m pip install --quiet -e '.[train]'
 	$(PY) -m preflight.learned.train
+	$(PY) -m preflight.learned.train_head
 
 soak: install
 	$(PY) bench/http_load.py --seconds 15 --soak 600

@@ -127,7 +127,7 @@ class Checker:
         return ctx
 
     def _findings(self, ctx: Context, answered: Context | None = None) -> list[Finding]:
-        findings: list[Finding] = []
+        findings: list[Finding] = ctx.found
         candidates = set(self._always)
         for matcher_id, hits in ctx.term_hits.items():
             if hits:

@@ -37,11 +37,13 @@ def cache_key(directory: Path) -> str:
     import spacy
 
     from . import __version__
+    from .learned.encoder import available
 
     digest = hashlib.sha256()
     # The compiled packs name their files and model files by path: another checkout with the same content is
     # another rule set for the editor reading file:line:col messages, and must not reuse this one's paths.
-    for part in (__version__, sys.version, spacy.__version__, pickle.format_version, ENGINE.resolve(), directory):
+    # The rules that need the optional encoder are `skipped` without it: a set compiled with it is another one.
+    for part in (__version__, sys.version, spacy.__version__, pickle.format_version, ENGINE.resolve(), directory, available()):
         digest.update(f"{part}\0".encode())
     for root, prefix in ((ENGINE, "engine"), (directory, "rules")):
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".yml")):

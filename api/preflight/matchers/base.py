@@ -30,6 +30,7 @@ class Context:
     pipelines: object
     profile: object = None
     cache: dict = field(default_factory=dict)
+    found: list = field(default_factory=list)  # the findings of the rules run so far, in rule order
 
 
 class Matcher(Protocol):

@@ -34,21 +34,35 @@ class ClassifierMatcher:
         text = post.text
         sentences = post.sentences or [(0, len(text), post.language)]
         limits = [self.threshold_for(language, ctx.profile, model.thresholds) for _, _, language in sentences]
-        wanted = [i for i, limit in enumerate(limits) if limit is not None]
-        scores = model.score_many([text[sentences[i][0]:sentences[i][1]] for i in wanted], [sentences[i][2] for i in wanted])
+        spans = [_trimmed(text, start, end) for start, end, _ in sentences]
+        covered = self._covered(ctx)
+        # A sentence a word rule of this pack already flagged would be dropped by drop_shadowed: not scored at all.
+        wanted = [i for i, limit in enumerate(limits)
+                  if limit is not None and spans[i][0] < spans[i][1] and not any(a < spans[i][1] and spans[i][0] < b for a, b in covered)]
+        scores = model.score_many([text[spans[i][0]:spans[i][1]] for i in wanted], [sentences[i][2] for i in wanted],
+                                  [limits[i] for i in wanted])
         hits = []
         for index, score in zip(wanted, scores.tolist()):
-            start, end, language = sentences[index]
             if score < limits[index]:
                 continue
-            sentence = text[start:end]
-            lead = len(sentence) - len(sentence.lstrip())
-            trail = len(sentence.rstrip())
-            if lead < trail:
-                hits.append(Hit(start + lead, start + trail, index, value=round(score, 3),
-                                details=(("model", model.name), ("threshold", limits[index]),
-                                         ("words", tuple(model.explain(sentence, language))))))
+            start, end = spans[index]
+            language = sentences[index][2]
+            hits.append(Hit(start, end, index, value=round(score, 3),
+                            details=(("model", model.name), ("threshold", limits[index])) + model.reasons(text[start:end], language)))
         return hits
+
+    def _covered(self, ctx: Context) -> list[tuple[int, int]]:
+        """Spans of this pack's word findings made before this rule ran, unless the brand switched their rule off."""
+        pack = self.rule_id.split("/", 1)[0]
+        disabled = set(getattr(ctx.profile, "disabled_rules", ()) or ())
+        return [(f.span.start, f.span.end) for f in ctx.found
+                if f.pack == pack and f.score is None and f.span is not None and f.rule not in disabled and f.pack not in disabled]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence without the white space around it: the span a finding shows."""
+    sentence = text[start:end]
+    return start + len(sentence) - len(sentence.lstrip()), start + len(sentence.rstrip())
 
 
 def drop_shadowed(findings: list[Finding]) -> list[Finding]:

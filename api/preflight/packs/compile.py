@@ -220,7 +220,7 @@ class PackCompiler:
         """The model is read on first use; a missing file leaves the rule listed in `skipped`, not the packs broken."""
         model = LazyModel(resolve_model(node.classifier, Path(self.display).parent))
         if not model.available:
-            self.indexes.skipped.append({"check": self.rule_id, "reason": f"the model '{node.classifier}' is not installed"})
+            self.indexes.skipped.append({"check": self.rule_id, "reason": model.missing})
         return ClassifierMatcher(model, node.threshold, self.rule_id)
 
     def terms(self, mid: int, layer: str, language: str, terms: list[str], loc: tuple, quiet: bool = False, **options) -> None:
