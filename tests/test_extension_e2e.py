@@ -140,7 +140,7 @@ def test_x_claim_after_an_emoji_is_underlined_in_place_and_counted(page, api):
     page.keyboard.press("Enter")
     panel = page.locator("preflight-overlay .panel")
     expect(panel.get_by_role("heading", level=2)).to_have_text("Blocked · findings: 2")
-    expect(panel.locator("article.finding .title")).to_have_text(["Health claim", "Absolute guarantee"])
+    expect(panel.locator("article.finding .title")).to_have_text(["Health claim", "Unconditional guarantee"])
     expect(panel.locator("article.finding")).to_have_count(2)
     expect(page.locator(BADGE)).to_have_attribute("aria-expanded", "true")
     screenshot(page, "x-panel")

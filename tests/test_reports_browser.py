@@ -129,7 +129,7 @@ def test_the_report_speaks_the_browsers_language_with_rule_titles(browser, serve
         rows = page.locator("#rules-table tbody tr")
         expect(rows.nth(1).locator(".rule-title")).to_have_text("Gesundheitsversprechen")
         expect(rows.nth(1).locator("code")).to_have_text(HEALTH)
-        expect(rows.nth(0).locator(".rule-title")).to_have_text("Absolute guarantee")
+        expect(rows.nth(0).locator(".rule-title")).to_have_text("Bedingungslose Garantie")
         expect(page.locator("#reasons .reason-group").filter(has_text=HEALTH)).to_contain_text("3 von 4 (75.0 %)")
         page.get_by_label("Sprache der Seite").select_option("sv")
         expect(page.get_by_role("heading", name="Hur reglerna beter sig")).to_be_visible()

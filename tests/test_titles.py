@@ -1,9 +1,11 @@
 """Rule titles people read, and style notes that point at the characters they count rather than the whole post."""
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
-from preflight.packs.model import Rule
+from preflight.packs.model import Language, Rule
 from preflight.titles import fallback_title, title_in
 
 from .conftest import RULES
@@ -16,18 +18,35 @@ def test_a_finding_carries_the_packs_title_in_the_posts_language(checker):
     assert [f.to_dict()["title"] for f in german if f.rule == "misleading-claims/health-claim"] == ["Gesundheitsversprechen"]
 
 
-def test_a_rule_without_a_title_is_named_after_its_id_read_as_words(checker):
-    found = {f.rule: f.to_dict()["title"] for f in checker.check("Cremen virker altid.", language="da").findings}
-    assert found["misleading-claims/absolute-guarantee"] == "Absolute guarantee"
+UNTITLED = """
+id: untitled
+title: Untitled
+version: 1.0.0
+rules:
+  - id: absolute-guarantee
+    severity: warning
+    message: {en: "{match}", da: "{match}"}
+    match:
+      phrase:
+        da: [virker altid]
+"""
+
+
+def test_a_rule_without_a_title_is_named_after_its_id_read_as_words(pack_checker):
+    found = {f.rule: f.to_dict()["title"] for f in pack_checker(UNTITLED).check("Cremen virker altid.", language="da").findings}
+    assert found["untitled/absolute-guarantee"] == "Absolute guarantee"
     assert fallback_title("privacy/phone-number") == "Phone number"
     assert title_in({"en": "Guarantee"}, "sv", "misleading-claims/absolute-guarantee") == "Guarantee"
 
 
-def test_every_rule_has_a_readable_title_in_every_language(checker):
+def test_every_shipped_rule_has_its_own_title_in_every_language(checker):
+    # The id read as words is English: a Dutch or German editor would read it on their own page.
     for rule in checker.ruleset.rules:
-        for language in ("en", "nl", "da", "sv", "de"):
-            title = title_in(rule.titles, language, rule.id)
-            assert title and "-" not in title.split()[0] and "/" not in title, (rule.id, language, title)
+        assert set(rule.titles) == set(get_args(Language)), (rule.id, sorted(rule.titles))
+        for language, title in rule.titles.items():
+            assert title == title.strip() and not title.endswith(".") and "/" not in title, (rule.id, language, title)
+            first_letter = next(ch for ch in title if ch.isalpha())
+            assert first_letter.isupper() and len(title.split()) <= 4, (rule.id, language, title)
 
 
 def test_a_title_is_a_name_per_language_and_nothing_else():
