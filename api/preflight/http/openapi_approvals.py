@@ -9,6 +9,7 @@ from .openapi_governance import CrisisOut
 
 class RuleApprovalsOut(BaseModel):
     rule: str
+    titles: dict[str, str] = Field(description="The rule's short name for people per language (en, nl, da, sv, de).")
     requested: int
     approved: int
     rejected: int

@@ -54,11 +54,16 @@ def rules_report():
         name = f"preflight-rules-{since:%Y%m%d}-{until:%Y%m%d}.csv"
         return Response(report_csv(report), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    compiled = {rule.id: rule.titles for rule in service.checker.ruleset.rules}
-    for entry in report["rules"]:
+    name_rules(report["rules"])
+    return jsonify({"since": since.isoformat(), "until": until.isoformat(), **report})
+
+
+def name_rules(entries: list[dict]) -> None:
+    """Give each report entry its rule's titles per language, for the page to show people names instead of ids."""
+    compiled = {rule.id: rule.titles for rule in current_app.extensions["preflight"].checker.ruleset.rules}
+    for entry in entries:
         # a rule no longer in the packs (or from another source: images, grammar) still gets a readable name
         entry["titles"] = titles_of(compiled.get(entry["rule"], {}), entry["rule"])
-    return jsonify({"since": since.isoformat(), "until": until.isoformat(), **report})
 
 
 @bp.get("/v1/reports/approvals")
@@ -68,6 +73,7 @@ def approvals_report():
     service = current_app.extensions["preflight"]
     service.approvals.expire_due()
     report = approval_report(service.approvals_store.decided_between(since, until))
+    name_rules(report["rules"])
     return jsonify({"since": since.isoformat(), "until": until.isoformat(), **report})
 
 

@@ -1,4 +1,4 @@
-// The rule report: fetched with the policy owner's admin key, drawn as bars and a table.
+// The rule and approval reports: fetched with the policy owner's admin key, drawn as bars and tables.
 // Everything from the API reaches the page as text nodes.
 import { createI18n } from "./i18n.js";
 import { COMMON, REPORTS } from "./strings.js";
@@ -9,6 +9,10 @@ const ADMIN_KEY = "preflight.adminKey";
 const TOP = 10;
 const DAY_MS = 86_400_000;
 const VERDICT_ORDER = ["pass", "warn", "block"];
+const RULES = "/v1/reports/rules";
+const APPROVALS = "/v1/reports/approvals";
+
+const $ = (id) => document.getElementById(id);
 
 function node(tag, className, ...children) {
   const made = document.createElement(tag);
@@ -106,8 +110,30 @@ function drawReasons(box, rules) {
   }));
 }
 
+/** Minutes under an hour, else hours: a decision in 20 minutes reads better than "0.3 h". */
+function duration(hours) {
+  if (hours === null) return t("noDecisionYet");
+  return hours < 1 ? t("minutesValue", { m: Math.round(hours * 60) }) : t("hoursValue", { h: hours.toFixed(1) });
+}
+
+function drawApprovals(report) {
+  $("approvals-empty").hidden = report.requests > 0;
+  $("approvals-body").hidden = report.requests === 0;
+  const states = [[t("approvalRequests"), report.requests], [t("statePending"), report.states.pending],
+    [t("stateApproved"), report.states.approved], [t("stateRejected"), report.states.rejected],
+    [t("stateExpired"), report.states.expired], [t("medianToDecision"), duration(report.median_hours_to_decision)]];
+  $("approval-totals").replaceChildren(...states.flatMap(([label, value]) => [node("dt", "", label), node("dd", "", String(value))]));
+  $("approvals-table").tBodies[0].replaceChildren(...report.rules.map((r) => {
+    // a rate of nothing decided yet is no rate: the API gives 0.0, the page shows only the counts
+    const decided = r.approved + r.rejected > 0;
+    const share = (n, rate) => (decided ? `${n} (${percent(rate)})` : String(n));
+    return node("tr", "", node("td", "", ruleName(r.rule, r.titles)), node("td", "num", String(r.requested)),
+      node("td", "num", share(r.approved, r.approval_rate)),
+      node("td", "num", share(r.rejected, r.rejection_rate)));
+  }));
+}
+
 function init() {
-  const $ = (id) => document.getElementById(id);
   let key = keyStore.get();
 
   function showKeyState() {
@@ -115,18 +141,18 @@ function init() {
     $("key-saved").hidden = !key;
   }
 
-  function query(format) {
+  function query(path, format) {
     const params = new URLSearchParams();
     if ($("since").value) params.set("since", $("since").value);
     if ($("until").value) params.set("until", $("until").value);
     if (format) params.set("format", format);
-    return `/v1/reports/rules?${params}`;
+    return `${path}?${params}`;
   }
 
-  async function fetchReport(format) {
+  async function fetchReport(path, format) {
     $("error").replaceChildren();
     if (!key) throw new Error(t("needAdminKey"));
-    const response = await fetch(query(format), { headers: { Authorization: `Bearer ${key}` } });
+    const response = await fetch(query(path, format), { headers: { Authorization: `Bearer ${key}` } });
     if (!response.ok) {
       const body = await response.json().catch(() => null);
       const said = body?.error?.message ? `: ${body.error.message}` : "";
@@ -137,7 +163,7 @@ function init() {
 
   let shown = null;
 
-  function draw(report) {
+  function draw({ report, approvals }) {
     const totals = [[t("checks"), report.checks], ...VERDICT_ORDER.map((v) => [t(`verdict_${v}`), report.verdicts[v]]),
       [t("rulesFired"), report.rules.length]];
     $("totals").replaceChildren(...totals.flatMap(([label, value]) => [node("dt", "", label), node("dd", "", String(value))]));
@@ -146,15 +172,17 @@ function init() {
     drawDays($("days-chart"), $("days-axis"), report.days);
     drawReasons($("reasons"), report.rules);
     drawTable($("rules-table").tBodies[0], report.rules);
+    drawApprovals(approvals);
     $("status").textContent = t("statusLine", { n: report.checks, since: $("since").value || t("defaultSince"), until: $("until").value || t("now") });
   }
 
   async function show() {
     $("status").textContent = t("loading");
     try {
-      const report = await (await fetchReport()).json();
-      shown = report;
-      draw(report);
+      // the same key and window for both; either failing is shown like the other
+      const [report, approvals] = await Promise.all([RULES, APPROVALS].map(async (path) => (await fetchReport(path)).json()));
+      shown = { report, approvals };
+      draw(shown);
       $("report").hidden = false;
     } catch (err) {
       $("status").textContent = "";
@@ -164,7 +192,7 @@ function init() {
 
   async function download() {
     try {
-      const blob = await (await fetchReport("csv")).blob();
+      const blob = await (await fetchReport(RULES, "csv")).blob();
       const link = node("a", "");
       link.href = URL.createObjectURL(blob);
       link.download = "preflight-rules.csv";

@@ -253,6 +253,10 @@ export const REPORTS = {
     rulesFired: "Rules that fired", needAdminKey: "Save an admin key first.", apiAnswered: "The API answered {status}{said}.",
     loading: "Loading…", statusLine: "{n} checks from {since} to {until}", defaultSince: "30 days ago", now: "now",
     overrideShare: "{o} of {f} ({rate})", reasonBy: "{name}, {when} UTC",
+    approvalsTitle: "Approvals", approvalRequests: "Requests", statePending: "Pending", stateApproved: "Approved",
+    approvalsLead: "Posts sent for approval in this period: how they were decided, how long a decision took, and per rule how often the approvers said yes or no.",
+    stateRejected: "Rejected", stateExpired: "Expired", medianToDecision: "Median time to decision", noDecisionYet: "no decision yet",
+    hoursValue: "{h} h", minutesValue: "{m} min", noApprovals: "No approval requests in this period.",
   },
   nl: {
     brandSub: "Regelrapporten", playground: "Speeltuin", skipToReport: "Naar het rapport", title: "Hoe de regels werken",
@@ -268,6 +272,10 @@ export const REPORTS = {
     rulesFired: "Regels die afgingen", needAdminKey: "Bewaar eerst een beheerderssleutel.", apiAnswered: "De API antwoordde {status}{said}.",
     loading: "Laden…", statusLine: "{n} controles van {since} tot {until}", defaultSince: "30 dagen geleden", now: "nu",
     overrideShare: "{o} van {f} ({rate})", reasonBy: "{name}, {when} UTC",
+    approvalsTitle: "Goedkeuringen", approvalRequests: "Aanvragen", statePending: "Openstaand", stateApproved: "Goedgekeurd",
+    approvalsLead: "Berichten die in deze periode ter goedkeuring zijn voorgelegd: hoe erover beslist is, hoe lang een beslissing duurde en per regel hoe vaak de goedkeurders ja of nee zeiden.",
+    stateRejected: "Afgewezen", stateExpired: "Verlopen", medianToDecision: "Mediane tijd tot beslissing", noDecisionYet: "nog geen beslissing",
+    hoursValue: "{h} u", minutesValue: "{m} min", noApprovals: "Geen goedkeuringsaanvragen in deze periode.",
   },
   da: {
     brandSub: "Regelrapporter", playground: "Legeplads", skipToReport: "Gå til rapporten", title: "Sådan virker reglerne",
@@ -283,6 +291,10 @@ export const REPORTS = {
     rulesFired: "Regler, der slog til", needAdminKey: "Gem først en administratornøgle.", apiAnswered: "API'et svarede {status}{said}.",
     loading: "Indlæser…", statusLine: "{n} tjek fra {since} til {until}", defaultSince: "for 30 dage siden", now: "nu",
     overrideShare: "{o} af {f} ({rate})", reasonBy: "{name}, {when} UTC",
+    approvalsTitle: "Godkendelser", approvalRequests: "Anmodninger", statePending: "Afventer", stateApproved: "Godkendt",
+    approvalsLead: "Opslag, der er sendt til godkendelse i perioden: hvordan der blev besluttet, hvor lang tid en beslutning tog, og pr. regel hvor ofte godkenderne sagde ja eller nej.",
+    stateRejected: "Afvist", stateExpired: "Udløbet", medianToDecision: "Mediantid til beslutning", noDecisionYet: "endnu ingen beslutning",
+    hoursValue: "{h} t", minutesValue: "{m} min", noApprovals: "Ingen anmodninger om godkendelse i denne periode.",
   },
   sv: {
     brandSub: "Regelrapporter", playground: "Lekplats", skipToReport: "Gå till rapporten", title: "Hur reglerna beter sig",
@@ -298,6 +310,10 @@ export const REPORTS = {
     rulesFired: "Regler som slog till", needAdminKey: "Spara först en administratörsnyckel.", apiAnswered: "API:et svarade {status}{said}.",
     loading: "Laddar…", statusLine: "{n} granskningar från {since} till {until}", defaultSince: "för 30 dagar sedan", now: "nu",
     overrideShare: "{o} av {f} ({rate})", reasonBy: "{name}, {when} UTC",
+    approvalsTitle: "Godkännanden", approvalRequests: "Begäranden", statePending: "Väntar", stateApproved: "Godkänd",
+    approvalsLead: "Inlägg som skickats för godkännande under perioden: hur de avgjordes, hur lång tid ett beslut tog och per regel hur ofta godkännarna sa ja eller nej.",
+    stateRejected: "Avslagen", stateExpired: "Utgången", medianToDecision: "Mediantid till beslut", noDecisionYet: "inget beslut ännu",
+    hoursValue: "{h} tim", minutesValue: "{m} min", noApprovals: "Inga begäranden om godkännande under perioden.",
   },
   de: {
     brandSub: "Regelberichte", playground: "Spielwiese", skipToReport: "Zum Bericht", title: "Wie sich die Regeln verhalten",
@@ -313,5 +329,9 @@ export const REPORTS = {
     rulesFired: "Angeschlagene Regeln", needAdminKey: "Speichern Sie zuerst einen Admin-Schlüssel.", apiAnswered: "Die API antwortete {status}{said}.",
     loading: "Wird geladen…", statusLine: "{n} Prüfungen vom {since} bis {until}", defaultSince: "vor 30 Tagen", now: "jetzt",
     overrideShare: "{o} von {f} ({rate})", reasonBy: "{name}, {when} UTC",
+    approvalsTitle: "Freigaben", approvalRequests: "Anfragen", statePending: "Offen", stateApproved: "Freigegeben",
+    approvalsLead: "Beiträge, die in diesem Zeitraum zur Freigabe vorgelegt wurden: wie entschieden wurde, wie lange eine Entscheidung dauerte und je Regel, wie oft die Freigebenden zugestimmt oder abgelehnt haben.",
+    stateRejected: "Abgelehnt", stateExpired: "Abgelaufen", medianToDecision: "Median bis zur Entscheidung", noDecisionYet: "noch keine Entscheidung",
+    hoursValue: "{h} Std.", minutesValue: "{m} Min.", noApprovals: "Keine Freigabeanfragen in diesem Zeitraum.",
   },
 };
