@@ -187,7 +187,8 @@ def test_unknown_profile_names_the_known_ones(checker):
 
 def test_report_serialises_to_the_wire_contract(checker):
     data = checker.check("Our cream never fails.", language="en").to_dict()
-    assert set(data) == {"verdict", "language", "findings", "packs", "elapsed_ms", "skipped", "images", "checked_for"}
+    assert set(data) == {"verdict", "language", "findings", "packs", "elapsed_ms", "skipped", "images", "checked_for",
+                         "approval_required"}
     finding = data["findings"][0]
     assert set(finding) == {"rule", "pack", "severity", "title", "message", "span", "suggestions", "guidance", "reference"}
     shipped = yaml.safe_load((RULES / "misleading-claims.yaml").read_text(encoding="utf-8"))["version"]

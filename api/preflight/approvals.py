@@ -15,7 +15,6 @@ from datetime import datetime, timedelta, timezone
 
 from .crisis import RULE as CRISIS_RULE, Crisis
 from .pipeline import Submission
-from .report import SEVERITY_RANK
 
 APPROVAL_ID = re.compile(r"apr_[0-9a-f]{32}")
 NOTE_MAX = 1000
@@ -44,28 +43,6 @@ def new_id() -> str:
 def image_hashes(submission: Submission) -> list[str]:
     """SHA-256 of each attached file, in order: an approval is for these exact images."""
     return [hashlib.sha256(image.data).hexdigest() for image in submission.images]
-
-
-def rule_policy(finding: dict, brand) -> str:
-    """block, warn or never: the profile's policy for one finding, its rule's entry first, then its pack's."""
-    rules = brand.approval_rules
-    return rules.get(finding["rule"]) or rules.get(finding["pack"]) or brand.approval_required
-
-
-def approval_required(findings: list[dict], brand) -> bool:
-    """Whether the profile says these findings need an approval instead of an editor's override."""
-    if brand is None:
-        return False
-    block_rank = SEVERITY_RANK[brand.block_on]
-    for finding in findings:
-        policy = rule_policy(finding, brand)
-        if policy == "never":
-            continue
-        rank = SEVERITY_RANK[finding["severity"]]
-        # "block" follows the profile's own block_on: what makes this brand's verdict block needs an approval.
-        if rank >= (block_rank if policy == "block" else SEVERITY_RANK["warning"]):
-            return True
-    return False
 
 
 def approvers_needed(brand) -> int:

@@ -11,7 +11,7 @@ from typing import Protocol
 from .errors import InputError
 from .grouping import one_per_problem
 from .matchers.classifier import drop_shadowed
-from .report import Finding, Report, decide_verdict
+from .report import SEVERITY_RANK, Finding, Report, decide_verdict
 
 
 # The options a post of a catalogue may carry beside its text.
@@ -149,7 +149,22 @@ def check_post(submission: Submission, checker, sources: Sequence[Source] = ()) 
     findings = one_per_problem(drop_shadowed(sorted(profiled(found.findings, brand), key=Finding.sort_key)), sentences)
     verdict = decide_verdict(findings, brand.block_on if brand else "block")
     return Report(verdict, language, findings, found.packs, (time.perf_counter() - started) * 1000, sentences,
-                  found.skipped, found.images, submission.now.isoformat())
+                  found.skipped, found.images, submission.now.isoformat(), approval_required(findings, brand))
+
+
+def approval_required(findings: list[Finding], brand) -> bool:
+    """Whether the profile says these findings need an approver's approval instead of an editor's override."""
+    if brand is None:
+        return False
+    block_rank = SEVERITY_RANK[brand.block_on]
+    for finding in findings:
+        policy = brand.approval_rules.get(finding.rule) or brand.approval_rules.get(finding.pack) or brand.approval_required
+        if policy == "never":
+            continue
+        # "block" follows the profile's own block_on: what makes this brand's verdict block needs an approval.
+        if SEVERITY_RANK[finding.severity] >= (block_rank if policy == "block" else SEVERITY_RANK["warning"]):
+            return True
+    return False
 
 
 def profiled(findings: list[Finding], brand) -> list[Finding]:

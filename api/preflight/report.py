@@ -106,6 +106,7 @@ class Report:
     skipped: list[dict] = field(default_factory=list)  # checks that could not run, and why
     images: list[dict] = field(default_factory=list)  # one entry per attached image
     checked_for: str | None = None  # the publication time the post was checked as of, ISO 8601
+    approval_required: bool = False  # the profile sends this verdict to an approver instead of an editor's override
 
     def to_dict(self) -> dict:
         return {
@@ -117,6 +118,7 @@ class Report:
             "skipped": self.skipped,
             "images": self.images,
             "checked_for": self.checked_for,
+            "approval_required": self.approval_required,
         }
 
 

@@ -9,7 +9,7 @@ import uuid
 from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import ValidationError
 
-from ..approvals import ApprovalRefused, approval_required
+from ..approvals import ApprovalRefused
 from ..crisis import RULE as CRISIS_RULE
 from ..errors import InputError
 from ..pipeline import Attachment, Submission, publication_time
@@ -101,7 +101,6 @@ def checked(req: CheckRequest) -> tuple[Submission, dict]:
     body = {"check_id": uuid.uuid4().hex, **report.to_dict()}
     if any(f["rule"] == CRISIS_RULE for f in body["findings"]):
         body["crisis"] = crisis_override_policy()
-    body["approval_required"] = approval_required(body["findings"], service.profile(req.profile))
     if req.approval_id is not None:
         body["approval"] = bound(req.approval_id, submission, body)
     service.metrics.observe_report(body)
