@@ -27,6 +27,7 @@ DEFAULTS = {
     "AUDIT_WAIT_SECONDS": 2.0,
     "HASH_SECRET": None,  # None: generated once and kept in the database
     "SYNC_SECONDS": 1.0,
+    "IMAGE_INDEX_DIR": None,  # None: each process holds its own reference index in memory
     "LANGUAGETOOL_URL": None,
     "LANGUAGETOOL_TIMEOUT": 0.5,
     "LANGUAGETOOL_FAILURES": 3,
