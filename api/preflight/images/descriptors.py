@@ -18,7 +18,10 @@ BITS = 256
 # Exact search over this many descriptors (about 65 references) costs less than the lists' overhead.
 FLAT_UP_TO = 20_000
 # Descriptors filed under one centre, on average.
-LIST_SIZE = 256
+LIST_SIZE = 512
+# Up to this many centres a query descriptor is compared with all of them; beyond, the graph finds the nearest
+# (FAISS's graph costs about as much as comparing with some thousands of centres).
+ALL_CENTRES_UP_TO = 16384
 # Centres whose lists a query descriptor is compared with.
 PROBES = 8
 # Neighbours per node of the graph over the centres (finding a descriptor's nearest centres).
@@ -40,8 +43,10 @@ def build(descriptors: np.ndarray, seed: int = 0, flat_up_to: int = FLAT_UP_TO) 
         index.add(descriptors)
         return index
     lists = 2 ** max(0, round(math.log2(len(descriptors) / LIST_SIZE)))
-    quantizer = faiss.IndexBinaryHNSW(BITS, _GRAPH_NEIGHBOURS)
-    quantizer.hnsw.efSearch = _GRAPH_FILING
+    graph = lists > ALL_CENTRES_UP_TO
+    quantizer = faiss.IndexBinaryHNSW(BITS, _GRAPH_NEIGHBOURS) if graph else faiss.IndexBinaryFlat(BITS)
+    if graph:
+        quantizer.hnsw.efSearch = _GRAPH_FILING
     rows = np.random.default_rng(seed).choice(len(descriptors), lists, replace=False)
     quantizer.add(descriptors[np.sort(rows)])
     index = faiss.IndexBinaryIVF(quantizer, BITS, lists)
@@ -49,7 +54,8 @@ def build(descriptors: np.ndarray, seed: int = 0, flat_up_to: int = FLAT_UP_TO) 
     quantizer.this.disown()  # owned by the index now, and written with it
     index.nprobe = PROBES
     index.add(descriptors)
-    quantizer.hnsw.efSearch = _GRAPH_SEARCH
+    if graph:
+        quantizer.hnsw.efSearch = _GRAPH_SEARCH
     return index
 
 
@@ -72,5 +78,7 @@ def read(path: Path) -> faiss.IndexBinary:
     index = faiss.read_index_binary(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
     if isinstance(index, faiss.IndexBinaryIVF):
         index.nprobe = PROBES
-        faiss.downcast_IndexBinary(index.quantizer).hnsw.efSearch = _GRAPH_SEARCH
+        quantizer = faiss.downcast_IndexBinary(index.quantizer)
+        if isinstance(quantizer, faiss.IndexBinaryHNSW):
+            quantizer.hnsw.efSearch = _GRAPH_SEARCH
     return index
