@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import InputError
-from .image_messages import ai_message, match_message, notice_message
+from .image_messages import ai_message, credentials_message, match_message, notice_message
 from .image_registry import too_small
 from .images.decode import MAX_REQUEST_DECODED_PIXELS, DecodedImage, PixelBudget, decode_image
 from .images.disclosure import discloses_ai
@@ -30,6 +30,8 @@ EMBEDDED_NOTICE = f"{PACK}/embedded-notice"
 # Two ids, so that a profile can raise the undisclosed case to block without blocking disclosed images.
 AI_GENERATED = f"{PACK}/ai-generated"
 AI_DISCLOSED = f"{PACK}/ai-generated-disclosed"
+# A profile's images.require_credentials: the image lacks Content Credentials from one of its trusted signers.
+CREDENTIALS = f"{PACK}/untrusted-credentials"
 EXPIRING_DAYS = 30
 # More matches for one attachment say nothing new to the editor.
 MAX_MATCHES = 3
@@ -87,6 +89,8 @@ class ImageSource:
             out.findings += match_findings(number, found_matches, self.lookup, post.today, language, via)
             out.findings += notice_findings(number, decoded, brand.owner_names if brand else [], language)
             out.findings += ai_findings(number, decoded, credentials, discloses_ai(post.text, attached.alt), language)
+            if brand and brand.images.require_credentials and not any(s["check"] == "provenance" for s in out.skipped):
+                out.findings += credential_findings(number, credentials, brand.images.trusted_signers, language)
             if small is None:
                 out.findings += ocr_findings(number, decoded, job, language, limits, out.skipped)
         return out
@@ -206,6 +210,24 @@ def ai_findings(number: int, decoded: DecodedImage, credentials: Credentials | N
     message = ai_message(language, disclosed, kind == "compositeWithTrainedAlgorithmicMedia", field)
     rule, severity = (AI_DISCLOSED, "info") if disclosed else (AI_GENERATED, "warning")
     return [Finding(rule, PACK, severity, message, None, image=number, source="image")]
+
+
+def credential_findings(number: int, credentials: Credentials | None, trusted: list[str],
+                        language: str) -> list[Finding]:
+    """image-copyright/untrusted-credentials unless the image's Content Credentials are intact and signed by one
+    of the brand's trusted signers (its certificate's organisation or common name)."""
+    if credentials is None:
+        kind = "missing"
+    elif credentials.tampered:
+        kind = "tampered"
+    elif {s.casefold() for s in (credentials.signer, credentials.signer_name) if s} & {t.casefold() for t in trusted}:
+        return []
+    else:
+        kind = "untrusted"
+    failure = credentials.failures[0] if credentials and credentials.failures else credentials and credentials.validation
+    message = credentials_message(language, kind, trusted, credentials and (credentials.signer or credentials.signer_name),
+                                  failure)
+    return [Finding(CREDENTIALS, PACK, "block", message, None, image=number, source="image")]
 
 
 def licence_verdict(reference, today: date, language: str) -> tuple[str, str, str]:
