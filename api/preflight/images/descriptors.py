@@ -59,12 +59,15 @@ def build(descriptors: np.ndarray, seed: int = 0, flat_up_to: int = FLAT_UP_TO) 
     return index
 
 
-def nearest(index: faiss.IndexBinary, descriptors: np.ndarray, within: int) -> tuple[np.ndarray, np.ndarray]:
-    """(query row, indexed row) of each query descriptor whose nearest indexed one is within `within` bits."""
+def nearest(index: faiss.IndexBinary, descriptors: np.ndarray, within: int,
+            ratio: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """(query row, indexed row) of each query descriptor whose nearest indexed one is within `within` bits and
+    nearer than `ratio` times the second nearest (bland texture is about as near to many: it says nothing)."""
     if not len(descriptors) or not index.ntotal:
         return np.zeros(0, np.intp), np.zeros(0, np.intp)
-    distance, found = index.search(np.ascontiguousarray(descriptors, np.uint8), 1)
-    close = (found[:, 0] >= 0) & (distance[:, 0] <= within)
+    distance, found = index.search(np.ascontiguousarray(descriptors, np.uint8), 2)
+    second = np.where(found[:, 1] >= 0, distance[:, 1], np.iinfo(np.int32).max)
+    close = (found[:, 0] >= 0) & (distance[:, 0] <= within) & (distance[:, 0] < ratio * second)
     return np.flatnonzero(close), found[close, 0].astype(np.intp)
 
 

@@ -39,6 +39,9 @@ _RATIO = 0.8
 _VERIFIED_INLIERS = 13
 # ORB descriptors of one physical point differ by up to about this many of their 256 bits.
 _DESCRIPTOR_MATCH = 64
+# A query descriptor's nearest in the whole index counts when it is nearer than this times the second nearest:
+# heavy JPEG blocks and bland texture are near to many descriptors of unrelated pictures alike.
+_INDEX_RATIO = 0.9
 _REFERENCE_HASHES = (HASH_KINDS.index("image"), HASH_KINDS.index("trimmed"))
 
 
@@ -115,7 +118,7 @@ class _Snapshot:
 
     def correspondences(self, keypoints: Keypoints) -> tuple[np.ndarray, np.ndarray]:
         """For each query keypoint with a close reference descriptor: (query index, reference slot)."""
-        return descriptor_index.nearest(self.descriptor_index, keypoints.descriptors, _DESCRIPTOR_MATCH)
+        return descriptor_index.nearest(self.descriptor_index, keypoints.descriptors, _DESCRIPTOR_MATCH, _INDEX_RATIO)
 
     def search(self, fp: Fingerprint) -> list[ImageMatch]:
         """References `fp` is a near-duplicate of, most similar first."""
