@@ -19,6 +19,8 @@ DEFAULTS = {
     "MAX_IMAGE_BYTES": 10 * 2**20,
     "MAX_IMAGE_PIXELS": 40_000_000,
     "OCR_SECONDS": 3.0,
+    "OCR_IMAGES": 2,  # images per request whose text is read; the rest are listed in `skipped`
+    "OCR_REQUEST_SECONDS": 4.0,
     "RATE_LIMIT": "600 per minute",
     "CORS_ORIGINS": [],
     "KEY_CACHE_SECONDS": 60.0,  # revocations reach every process sooner, through the change counters
