@@ -1,10 +1,10 @@
-"""The nearest reference descriptor of each query keypoint, on FAISS's binary (Hamming) indexes.
+"""The nearest reference descriptors of each query keypoint, on FAISS's binary (Hamming) indexes.
 
 Up to FLAT_UP_TO descriptors the search is exact (every descriptor compared). Beyond, an inverted-file
 index: the descriptors are filed under the nearest of `lists` centres, and a query descriptor is compared
-with those filed under its PROBES nearest centres only. The centres are a spread sample of the descriptors
-themselves: k-means over 256 dimensions would take minutes at a million descriptors, and ORB descriptors
-cluster on their own.
+with those filed under its PROBES nearest centres only (found by comparing all centres, or through a graph
+over them when they are many). The centres are a spread sample of the descriptors themselves: k-means over
+256 dimensions would take minutes at a million descriptors.
 """
 from __future__ import annotations
 
