@@ -1,14 +1,20 @@
-"""Reference registry at scale: bulk import rate, and building a process's index from the stored fingerprints.
+"""Reference registry at scale: bulk import rate, building a process's index, and search at scale.
 
 Generates N distinct JPEGs (crops of scikit-image's sample photos, shifted in colour), imports them with
 `preflight images import`, then times a cold index build (what a worker does at start) and a refresh after
 one more reference (what every worker does within a second of a change).
+
+`--synthetic 10000,100000` instead times a full search over that many synthetic references (random hashes
+and 300 random descriptors each) with the FAISS index and with the previous band index, in the same run,
+and the memory of a worker process that maps the saved index.
 """
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,10 +24,14 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "images"))
+from band_index import BandSnapshot  # noqa: E402
 from results_file import save_results  # noqa: E402
 
 from preflight.image_registry import LoadedIndex, prepare_reference  # noqa: E402
-from preflight.images.fingerprint import fingerprint  # noqa: E402
+from preflight.images.fingerprint import Fingerprint, fingerprint, query_fingerprint  # noqa: E402
+from preflight.images.index import ReferenceIndex  # noqa: E402
+from preflight.images.keypoints import EMPTY, Keypoints  # noqa: E402
 from preflight.images_cli import add_images_parser, run_images  # noqa: E402
 from preflight.storage import Store  # noqa: E402
 from preflight.storage.images import NewReference, References  # noqa: E402
@@ -51,11 +61,92 @@ def write_library(folder: Path, count: int, seed: int = 7) -> None:
         (folder / f"stock-{number:06d}.jpg").write_bytes(out.getvalue())
 
 
+def median_ms(fn, runs: int = 9) -> float:
+    fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return round(sorted(samples)[runs // 2], 1)
+
+
+def synthetic_references(count: int, rng) -> list[tuple[int, Fingerprint]]:
+    """References with random hashes and 300 random keypoints each (real ones cluster more)."""
+    descriptors = rng.integers(0, 256, size=(count, 300, 32), dtype=np.uint8)
+    points = rng.uniform(0, 640, size=(300, 2)).astype(np.float32)
+    hashes = rng.integers(0, 256, size=(count, 4, 32), dtype=np.uint8)
+    return [(ref_id, Fingerprint(640, 400, (640, 400), hashes[ref_id], Keypoints(points, descriptors[ref_id]), EMPTY))
+            for ref_id in range(count)]
+
+
+# Run in a fresh process: what one worker holds once it has mapped the saved index and searched with it.
+_WORKER = """
+import json, sys, time
+from PIL import Image
+from preflight.images.fingerprint import query_fingerprint
+from preflight.images.index import SavedIndex
+index = SavedIndex(__import__("pathlib").Path(sys.argv[1]))
+query = query_fingerprint(Image.open(sys.argv[2]).convert("RGB"))
+for _ in range(10):
+    index.search(query)
+fields = {}
+for line in open("/proc/self/smaps_rollup"):
+    name, _, rest = line.partition(":")
+    if name in ("Rss", "Pss", "Private_Clean", "Private_Dirty"):
+        fields[name] = int(rest.split()[0]) * 1024
+print(json.dumps(fields))
+"""
+
+
+def synthetic(counts: list[int]) -> None:
+    rng = np.random.default_rng(5)
+    photo = sample_photos()[1]
+    query = query_fingerprint(photo)
+    results = {}
+    print("| references | full search, FAISS (ms) | full search, previous band index (ms) | index build, FAISS (s) "
+          "| saved index (MB) | worker: RSS / PSS / private (MB) | previous index in memory per process (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for count in counts:
+        references = synthetic_references(count, rng)
+        started = time.perf_counter()
+        index = ReferenceIndex.build(references)
+        build_seconds = time.perf_counter() - started
+        del references
+        new_ms = median_ms(lambda: index.search(query))
+        band = BandSnapshot(index._current())
+        old_ms = median_ms(lambda: band.search(query))
+        old_bytes = band.nbytes()
+        del band
+        with tempfile.TemporaryDirectory() as tmp:
+            index.save(Path(tmp))
+            saved_bytes = sum(f.stat().st_size for f in Path(tmp).iterdir())
+            image = Path(tmp) / "query.png"
+            photo.save(image)
+            del index
+            worker = json.loads(subprocess.run([sys.executable, "-c", _WORKER, tmp, str(image)], check=True,
+                                               capture_output=True, text=True).stdout)
+        private = worker["Private_Clean"] + worker["Private_Dirty"]
+        row = {"full_search_ms": new_ms, "previous_full_search_ms": old_ms, "build_seconds": round(build_seconds, 1),
+               "saved_index_bytes": saved_bytes, "worker_rss_bytes": worker["Rss"], "worker_pss_bytes": worker["Pss"],
+               "worker_private_bytes": private, "previous_index_bytes": old_bytes}
+        results[str(count)] = row
+        mb = 2**20
+        print(f"| {count:,} | {new_ms} | {old_ms} | {row['build_seconds']} | {saved_bytes / mb:.0f} | "
+              f"{worker['Rss'] / mb:.0f} / {worker['Pss'] / mb:.0f} / {private / mb:.0f} | {old_bytes / mb:.0f} |",
+              flush=True)
+    save_results("image_registry_synthetic", results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--synthetic", default="", help="comma-separated reference counts: search at scale only")
     args = parser.parse_args()
+    if args.synthetic:
+        synthetic([int(c) for c in args.synthetic.split(",")])
+        return
     with tempfile.TemporaryDirectory() as tmp:
         library = Path(tmp) / "library"
         library.mkdir()

@@ -284,3 +284,23 @@ def test_with_a_large_index_a_change_is_in_force_at_the_next_check(references):
     loaded.refresh()
     assert loaded.index.search(fingerprint(photo("coffee.png").resize((300, 200)))) == []
     assert loaded.index.len() == 1
+
+
+def test_workers_sharing_a_folder_build_the_index_once_and_map_it(references, tmp_path):
+    built = []
+    coffee = references.add(new("coffee.png"))
+    chelsea = references.add(new("chelsea.png"))
+    first = LoadedIndex(references, folder=tmp_path / "index", on_built=lambda: built.append("first"))
+    second = LoadedIndex(references, folder=tmp_path / "index", on_built=lambda: built.append("second"))
+    first.refresh(wait=True)
+    second.refresh(wait=True)  # finds the index the first one wrote: nothing to build
+    assert built == ["first"] and len(list((tmp_path / "index").glob("index-*"))) == 1
+    probe = fingerprint(photo("chelsea.png").resize((300, 200)))
+    assert [m.ref_id for m in second.index.search(probe)] == [m.ref_id for m in first.index.search(probe)] == [chelsea.id]
+    # A change: one of them rebuilds and writes a newer index; the other takes it at its next refresh.
+    references.delete(chelsea.id)
+    first.refresh(wait=True)
+    second.refresh(wait=True)
+    assert built == ["first", "first"] and len(list((tmp_path / "index").glob("index-*"))) == 1
+    assert second.index.search(probe) == [] and second.index.len() == 1
+    assert [m.ref_id for m in second.index.search(fingerprint(photo("coffee.png")))] == [coffee.id]

@@ -14,7 +14,8 @@ from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, photo
 from preflight.images.decode import decode_image
 from preflight.images.fingerprint import (QUERY_SIDE, UPSCALE_BELOW, Fingerprint, FingerprintFormatError,
                                           analysis_gray, fingerprint, query_fingerprint)
-from preflight.images.index import ImageMatch, ReferenceIndex, hash_matches
+from preflight.images import descriptors
+from preflight.images.index import ImageMatch, ReferenceIndex, SavedIndex, hash_matches
 from preflight.images.thumbnail import thumbnail_jpeg
 from preflight.images.variants import VARIANTS
 
@@ -160,3 +161,35 @@ def test_a_small_repost_is_enlarged_before_its_keypoints_and_found(index):
     assert min(query_fingerprint(repost).frame) == UPSCALE_BELOW
     assert query_fingerprint(repost, upscale_below=0).frame == repost.size
     assert index.search(query_fingerprint(repost))[0].ref_id == REFERENCE_PHOTOS.index("coffee.png") + 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), count=st.integers(1, 2048), queries=st.integers(1, 40),
+       flat=st.booleans())
+def test_the_descriptor_index_finds_the_nearest_descriptor_as_brute_force_does(tmp_path_factory, seed, count,
+                                                                               queries, flat):
+    # Up to 2,048 descriptors the inverted file has at most PROBES lists, so every list is searched: it must
+    # then agree with comparing every descriptor, through writing and mapping the file too.
+    rng = np.random.default_rng(seed)
+    stored = rng.integers(0, 256, size=(count, 32), dtype=np.uint8)
+    # Half the queries are stored descriptors with a few bits flipped, the rest random (mostly far from all).
+    picked = stored[rng.integers(0, count, queries)]
+    flips = np.unpackbits(picked, axis=1) ^ (rng.random((queries, 256)) < np.where(
+        np.arange(queries)[:, None] % 2 == 0, 0.08, 0.5))
+    query = np.packbits(flips, axis=1)
+    path = tmp_path_factory.mktemp("descriptors") / "index.faiss"
+    descriptors.write(descriptors.build(stored, flat_up_to=count if flat else 0), path)
+    rows, found = descriptors.nearest(descriptors.read(path), query, 64)
+    distance = np.unpackbits(query[:, None, :] ^ stored[None, :, :], axis=2).sum(axis=2)
+    best = distance.min(axis=1)
+    assert list(rows) == list(np.flatnonzero(best <= 64))
+    assert list(distance[rows, found]) == list(best[rows])
+
+
+def test_a_saved_index_read_back_mapped_finds_what_the_built_one_finds(tmp_path, index):
+    index.save(tmp_path)
+    saved = SavedIndex(tmp_path)
+    assert saved.len() == index.len() and saved.ids == set(range(1, len(REFERENCE_PHOTOS) + 1))
+    for variant in ("crop-20-offcentre", "screenshot", "mirror"):
+        query = query_fingerprint(VARIANTS[variant](photo("chelsea.png")))
+        assert [m.ref_id for m in saved.search(query)] == [m.ref_id for m in index.search(query)] == [3]

@@ -1,14 +1,19 @@
 """Text inside images: the cheap gate, and Tesseract reading known text with word boxes."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
+import types
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, photo
+from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, photo
+from preflight.image_check import ImageLimits, ImageSource
 from preflight.images.errors import OcrTimeout
-from preflight.images.ocr import likely_has_text, read_text
+from preflight.images.index import ReferenceIndex
+from preflight.images.ocr import likely_has_text, read_text, text_region
+from preflight.pipeline import Attachment, Submission, check_post
 from preflight.images.variants import VARIANTS
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
@@ -67,3 +72,49 @@ def test_dutch_text_is_read_with_the_dutch_data():
 def test_a_budget_too_small_gives_a_timeout_error():
     with pytest.raises(OcrTimeout):
         read_text(quote_card(["Guaranteed to cure back pain"] * 8), ["en", "nl", "de"], budget_seconds=0.01)
+
+
+def captioned(text: str) -> Image.Image:
+    """A photo with one line of lettering on a white band at its foot."""
+    picture = photo("coffee.png").copy()
+    ImageDraw.Draw(picture).rectangle((0, picture.height - 90, picture.width, picture.height), fill=(255, 255, 255))
+    ImageDraw.Draw(picture).text((40, picture.height - 75), text, fill=(10, 10, 10),
+                                 font=ImageFont.load_default(size=48))
+    return picture
+
+
+def test_the_gate_gives_the_band_of_the_lettering_and_its_height():
+    picture = captioned("Cures back pain")
+    region = text_region(picture)
+    assert region is not None and picture.height - 140 <= region.top < region.bottom <= picture.height
+    assert 20 <= region.letter_height <= 60
+    assert text_region(photo("grass.png")) is None
+
+
+@needs_tesseract
+def test_only_the_band_is_read_and_its_boxes_are_in_the_pictures_pixels():
+    picture = captioned("Cures back pain")
+    read = read_text(picture, ["en"], budget_seconds=20, region=text_region(picture))
+    assert read.text == "Cures back pain"
+    start = read.text.index("back")
+    x, y, w, h = read.box_for(start, start + 4)
+    assert 120 <= x <= 350 and picture.height - 90 <= y <= picture.height - 20 and 10 <= h <= 70
+
+
+@needs_tesseract
+def test_past_the_requests_ocr_budget_images_are_listed_as_skipped(checker):
+    cards = [quote_card([line]) for line in ("This shit is real", "Damn good coffee", "Shit happens")]
+    limits = ImageLimits(max_bytes=20 << 20, max_pixels=50_000_000, ocr_seconds=60.0, ocr_images=2,
+                         ocr_request_seconds=600.0)
+    source = ImageSource(types.SimpleNamespace(index=ReferenceIndex()), dict, limits)
+    checked = check_post(Submission("Monday", "en", images=tuple(Attachment(encode(c, "PNG")) for c in cards)),
+                         checker, [source])
+    assert {f.image for f in checked.findings if f.source == "ocr"} == {0, 1}  # the third, as profane, unread
+    assert [(s["check"], s["image"]) for s in checked.skipped] == [("ocr", 2)]
+    assert "OCR budget (2 images" in checked.skipped[0]["reason"]
+    # A spent time budget counts the same way: no image is read, every one is listed.
+    spent = ImageSource(types.SimpleNamespace(index=ReferenceIndex()), dict,
+                        dataclasses.replace(limits, ocr_request_seconds=0.0))
+    checked = check_post(Submission("Monday", "en", images=tuple(Attachment(encode(c, "PNG")) for c in cards)),
+                         checker, [spent])
+    assert [s["image"] for s in checked.skipped] == [0, 1, 2] and not any(f.source == "ocr" for f in checked.findings)

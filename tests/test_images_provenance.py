@@ -248,3 +248,55 @@ def test_a_damaged_manifest_reads_as_tampered_and_the_image_is_still_checked(cli
     entry = response.get_json()["images"][0]
     assert response.status_code == 200 and entry["error"] is None and entry["width"] == 320
     assert entry["provenance"]["tampered"] is True and entry["provenance"]["failures"]
+
+
+def requiring(checker, monkeypatch, signers: list[str]) -> None:
+    """The example profile, requiring Content Credentials from `signers` on every image."""
+    brand = checker.ruleset.profiles["example"]
+    policy = brand.images.model_copy(update={"require_credentials": True, "trusted_signers": signers})
+    monkeypatch.setitem(checker.ruleset.profiles, "example", brand.model_copy(update={"images": policy}))
+
+
+def credential_findings(checker, *images: bytes, profile: str | None = "example") -> list[tuple[int, str, str]]:
+    source = ImageSource(types.SimpleNamespace(index=ReferenceIndex()), dict, LIMITS)
+    checks = check_post(Submission("Summer #AIart", "en", profile=profile,
+                                   images=tuple(Attachment(data) for data in images)), checker, [source])
+    return [(f.image, f.severity, f.message) for f in checks.findings if f.rule == "image-copyright/untrusted-credentials"]
+
+
+def test_a_profile_requiring_credentials_blocks_each_image_without_them_from_a_trusted_signer(checker, signer,
+                                                                                             monkeypatch):
+    requiring(checker, monkeypatch, ["Brand Studio", "Other DAM"])
+    own = signed(signer, plain(), source_type="digitalCapture")
+    found = credential_findings(checker, own, plain())
+    assert [(image, severity) for image, severity, _ in found] == [(1, "block")]
+    assert "none" in found[0][2] and "“Brand Studio”, “Other DAM”" in found[0][2]
+    # The certificate's common name counts too, whatever its case.
+    requiring(checker, monkeypatch, ["brand dam"])
+    assert credential_findings(checker, own) == []
+
+
+def test_credentials_from_another_signer_or_changed_after_signing_do_not_count(checker, signer, monkeypatch):
+    requiring(checker, monkeypatch, ["Agency Archive"])
+    own = signed(signer, plain(), source_type="digitalCapture")
+    [(_, _, untrusted)] = credential_findings(checker, own)
+    assert "signed by “Brand Studio”" in untrusted and "“Agency Archive”" in untrusted
+    requiring(checker, monkeypatch, ["Brand Studio"])
+    changed = bytearray(own)
+    changed[-200] ^= 0xFF
+    [(_, _, tampered)] = credential_findings(checker, bytes(changed))
+    assert "assertion.dataHash.mismatch" in tampered and "changed after it was signed" in tampered
+
+
+def test_without_the_requirement_images_without_credentials_are_no_finding(checker):
+    assert credential_findings(checker, plain()) == [] and credential_findings(checker, plain(), profile=None) == []
+
+
+def test_requiring_credentials_without_naming_a_signer_is_refused():
+    from pydantic import ValidationError
+
+    from preflight.packs.model import ImagePolicy
+
+    with pytest.raises(ValidationError, match="trusted_signers"):
+        ImagePolicy(require_credentials=True)
+    assert ImagePolicy(require_credentials=True, trusted_signers=["Brand DAM"]).trusted_signers == ["Brand DAM"]

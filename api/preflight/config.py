@@ -19,6 +19,8 @@ DEFAULTS = {
     "MAX_IMAGE_BYTES": 10 * 2**20,
     "MAX_IMAGE_PIXELS": 40_000_000,
     "OCR_SECONDS": 3.0,
+    "OCR_IMAGES": 2,  # images per request whose text is read; the rest are listed in `skipped`
+    "OCR_REQUEST_SECONDS": 4.0,
     "RATE_LIMIT": "600 per minute",
     "CORS_ORIGINS": [],
     "KEY_CACHE_SECONDS": 60.0,  # revocations reach every process sooner, through the change counters
@@ -28,6 +30,7 @@ DEFAULTS = {
     "HASH_SECRET": None,  # None: generated once and kept in the database
     "SYNC_SECONDS": 1.0,
     "REPORT_CACHE_SIZE": 1024,  # reports each worker keeps for re-checks of unchanged drafts (0: none)
+    "IMAGE_INDEX_DIR": None,  # None: each process holds its own reference index in memory
     "LANGUAGETOOL_URL": None,
     "LANGUAGETOOL_TIMEOUT": 0.5,
     "LANGUAGETOOL_FAILURES": 3,

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from .errors import InputError
-from .image_messages import ai_message, match_message, notice_message
+from .image_messages import ai_message, credentials_message, match_message, notice_message
 from .image_registry import too_small
 from .images.decode import MAX_REQUEST_DECODED_PIXELS, DecodedImage, PixelBudget, decode_image
 from .images.disclosure import discloses_ai
@@ -16,7 +17,7 @@ from .images.errors import ImageError, OcrTimeout, OcrUnavailable, ProvenanceUna
 from .images.fingerprint import query_fingerprint
 from .images.index import ImageMatch, ReferenceIndex
 from .images.metadata import copyright_notices, digital_source_types, names_owner
-from .images.ocr import likely_has_text, read_text
+from .images.ocr import read_text, text_region
 from .images.provenance import AI_SOURCE_TYPES, Credentials, read_credentials, source_type_name
 from .pipeline import Found, Job
 from .report import Box, Finding
@@ -30,6 +31,8 @@ EMBEDDED_NOTICE = f"{PACK}/embedded-notice"
 # Two ids, so that a profile can raise the undisclosed case to block without blocking disclosed images.
 AI_GENERATED = f"{PACK}/ai-generated"
 AI_DISCLOSED = f"{PACK}/ai-generated-disclosed"
+# A profile's images.require_credentials: the image lacks Content Credentials from one of its trusted signers.
+CREDENTIALS = f"{PACK}/untrusted-credentials"
 EXPIRING_DAYS = 30
 # More matches for one attachment say nothing new to the editor.
 MAX_MATCHES = 3
@@ -37,10 +40,35 @@ MAX_MATCHES = 3
 
 @dataclass(frozen=True)
 class ImageLimits:
+    """`ocr_seconds` bounds OCR of one image; `ocr_images` and `ocr_request_seconds` bound it over a request."""
+
     max_bytes: int
     max_pixels: int
     ocr_seconds: float
     max_request_pixels: int = MAX_REQUEST_DECODED_PIXELS
+    ocr_images: int = 2
+    ocr_request_seconds: float = 4.0
+
+
+class OcrBudget:
+    """What one request may still spend on OCR: a number of images and a time, whichever runs out first."""
+
+    def __init__(self, limits: ImageLimits) -> None:
+        self._limits = limits
+        self._images = limits.ocr_images
+        self._deadline = time.monotonic() + limits.ocr_request_seconds
+
+    def take(self) -> float | None:
+        """Seconds the next image's OCR may take; None when the request's budget is spent."""
+        left = self._deadline - time.monotonic()
+        if self._images <= 0 or left <= 0:
+            return None
+        self._images -= 1
+        return min(self._limits.ocr_seconds, left)
+
+    def spent(self) -> str:
+        return (f"the request's OCR budget ({self._limits.ocr_images} images, {self._limits.ocr_request_seconds:g} s) "
+                "is spent; this image's text was not read")
 
 
 Lookup = Callable[[set[int]], dict]
@@ -65,6 +93,7 @@ class ImageSource:
         index, limits = self.loaded.index, self.limits
         out = Found()
         budget = PixelBudget(limits.max_request_pixels)
+        ocr_budget = OcrBudget(limits)
         for number, attached in enumerate(post.images):
             entry = {"index": number, "name": attached.name, "format": None, "width": None, "height": None, "error": None,
                      "note": None, "provenance": None}
@@ -87,8 +116,10 @@ class ImageSource:
             out.findings += match_findings(number, found_matches, self.lookup, post.today, language, via)
             out.findings += notice_findings(number, decoded, brand.owner_names if brand else [], language)
             out.findings += ai_findings(number, decoded, credentials, discloses_ai(post.text, attached.alt), language)
+            if brand and brand.images.require_credentials and not any(s["check"] == "provenance" for s in out.skipped):
+                out.findings += credential_findings(number, credentials, brand.images.trusted_signers, language)
             if small is None:
-                out.findings += ocr_findings(number, decoded, job, language, limits, out.skipped)
+                out.findings += ocr_findings(number, decoded, job, language, ocr_budget, out.skipped)
         return out
 
 
@@ -208,6 +239,24 @@ def ai_findings(number: int, decoded: DecodedImage, credentials: Credentials | N
     return [Finding(rule, PACK, severity, message, None, image=number, source="image")]
 
 
+def credential_findings(number: int, credentials: Credentials | None, trusted: list[str],
+                        language: str) -> list[Finding]:
+    """image-copyright/untrusted-credentials unless the image's Content Credentials are intact and signed by one
+    of the brand's trusted signers (its certificate's organisation or common name)."""
+    if credentials is None:
+        kind = "missing"
+    elif credentials.tampered:
+        kind = "tampered"
+    elif {s.casefold() for s in (credentials.signer, credentials.signer_name) if s} & {t.casefold() for t in trusted}:
+        return []
+    else:
+        kind = "untrusted"
+    failure = credentials.failures[0] if credentials and credentials.failures else credentials and credentials.validation
+    message = credentials_message(language, kind, trusted, credentials and (credentials.signer or credentials.signer_name),
+                                  failure)
+    return [Finding(CREDENTIALS, PACK, "block", message, None, image=number, source="image")]
+
+
 def licence_verdict(reference, today: date, language: str) -> tuple[str, str, str]:
     """(rule, severity, message) for an attachment that is a near-duplicate of `reference`."""
     def says(kind: str, days: int = 0) -> str:
@@ -238,13 +287,19 @@ def notice_findings(number: int, decoded: DecodedImage, owner_names: list[str],
     return out
 
 
-def ocr_findings(number: int, decoded: DecodedImage, job: Job, language: str, limits: ImageLimits,
+def ocr_findings(number: int, decoded: DecodedImage, job: Job, language: str, budget: OcrBudget,
                  skipped: list[dict]) -> list[Finding]:
-    """Text packs over the words read from the pixels, when the image likely carries lettering."""
-    if not likely_has_text(decoded.image):
+    """Text packs over the words read from the pixels, when the image likely carries lettering (only the band
+    where the gate saw it is read), within the request's OCR budget."""
+    region = text_region(decoded.image)
+    if region is None:
+        return []
+    seconds = budget.take()
+    if seconds is None:
+        skipped.append({"check": "ocr", "image": number, "reason": budget.spent()})
         return []
     try:
-        read = read_text(decoded.image, list(dict.fromkeys([language, "en"])), limits.ocr_seconds)
+        read = read_text(decoded.image, list(dict.fromkeys([language, "en"])), seconds, region)
     except OcrUnavailable as exc:
         if not any(s["check"] == "ocr" and "image" not in s for s in skipped):
             skipped.append({"check": "ocr", "reason": str(exc)})

@@ -18,6 +18,12 @@ _TEMPLATES = {
                           "such as “AI-generated” or turn on the platform's AI label.",
         "ai-disclosed": "The file marks this image as {made} ({field}); the post discloses it.",
         "generated": "made with generative AI", "composite": "partly made with generative AI",
+        "credentials-missing": "The brand requires Content Credentials from {signers} on every image, and this "
+                               "file has none: use the copy exported from the brand's own library.",
+        "credentials-untrusted": "This image's Content Credentials are signed by {signer}, which is not among the "
+                                 "brand's trusted signers ({signers}): use the copy from the brand's own library.",
+        "credentials-tampered": "This image's Content Credentials fail validation ({failure}): the file was changed "
+                                "after it was signed. Use the original.",
         "today": "today", "one-day": "in 1 day", "days": "in {n} days",
     },
     "nl": {
@@ -32,6 +38,13 @@ _TEMPLATES = {
                           "voeg een label toe zoals ‘gemaakt met AI’ of zet het AI-label van het platform aan.",
         "ai-disclosed": "Het bestand markeert deze afbeelding als {made} ({field}); de post vermeldt dat.",
         "generated": "gemaakt met generatieve AI", "composite": "deels gemaakt met generatieve AI",
+        "credentials-missing": "Het merk eist bij elke afbeelding Content Credentials van {signers}, en dit bestand "
+                               "heeft die niet: gebruik de versie uit de eigen beeldbank van het merk.",
+        "credentials-untrusted": "De Content Credentials van deze afbeelding zijn ondertekend door {signer}, die niet "
+                                 "bij de vertrouwde ondertekenaars van het merk hoort ({signers}): gebruik de versie "
+                                 "uit de eigen beeldbank van het merk.",
+        "credentials-tampered": "De Content Credentials van deze afbeelding zijn ongeldig ({failure}): het bestand is "
+                                "na het ondertekenen gewijzigd. Gebruik het origineel.",
         "today": "vandaag", "one-day": "over 1 dag", "days": "over {n} dagen",
     },
     "da": {
@@ -46,6 +59,12 @@ _TEMPLATES = {
                           "mærkning som »lavet med AI«, eller slå platformens AI-mærkning til.",
         "ai-disclosed": "Filen markerer billedet som {made} ({field}); opslaget oplyser det.",
         "generated": "lavet med generativ AI", "composite": "delvist lavet med generativ AI",
+        "credentials-missing": "Brandet kræver Content Credentials fra {signers} på alle billeder, og denne fil har "
+                               "ingen: brug kopien fra brandets eget billedbibliotek.",
+        "credentials-untrusted": "Billedets Content Credentials er signeret af {signer}, som ikke er blandt brandets "
+                                 "betroede underskrivere ({signers}): brug kopien fra brandets eget billedbibliotek.",
+        "credentials-tampered": "Billedets Content Credentials er ugyldige ({failure}): filen er ændret efter "
+                                "signeringen. Brug originalen.",
         "today": "i dag", "one-day": "om 1 dag", "days": "om {n} dage",
     },
     "sv": {
@@ -60,6 +79,13 @@ _TEMPLATES = {
                           "märkning som ”skapad med AI” eller slå på plattformens AI-märkning.",
         "ai-disclosed": "Filen markerar bilden som {made} ({field}); inlägget anger det.",
         "generated": "skapad med generativ AI", "composite": "delvis skapad med generativ AI",
+        "credentials-missing": "Varumärket kräver Content Credentials från {signers} på varje bild, och den här "
+                               "filen har inga: använd kopian från varumärkets eget bildbibliotek.",
+        "credentials-untrusted": "Bildens Content Credentials är signerade av {signer}, som inte hör till "
+                                 "varumärkets betrodda signerare ({signers}): använd kopian från varumärkets eget "
+                                 "bildbibliotek.",
+        "credentials-tampered": "Bildens Content Credentials är ogiltiga ({failure}): filen har ändrats efter "
+                                "signeringen. Använd originalet.",
         "today": "i dag", "one-day": "om 1 dag", "days": "om {n} dagar",
     },
     "de": {
@@ -76,6 +102,13 @@ _TEMPLATES = {
                           "der Plattform.",
         "ai-disclosed": "Die Datei kennzeichnet dieses Bild als {made} ({field}); der Beitrag weist darauf hin.",
         "generated": "mit generativer KI erstellt", "composite": "teilweise mit generativer KI erstellt",
+        "credentials-missing": "Die Marke verlangt bei jedem Bild Content Credentials von {signers}, und diese "
+                               "Datei hat keine: Verwenden Sie die Kopie aus der eigenen Bilddatenbank der Marke.",
+        "credentials-untrusted": "Die Content Credentials dieses Bildes sind von {signer} signiert, der nicht zu den "
+                                 "vertrauenswürdigen Signierern der Marke gehört ({signers}): Verwenden Sie die Kopie "
+                                 "aus der eigenen Bilddatenbank der Marke.",
+        "credentials-tampered": "Die Content Credentials dieses Bildes sind ungültig ({failure}): Die Datei wurde nach "
+                                "dem Signieren verändert. Verwenden Sie das Original.",
         "today": "heute", "one-day": "in 1 Tag", "days": "in {n} Tagen",
     },
 }
@@ -107,3 +140,13 @@ def ai_message(language: str, disclosed: bool, composite: bool, field: str) -> s
     words = _TEMPLATES[_language(language)]
     made = words["composite" if composite else "generated"]
     return words["ai-disclosed" if disclosed else "ai-undisclosed"].format(made=made, field=field)
+
+
+def credentials_message(language: str, kind: str, signers: list[str], signer: str | None = None,
+                        failure: str | None = None) -> str:
+    """The message of an image without Content Credentials from a trusted signer: kind is missing, untrusted or
+    tampered."""
+    lang = _language(language)
+    quoted = ", ".join(_QUOTES[lang].format(name) for name in signers)
+    return _TEMPLATES[lang][f"credentials-{kind}"].format(signers=quoted, signer=_QUOTES[lang].format(signer or "?"),
+                                                           failure=failure or "?")

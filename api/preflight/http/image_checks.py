@@ -10,7 +10,8 @@ STATUS = {"image_too_large": 413, "too_many_pixels": 413}
 
 
 def image_limits(config) -> ImageLimits:
-    return ImageLimits(int(config["MAX_IMAGE_BYTES"]), int(config["MAX_IMAGE_PIXELS"]), float(config["OCR_SECONDS"]))
+    return ImageLimits(int(config["MAX_IMAGE_BYTES"]), int(config["MAX_IMAGE_PIXELS"]), float(config["OCR_SECONDS"]),
+                       ocr_images=int(config["OCR_IMAGES"]), ocr_request_seconds=float(config["OCR_REQUEST_SECONDS"]))
 
 
 def refuse_only_bad_image(report: Report) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from ..analyzer import Analyzer
 from ..approvals import ApprovalDesk
@@ -25,6 +26,9 @@ from .metrics import Metrics
 from .recorder import Recorder
 from .report_cache import ReportCache
 from .sync import Sync
+
+# Counted when a process has written a new reference index for the others to map.
+INDEX_BUILT = "image-index"
 
 
 class Service:
@@ -52,9 +56,13 @@ class Service:
         self.sync.on("packs", self.pack_reload.request)
         self.sync.on("keys", self.keys.clear)
         self.references = References(self.store)
-        self.reference_index = LoadedIndex(self.references)
+        # With a folder, one process builds the large index and writes it there, and every worker maps the file.
+        folder = config["IMAGE_INDEX_DIR"]
+        self.reference_index = LoadedIndex(self.references, folder=Path(folder) if folder else None,
+                                           on_built=lambda: self.sync.changed(INDEX_BUILT))
         self.reference_index.refresh(wait=True)  # before the workers fork: they share what was built
         self.sync.on(REFERENCES, self.reference_index.refresh)
+        self.sync.on(INDEX_BUILT, self.reference_index.refresh)
         self.governance = GovernanceState(Governance(self.store))
         self.sync.on("crisis", self.governance.load_crisis)
         self.sync.on("events", self.governance.load_events)

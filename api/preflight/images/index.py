@@ -6,10 +6,12 @@ import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
 
+from . import descriptors as descriptor_index
 from .fingerprint import HASH_KINDS, Fingerprint
 from .hashes import HASH_BYTES
 from .keypoints import EMPTY, MIN_INLIERS, Keypoints, agreeing
@@ -35,19 +37,11 @@ _MIN_VOTES = 3
 _RATIO = 0.8
 # Matched against all of one candidate's descriptors, unrelated pictures reach 11 agreeing keypoints.
 _VERIFIED_INLIERS = 13
-# Each descriptor is looked up by BANDS of its 16-bit chunks; a true match usually shares at least one exactly.
-BANDS = 16
-# Buckets this many times fuller than average hold bland texture, which is close to everything: ignored.
-_CROWDED = 64
-# Of a bucket fuller than this many times the average (and than _SAMPLED), only the first entries are read: in a
-# library of near-copies (crops of one photo, variants of one shot) one chunk is shared by hundreds of them, and
-# any of them stands for the rest.
-_SAMPLE_OVER = 4
-_SAMPLED = 128
 # ORB descriptors of one physical point differ by up to about this many of their 256 bits.
 _DESCRIPTOR_MATCH = 64
-# ... and rarely by more than this many bits of one 16-bit chunk; a random chunk is this close 23 % of the time.
-_SIDE_MATCH = 6
+# A query descriptor's nearest in the whole index counts when it is nearer than this times the second nearest:
+# heavy JPEG blocks and bland texture are near to many descriptors of unrelated pictures alike.
+_INDEX_RATIO = 0.9
 _REFERENCE_HASHES = (HASH_KINDS.index("image"), HASH_KINDS.index("trimmed"))
 
 
@@ -65,73 +59,109 @@ class ImageMatch:
 
 
 class _Snapshot:
-    """An immutable view of the references, so that searches never see a half-built index."""
+    """An immutable view of the references, so that searches never see a half-built index.
 
-    def __init__(self, entries: dict[int, Fingerprint]) -> None:
-        self.ids = np.fromiter(entries, np.int64, len(entries))
+    Its arrays (ARRAYS) and its descriptor index can be written to a folder and read back mapped: the
+    processes that read one folder share its pages instead of each holding a copy.
+    """
+
+    ARRAYS = ("ids", "sides", "words", "hash_owner", "hash_is_window", "owner", "points", "starts", "descriptors")
+
+    def __init__(self, arrays: dict[str, np.ndarray], descriptor_index) -> None:
+        self.ids = arrays["ids"]
+        self.sides = arrays["sides"]
+        # As 64-bit words, XOR and popcount run over 4 words per hash instead of 32 bytes.
+        self.words = arrays["words"]
+        self.first_words = np.ascontiguousarray(self.words[:, 0])
+        self.hash_owner = arrays["hash_owner"]
+        self.hash_is_window = arrays["hash_is_window"]
+        self.owner = arrays["owner"]
+        self.points = arrays["points"]
+        self.starts = arrays["starts"]
+        self.descriptors = arrays["descriptors"]
+        self.descriptor_index = descriptor_index
+
+    @classmethod
+    def of(cls, entries: dict[int, Fingerprint]) -> _Snapshot:
         fps = list(entries.values())
-        self.sides = np.array([float(max(fp.frame)) for fp in fps])
         rows = [np.concatenate([fp.hashes[list(_REFERENCE_HASHES)], fp.hashes[len(HASH_KINDS):]]) for fp in fps]
         hashes = np.concatenate(rows or [np.zeros((0, HASH_BYTES), np.uint8)])
-        # As 64-bit words, XOR and popcount run over 4 words per hash instead of 32 bytes.
-        self.words = np.ascontiguousarray(hashes).view("<u8")
-        self.first_words = np.ascontiguousarray(self.words[:, 0])
-        self.hash_owner = np.concatenate([np.full(len(r), row, np.intp) for row, r in enumerate(rows)]
-                                         or [np.zeros(0, np.intp)])
-        self.hash_is_window = np.concatenate([np.arange(len(r)) >= len(_REFERENCE_HASHES) for r in rows]
-                                             or [np.zeros(0, bool)])
-        self.owner = np.concatenate([np.full(len(fp.keypoints), row, np.uint32) for row, fp in enumerate(fps)]
-                                    or [np.zeros(0, np.uint32)])
-        self.points = np.concatenate([fp.keypoints.points for fp in fps] or [np.zeros((0, 2), np.float32)])
-        self.starts = np.concatenate([[0], np.cumsum([len(fp.keypoints) for fp in fps], dtype=np.int64)])
         descriptors = np.ascontiguousarray(
             np.concatenate([fp.keypoints.descriptors for fp in fps] or [np.zeros((0, 32), np.uint8)]))
-        self.raw_descriptors = descriptors
-        self.descriptors = descriptors.view("<u8")
-        keys = _band_keys(descriptors)
-        order = np.argsort(keys, kind="stable")
-        # Where each of the BANDS × 65,536 buckets starts in `slots`: a lookup is two reads, not a binary search.
-        self.bucket_starts = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=BANDS * 65536))])
-        self.slots = np.tile(np.arange(len(descriptors), dtype=np.uint32), BANDS)[order]
-        # Beside each entry, its descriptor's chunk of the next band: a cheap first look before the full distance.
-        self.side_chunks = _side_chunks(descriptors)[order]
-        average = len(self.slots) / (BANDS * 65536)
-        self.crowded = max(16, int(_CROWDED * average))
-        self.sampled = max(_SAMPLED, int(_SAMPLE_OVER * average))
+        arrays = {
+            "ids": np.fromiter(entries, np.int64, len(entries)),
+            "sides": np.array([float(max(fp.frame)) for fp in fps]),
+            "words": np.ascontiguousarray(hashes).view("<u8"),
+            "hash_owner": np.concatenate([np.full(len(r), row, np.intp) for row, r in enumerate(rows)]
+                                         or [np.zeros(0, np.intp)]),
+            "hash_is_window": np.concatenate([np.arange(len(r)) >= len(_REFERENCE_HASHES) for r in rows]
+                                             or [np.zeros(0, bool)]),
+            "owner": np.concatenate([np.full(len(fp.keypoints), row, np.uint32) for row, fp in enumerate(fps)]
+                                    or [np.zeros(0, np.uint32)]),
+            "points": np.concatenate([fp.keypoints.points for fp in fps] or [np.zeros((0, 2), np.float32)]),
+            "starts": np.concatenate([[0], np.cumsum([len(fp.keypoints) for fp in fps], dtype=np.int64)]),
+            "descriptors": descriptors,
+        }
+        return cls(arrays, descriptor_index.build(descriptors))
+
+    def save(self, folder: Path) -> None:
+        """Write the snapshot into `folder` (which must exist), for read()."""
+        for name in self.ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        descriptor_index.write(self.descriptor_index, folder / "descriptors.faiss")
+
+    @classmethod
+    def read(cls, folder: Path) -> _Snapshot:
+        """A snapshot as save() wrote it, its arrays mapped from the files."""
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in cls.ARRAYS}
+        return cls(arrays, descriptor_index.read(folder / "descriptors.faiss"))
 
     def correspondences(self, keypoints: Keypoints) -> tuple[np.ndarray, np.ndarray]:
         """For each query keypoint with a close reference descriptor: (query index, reference slot)."""
-        none = (np.zeros(0, np.intp), np.zeros(0, np.intp))
-        if not len(keypoints) or not len(self.slots):
-            return none
-        wanted = _band_keys(keypoints.descriptors)
-        starts = self.bucket_starts[wanted]
-        sizes = self.bucket_starts[wanted + 1] - starts
-        keep = (sizes > 0) & (sizes <= self.crowded)
-        starts, sizes = starts[keep], np.minimum(sizes[keep], self.sampled)
-        if not len(sizes):
-            return none
-        offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        query = np.repeat(np.tile(np.arange(len(keypoints)), BANDS)[keep], sizes)
-        side = np.repeat(_side_chunks(keypoints.descriptors)[keep], sizes)
-        near = np.bitwise_count(self.side_chunks[offsets] ^ side) <= _SIDE_MATCH
-        query, slots = query[near], self.slots[offsets[near]].astype(np.intp)
-        query_words = np.ascontiguousarray(keypoints.descriptors).view("<u8")
-        distance = np.bitwise_count(query_words[query] ^ self.descriptors[slots]).sum(axis=1, dtype=np.int32)
-        close = distance <= _DESCRIPTOR_MATCH
-        query, slots, distance = query[close], slots[close], distance[close]
-        order = np.lexsort((distance, query))
-        query, slots = query[order], slots[order]
-        first = np.ones(len(query), bool)
-        first[1:] = query[1:] != query[:-1]
-        return query[first], slots[first]
+        return descriptor_index.nearest(self.descriptor_index, keypoints.descriptors, _DESCRIPTOR_MATCH, _INDEX_RATIO)
+
+    def search(self, fp: Fingerprint) -> list[ImageMatch]:
+        """References `fp` is a near-duplicate of, most similar first."""
+        if not len(self.ids):
+            return []
+        found: dict[int, ImageMatch] = {}
+        near: dict[int, int] = {}
+        for hash_row, distance, kind in hash_matches(self.first_words, self.words, fp.hashes, NEAR):
+            row = int(self.hash_owner[hash_row])
+            window = bool(self.hash_is_window[hash_row])
+            if distance > (WINDOW_MATCH if window else HASH_MATCH):
+                near[row] = min(distance, near.get(row, NEAR))
+                continue
+            if row not in found or distance < found[row].distance:
+                how = ("hash" if kind == "image" else f"hash-{kind}") + ("-window" if window else "")
+                found[row] = ImageMatch(int(self.ids[row]), round(1.0 - distance / 128.0, 4), distance, how)
+        nearest = sorted((r for r in near if r not in found), key=near.get)[:NEAR_CANDIDATES]
+        for how, keypoints in (("keypoints", fp.keypoints), ("keypoints-mirror", fp.mirror_keypoints)):
+            query, slots = self.correspondences(keypoints)
+            owners = self.owner[slots]
+            votes = np.bincount(owners, minlength=len(self.ids))
+            ranked = [int(r) for r in np.argsort(votes)[::-1][:VOTED_CANDIDATES] if votes[r] >= _MIN_VOTES]
+            for row in dict.fromkeys(ranked + nearest):
+                if row in found:
+                    continue
+                # First the points whose nearest descriptor in the whole index is this reference's (cheap and
+                # sharp); where too few of them agree, all of its descriptors, which a rotation or a heavy
+                # recompression leave further from their originals.
+                mine = owners == row
+                count = agreeing(keypoints.points[query[mine]], self.points[slots[mine]], self.sides[row])
+                if count < MIN_INLIERS:
+                    count = self.verify(keypoints, row)
+                    if count < _VERIFIED_INLIERS:
+                        continue
+                found[row] = ImageMatch(int(self.ids[row]), round(1.0 - math.exp(-count / 20.0), 4), None, how)
+        return sorted(found.values(), key=lambda m: (-m.similarity, m.ref_id))
 
     def verify(self, keypoints: Keypoints, row: int) -> int:
         """Agreeing keypoints between the query and reference `row`, all descriptors of both compared."""
         start, end = int(self.starts[row]), int(self.starts[row + 1])
         if end - start < 2:
             return 0
-        pairs = _MATCHER.knnMatch(keypoints.descriptors, self.raw_descriptors[start:end], k=2)
+        pairs = _MATCHER.knnMatch(keypoints.descriptors, np.ascontiguousarray(self.descriptors[start:end]), k=2)
         good = [(a.queryIdx, a.trainIdx) for a, b in (p for p in pairs if len(p) == 2)
                 if a.distance <= _DESCRIPTOR_MATCH and a.distance < _RATIO * b.distance]
         if len(good) < _VERIFIED_INLIERS:
@@ -143,29 +173,13 @@ class _Snapshot:
 _MATCHER = cv2.BFMatcher(cv2.NORM_HAMMING)
 
 
-def _chunks(descriptors: np.ndarray) -> np.ndarray:
-    """Each descriptor's first BANDS 16-bit chunks (n × BANDS)."""
-    return np.ascontiguousarray(descriptors[:, : 2 * BANDS]).view("<u2")
-
-
-def _side_chunks(descriptors: np.ndarray) -> np.ndarray:
-    """Per (band, descriptor), band-major like _band_keys: the descriptor's 16-bit chunk of the next band."""
-    return np.roll(_chunks(descriptors), -1, axis=1).T.ravel()
-
-
-def _band_keys(descriptors: np.ndarray) -> np.ndarray:
-    """One uint32 key per (band, descriptor), band-major: the band number above the chunk's 16 bits."""
-    chunks = _chunks(descriptors).astype(np.uint32)
-    return (chunks + (np.arange(BANDS, dtype=np.uint32) << 16)).T.ravel()
-
-
 class ReferenceIndex:
     """The registered references; searches run concurrently with add/remove (each search sees one snapshot)."""
 
     def __init__(self) -> None:
         self._entries: dict[int, Fingerprint] = {}
         self._lock = threading.Lock()
-        self._snapshot: _Snapshot | None = _Snapshot({})
+        self._snapshot: _Snapshot | None = _Snapshot.of({})
 
     @classmethod
     def build(cls, references: Iterable[tuple[int, Fingerprint]]) -> ReferenceIndex:
@@ -173,7 +187,7 @@ class ReferenceIndex:
         index = cls()
         for ref_id, fp in references:
             index._entries[ref_id] = _as_reference(fp)
-        index._snapshot = _Snapshot(dict(index._entries))
+        index._snapshot = _Snapshot.of(dict(index._entries))
         return index
 
     def add(self, ref_id: int, fp: Fingerprint) -> None:
@@ -201,45 +215,35 @@ class ReferenceIndex:
             return snapshot
         with self._lock:
             if self._snapshot is None:
-                self._snapshot = _Snapshot(dict(self._entries))
+                self._snapshot = _Snapshot.of(dict(self._entries))
             return self._snapshot
 
     def search(self, fp: Fingerprint) -> list[ImageMatch]:
         """References `fp` is a near-duplicate of, most similar first."""
-        snapshot = self._current()
-        if not len(snapshot.ids):
-            return []
-        found: dict[int, ImageMatch] = {}
-        near: dict[int, int] = {}
-        for hash_row, distance, kind in hash_matches(snapshot.first_words, snapshot.words, fp.hashes, NEAR):
-            row = int(snapshot.hash_owner[hash_row])
-            window = bool(snapshot.hash_is_window[hash_row])
-            if distance > (WINDOW_MATCH if window else HASH_MATCH):
-                near[row] = min(distance, near.get(row, NEAR))
-                continue
-            if row not in found or distance < found[row].distance:
-                how = ("hash" if kind == "image" else f"hash-{kind}") + ("-window" if window else "")
-                found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - distance / 128.0, 4), distance, how)
-        nearest = sorted((r for r in near if r not in found), key=near.get)[:NEAR_CANDIDATES]
-        for how, keypoints in (("keypoints", fp.keypoints), ("keypoints-mirror", fp.mirror_keypoints)):
-            query, slots = snapshot.correspondences(keypoints)
-            owners = snapshot.owner[slots]
-            votes = np.bincount(owners, minlength=len(snapshot.ids))
-            ranked = [int(r) for r in np.argsort(votes)[::-1][:VOTED_CANDIDATES] if votes[r] >= _MIN_VOTES]
-            for row in dict.fromkeys(ranked + nearest):
-                if row in found:
-                    continue
-                # First the points whose nearest descriptor in the whole index is this reference's (cheap and
-                # sharp); where too few of them agree, all of its descriptors, which a rotation or a heavy
-                # recompression leave further from their originals.
-                mine = owners == row
-                count = agreeing(keypoints.points[query[mine]], snapshot.points[slots[mine]], snapshot.sides[row])
-                if count < MIN_INLIERS:
-                    count = snapshot.verify(keypoints, row)
-                    if count < _VERIFIED_INLIERS:
-                        continue
-                found[row] = ImageMatch(int(snapshot.ids[row]), round(1.0 - math.exp(-count / 20.0), 4), None, how)
-        return sorted(found.values(), key=lambda m: (-m.similarity, m.ref_id))
+        return self._current().search(fp)
+
+    def save(self, folder: Path) -> None:
+        """Write the search structures into `folder` (which must exist), for SavedIndex."""
+        self._current().save(folder)
+
+
+class SavedIndex:
+    """References searched from a folder that ReferenceIndex.save wrote: its files are mapped, not copied,
+    so every process that opens one folder shares the same pages."""
+
+    def __init__(self, folder: Path) -> None:
+        self._snapshot = _Snapshot.read(folder)
+        self.ids = frozenset(int(ref_id) for ref_id in self._snapshot.ids)
+
+    def len(self) -> int:
+        """Number of references."""
+        return len(self.ids)
+
+    __len__ = len
+
+    def search(self, fp: Fingerprint) -> list[ImageMatch]:
+        """As ReferenceIndex.search."""
+        return self._snapshot.search(fp)
 
 
 def _as_reference(fp: Fingerprint) -> Fingerprint:

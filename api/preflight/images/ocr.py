@@ -21,28 +21,67 @@ _MAX_GLYPHS = 1500
 # Tesseract reads poorly past this size and slowly; larger images are scaled down first.
 _OCR_SIDE = 2400
 _MIN_CONFIDENCE = 30
+# Lettering is read at about this height (pixels); larger letters are scaled down first, which costs Tesseract
+# less time and no accuracy.
+_OCR_LETTER_HEIGHT = 40
+# Around the rows of lettering the gate found, this many of their heights are read too (accents, a line above).
+_MARGIN_LINES = 1.5
+
+
+@dataclass(frozen=True)
+class TextRegion:
+    """Where the gate saw lettering: a band of the image (pixels of the image given) and the letters' height."""
+
+    top: int
+    bottom: int
+    letter_height: float
+
+
+def text_region(image: Image.Image) -> TextRegion | None:
+    """The band of the image that probably carries lettering (rows of letter-sized high-contrast strokes), or None."""
+    gray = analysis_gray(image, _GATE_SIDE)
+    gradient = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
+    scale = image.height / gray.shape[0]
+    # Lettering over a busy photo only stands apart from the photo's own edges at a higher contrast.
+    for contrast, row in _STROKE_LEVELS:
+        found = _strokes_in_line(gradient >= contrast, row)
+        if found is not None:
+            top, bottom, height = found
+            margin = _MARGIN_LINES * height
+            return TextRegion(max(0, round((top - margin) * scale)),
+                              min(image.height, round((bottom + margin) * scale)), height * scale)
+    return None
 
 
 def likely_has_text(image: Image.Image) -> bool:
-    """Whether the image probably carries lettering: a row of letter-sized high-contrast strokes."""
-    gray = analysis_gray(image, _GATE_SIDE)
-    gradient = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
-    # Lettering over a busy photo only stands apart from the photo's own edges at a higher contrast.
-    return any(_strokes_in_line(gradient >= contrast, row) for contrast, row in _STROKE_LEVELS)
+    """Whether the image probably carries lettering."""
+    return text_region(image) is not None
 
 
-def _strokes_in_line(strokes: np.ndarray, row: int) -> bool:
+def _strokes_in_line(strokes: np.ndarray, row: int) -> tuple[float, float, float] | None:
+    """(top, bottom, median letter height) of the lettering, when some blobs stand in a row of at least `row`."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(strokes.astype(np.uint8), connectivity=8)
     left, top, width, height, area = (stats[1:, i] for i in range(5))
     # At this scale a word's letters often merge into one blob, so wide blobs count too.
     glyphs = (height >= 5) & (height <= 60) & (width >= 2) & (width <= 12 * height) & (area >= 0.15 * width * height)
     if glyphs.sum() < row or glyphs.sum() > _MAX_GLYPHS:
-        return False
-    return _has_line(left[glyphs], top[glyphs] + height[glyphs], height[glyphs], left[glyphs] + width[glyphs], row)
+        return None
+    left, top, width, height = left[glyphs], top[glyphs], width[glyphs], height[glyphs]
+    members = _in_lines(left, top + height, height, left + width, row)
+    if not members.any():
+        return None
+    letter = float(np.median(height[members]))
+    # Shorter lines of the same lettering ("Monday mood") make no long row of their own: pairs of blobs of its
+    # size in a row count too.
+    alike = (height >= 0.6 * letter) & (height <= 1.6 * letter)
+    alike[alike] = _in_lines(left[alike], (top + height)[alike], height[alike], (left + width)[alike], 2)
+    alike |= members
+    return float(top[alike].min()), float((top + height)[alike].max()), letter
 
 
-def _has_line(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, rights: np.ndarray, row: int) -> bool:
-    """Whether some `row` blobs follow each other left to right on one baseline, at about one size."""
+def _in_lines(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, rights: np.ndarray, row: int) -> np.ndarray:
+    """Which blobs are part of some `row` blobs following each other left to right on one baseline, at about one
+    size."""
     gap = lefts[None, :] - rights[:, None]
     follows = (gap >= -2) & (gap <= heights[:, None])
     follows &= np.abs(bottoms[None, :] - bottoms[:, None]) <= np.maximum(2, heights[:, None] // 5)
@@ -55,7 +94,13 @@ def _has_line(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, right
     reach = np.arange(count + 1)
     for _ in range(row - 1):
         reach = successor[reach]
-    return bool((reach[:count] < count).any())
+    starts = np.flatnonzero(reach[:count] < count)
+    members = np.zeros(count + 1, bool)
+    step = starts
+    for _ in range(row):
+        members[step] = True
+        step = successor[step]
+    return members[:count]
 
 
 @dataclass(frozen=True)
@@ -87,8 +132,10 @@ def _installed_languages() -> frozenset[str]:
         raise OcrUnavailable("Tesseract is not installed, so text inside images is not read") from exc
 
 
-def read_text(image: Image.Image, languages: list[str], budget_seconds: float) -> OcrText:
-    """Read the text in `image` with Tesseract in the given languages (en, nl, da, sv, de)."""
+def read_text(image: Image.Image, languages: list[str], budget_seconds: float,
+              region: TextRegion | None = None) -> OcrText:
+    """Read the text in `image` (only its `region`, when given) with Tesseract in the given languages (en, nl,
+    da, sv, de); the words' boxes are in the pixels of `image`."""
     import pytesseract
 
     installed = _installed_languages()
@@ -97,8 +144,13 @@ def read_text(image: Image.Image, languages: list[str], budget_seconds: float) -
         codes = ["eng"] if "eng" in installed else []
     if not codes:
         raise OcrUnavailable("no Tesseract language data for " + ", ".join(languages or ["en"]))
-    scale = min(1.0, _OCR_SIDE / max(image.size))
-    source = image if scale == 1.0 else image.resize((round(image.width * scale), round(image.height * scale)))
+    top = 0
+    if region is not None:
+        image, top = image.crop((0, region.top, image.width, region.bottom)), region.top
+    scale = min(1.0, _OCR_SIDE / max(image.size),
+                _OCR_LETTER_HEIGHT / region.letter_height if region is not None else 1.0)
+    source = image if scale == 1.0 else image.resize((max(1, round(image.width * scale)),
+                                                      max(1, round(image.height * scale))))
     try:
         data = pytesseract.image_to_data(source.convert("RGB"), lang="+".join(codes), timeout=budget_seconds,
                                          output_type=pytesseract.Output.DICT)
@@ -108,10 +160,10 @@ def read_text(image: Image.Image, languages: list[str], budget_seconds: float) -
         if "timeout" in str(exc).lower():
             raise OcrTimeout(budget_seconds) from exc
         raise
-    return _assemble(data, scale)
+    return _assemble(data, scale, top)
 
 
-def _assemble(data: dict, scale: float) -> OcrText:
+def _assemble(data: dict, scale: float, top: int = 0) -> OcrText:
     """Join Tesseract's words into lines, remembering where each word sits in the text."""
     parts: list[str] = []
     words = []
@@ -127,7 +179,8 @@ def _assemble(data: dict, scale: float) -> OcrText:
             parts.append(separator)
             length += 1
         previous_line = line
-        box = tuple(round(data[k][i] / scale) for k in ("left", "top", "width", "height"))
+        left, y, width, height = (round(data[k][i] / scale) for k in ("left", "top", "width", "height"))
+        box = (left, y + top, width, height)
         words.append((length, length + len(word), box))
         parts.append(word)
         length += len(word)

@@ -220,6 +220,25 @@ class OwnContacts(Strict):
         return [d.lower() for d in value]
 
 
+class ImagePolicy(Strict):
+    """What the brand requires of every image attached to a post."""
+
+    require_credentials: bool = Field(
+        False, description="Every image must carry valid Content Credentials (C2PA) signed by one of `trusted_signers`."
+    )
+    trusted_signers: list[str] = Field(
+        default_factory=list,
+        description="Signers whose Content Credentials are trusted ('Brand DAM'): the organisation or the common name "
+        "of the signing certificate, compared without regard to case.",
+    )
+
+    @model_validator(mode="after")
+    def signers_named(self):
+        if self.require_credentials and not self.trusted_signers:
+            raise ValueError("require_credentials needs trusted_signers: name the signers whose credentials count")
+        return self
+
+
 class Profile(Strict):
     """A brand's own vocabulary and settings."""
 
@@ -242,6 +261,7 @@ class Profile(Strict):
         default_factory=dict, description="pack/rule-id of a classifier rule: its threshold for this brand, or one per language plus `default`."
     )
     block_on: Severity = Field("block", description="The lowest severity that makes the verdict block.")
+    images: ImagePolicy = Field(default_factory=ImagePolicy, description="Requirements on attached images.")
     regions: list[Region] = Field(
         default_factory=list,
         description="Country codes the brand's readers live in (NL, GB, DK...), home country first: phone numbers without a country "
