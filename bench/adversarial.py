@@ -17,9 +17,9 @@ from PIL import Image
 from results_file import save_results
 
 from preflight import Checker, PackError
-from preflight.analyzer import Analyzer
+from preflight.text.analyzer import Analyzer
 from preflight.checker import MAX_TEXT_CHARS
-from preflight.image_check import Attached, ImageLimits, check_images
+from preflight.images.check import Attached, ImageLimits, check_images
 from preflight.images.index import ReferenceIndex
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from preflight import Checker
-from preflight.analyzer import Analyzer
+from preflight.text.analyzer import Analyzer
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from preflight import Checker
-from preflight.crisis import MAX_STATEMENTS, Crisis
-from preflight.events import Event, EventMatcher
+from preflight.governance.crisis import MAX_STATEMENTS, Crisis
+from preflight.governance.events import Event, EventMatcher
 
 ROOT = Path(__file__).resolve().parents[1]
 CALLS = 2_000

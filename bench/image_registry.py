@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "images"))
 from band_index import BandSnapshot  # noqa: E402
 from results_file import save_results  # noqa: E402
 
-from preflight.image_registry import LoadedIndex, prepare_reference  # noqa: E402
+from preflight.images.registry import LoadedIndex, prepare_reference  # noqa: E402
 from preflight.images.fingerprint import Fingerprint, fingerprint, query_fingerprint  # noqa: E402
 from preflight.images.index import ReferenceIndex  # noqa: E402
 from preflight.images.keypoints import EMPTY, Keypoints  # noqa: E402
-from preflight.images_cli import add_images_parser, run_images  # noqa: E402
+from preflight.cli.images import add_images_parser, run_images  # noqa: E402
 from preflight.storage import Store  # noqa: E402
 from preflight.storage.images import NewReference, References  # noqa: E402
 

@@ -13,7 +13,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from rich.console import Console
 from rich.table import Table
 
-from preflight.language import (
+from preflight.text.language import (
     MIN_SENTENCE_LETTERS,
     MIN_SENTENCE_MARGIN,
     LanguageDetector,

@@ -35,7 +35,7 @@ from rich.console import Console
 from rich.table import Table
 
 from preflight import Checker
-from preflight.analyzer import Analyzer
+from preflight.text.analyzer import Analyzer
 from preflight.learned.dataset import split
 from preflight.learned.encoder import shared_encoder
 from preflight.learned.head import EncoderHead

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from preflight.analyzer import Analyzer
+from preflight.text.analyzer import Analyzer
 from preflight.checker import Checker
 
 ROOT = Path(__file__).resolve().parents[1]

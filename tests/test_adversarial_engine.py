@@ -18,14 +18,14 @@ from PIL import Image, ImageFile
 
 from preflight import PackError
 from preflight.checker import MAX_TEXT_CHARS
-from preflight.entities import BARE_DOMAIN_RE, EMAIL_RE, HASHTAG_RE, MENTION_RE
-from preflight.image_check import ImageLimits, ImageSource
+from preflight.text.entities import BARE_DOMAIN_RE, EMAIL_RE, HASHTAG_RE, MENTION_RE
+from preflight.images.check import ImageLimits, ImageSource
 from preflight.images.decode import PixelBudget, decode_image
 from preflight.images.index import ReferenceIndex
 from preflight.pipeline import Attachment, Submission, check_post
-from preflight.language import strip_noise
+from preflight.text.language import strip_noise
 from preflight.matchers import masks
-from preflight.normalize import MAX_FOLDED, MAX_RUN, CharFolder, analyse_text
+from preflight.text.normalize import MAX_FOLDED, MAX_RUN, CharFolder, analyse_text
 from preflight.packs.load import BackgroundReload
 
 from .test_packs_lint import GOOD_RULE, HEADER, problems_of, write_pack

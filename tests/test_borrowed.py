@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from preflight.morphology import borrowed_here
+from preflight.text.morphology import borrowed_here
 
 PACK = """
 id: borrowed

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from preflight.cli import main
-from preflight.crisis import MAX_STATEMENTS, Crisis, normalise_statement
+from preflight.governance.crisis import MAX_STATEMENTS, Crisis, normalise_statement
 
 STATEMENT = "We are aware of the outage and are working on it. Updates follow here."
 
@@ -180,7 +180,7 @@ def test_a_crisis_switched_from_the_shell_names_the_person_or_asks_who(monkeypat
     import getpass
 
     from preflight.errors import InputError
-    from preflight.governance_cli import who
+    from preflight.cli.governance import who
 
     assert who(" comms-lead ") == "comms-lead"
     monkeypatch.setattr(getpass, "getuser", lambda: "alice")

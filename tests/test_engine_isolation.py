@@ -10,8 +10,8 @@ WEB_MODULES = {"flask", "werkzeug", "gunicorn"}
 # The one way from the command line into the HTTP package: `preflight serve` starts it.
 SERVE = ("preflight.cli", "preflight.http.serve")
 # The command line and its subcommands, by module name: each must be among the modules checked below.
-CLI = ["preflight.cli", "preflight.governance_cli", "preflight.images_cli", "preflight.impact_cli", "preflight.render",
-       "preflight.scan", "preflight.storage.cli"]
+CLI = ["preflight.cli", "preflight.cli.governance", "preflight.cli.images", "preflight.cli.impact", "preflight.cli.render",
+       "preflight.scan", "preflight.cli.keys"]
 # A module named in a string (importlib.import_module, mock.patch) is imported all the same.
 NAMED = re.compile(r"preflight(\.\w+)+")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from wordfreq import top_n_list
 
-from preflight.forms import collapse, fold
-from preflight.morphology import Morphology, slips
+from preflight.text.forms import collapse, fold
+from preflight.text.morphology import Morphology, slips
 
 PACK = """
 id: disguised

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from preflight.errors import InputError
-from preflight.events import RULE, SELLS_FROM, Event, EventMatcher, new_event, sells_node
+from preflight.governance.events import RULE, SELLS_FROM, Event, EventMatcher, new_event, sells_node
 
 NOW = datetime(2026, 10, 29, 12, tzinfo=timezone.utc)
 SANDY = Event(1, "Hurricane Sandy", ("sandy", "#sandy", "hurricane sandy", "Zürich flood"), NOW - timedelta(days=1), NOW + timedelta(days=7))

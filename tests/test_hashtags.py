@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from preflight.hashtags import HashtagSplitter
+from preflight.text.hashtags import HashtagSplitter
 
 LANGUAGES = ["en", "nl", "da", "sv", "de"]
 

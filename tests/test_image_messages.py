@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from preflight.image_messages import LANGUAGES, ai_message, match_message, notice_message
+from preflight.images.messages import LANGUAGES, ai_message, match_message, notice_message
 
 KINDS = ("restricted", "expired", "expiring", "licensed", "licensed-open")
 

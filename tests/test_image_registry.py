@@ -11,7 +11,7 @@ import pytest
 from .image_samples import encode, photo
 from .test_storage import fresh_postgresql_schema, needs_postgresql
 from preflight.http.app import create_app
-from preflight.image_registry import LoadedIndex, prepare_reference
+from preflight.images.registry import LoadedIndex, prepare_reference
 from preflight.images.fingerprint import fingerprint
 from preflight.storage import StorageError, Store
 from preflight.storage.images import DuplicateReference, NewReference, References

@@ -6,9 +6,9 @@ import argparse
 import pytest
 
 from .image_samples import encode, photo
-from preflight.image_registry import LoadedIndex
+from preflight.images.registry import LoadedIndex
 from preflight.images.fingerprint import fingerprint
-from preflight.images_cli import add_images_parser, run_images
+from preflight.cli.images import add_images_parser, run_images
 from preflight.storage import Store
 from preflight.storage.images import References
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, photo
-from preflight.image_check import ImageLimits, ImageSource
+from preflight.images.check import ImageLimits, ImageSource
 from preflight.images.errors import OcrTimeout
 from preflight.images.index import ReferenceIndex
 from preflight.images.ocr import likely_has_text, read_text, text_region

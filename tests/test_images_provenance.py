@@ -14,7 +14,7 @@ from PIL import Image, PngImagePlugin
 
 from .image_samples import encode, photo
 from .test_image_api import auth, b64, check, image_findings, jpeg, registered
-from preflight.image_check import ImageLimits, ImageSource
+from preflight.images.check import ImageLimits, ImageSource
 from preflight.images import provenance
 from preflight.images.decode import decode_image
 from preflight.images.disclosure import discloses_ai, disclosure_terms

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from preflight import Checker
 from preflight.cli import EXIT_PACKS, EXIT_USAGE, main
-from preflight.impact import TooManyPostsError, replay, take
+from preflight.governance.impact import TooManyPostsError, replay, take
 from preflight.scan import read_posts
 
 from .conftest import RULES
@@ -111,7 +111,7 @@ def test_json_of_the_comparison(checker, proposed):
 @pytest.fixture()
 def shared_analyzer(checker, monkeypatch):
     """The command builds its own Analyzer; the session's is the same thing, already loaded."""
-    monkeypatch.setattr("preflight.analyzer.Analyzer", lambda: checker.analyzer)
+    monkeypatch.setattr("preflight.text.analyzer.Analyzer", lambda: checker.analyzer)
 
 
 def test_command_prints_json(tmp_path, capsys, shared_analyzer):
@@ -124,7 +124,7 @@ def test_command_prints_json(tmp_path, capsys, shared_analyzer):
 
 
 def test_terminal_output_names_posts_rules_and_verdicts(checker, proposed):
-    from preflight.impact_cli import render
+    from preflight.cli.impact import render
 
     console = Console(record=True, width=120)
     render(replay(checker, proposed, POSTS), console)

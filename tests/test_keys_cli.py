@@ -6,7 +6,7 @@ import argparse
 import pytest
 
 from preflight.storage import Store
-from preflight.storage.cli import add_keys_parser, run_keys
+from preflight.cli.keys import add_keys_parser, run_keys
 
 
 @pytest.fixture()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from preflight.language import LanguageDetector, strip_noise
+from preflight.text.language import LanguageDetector, strip_noise
 
 LANGUAGES = ("en", "nl", "da", "sv", "de")
 

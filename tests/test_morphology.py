@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from preflight.morphology import Morphology, endings
+from preflight.text.morphology import Morphology, endings
 
 PACK = """
 id: words

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from preflight.analysis import Post
+from preflight.text.post import Post
 
 PIECES = ["retard", "shit", "fan", "Fan", "kanker", "a", "I", "s", "h", "i", "t", "-", ".", "!", "'", "@ss", "sh1t",
           "shiiit", "Kan@ke", "mongo", "vad", "bra", "you", "are", "the", "best", "#retard", "spasser", "😀", "é",

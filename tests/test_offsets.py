@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from preflight.normalize import CharFolder, analyse_text
+from preflight.text.normalize import CharFolder, analyse_text
 
 WORDS = ["guaranteed", "sh1t", "#WhyIStayed", "@ss", "retard", "r e t a r d", "kanker", "👍🏽", "e\u0301", "\u200b", "https://x.com/a", "a@b.co", "0612345678", "!!!", "ﬁ", "scаm"]
 texts = st.lists(st.one_of(st.text(max_size=20), st.sampled_from(WORDS)), max_size=12).map(" ".join)

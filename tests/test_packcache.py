@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from preflight.analyzer import Analyzer
+from preflight.text.analyzer import Analyzer
 from preflight.checker import Checker
-from preflight.packcache import load_cached
+from preflight.packs.cache import load_cached
 from preflight.packs.load import load_rules
 
 from .conftest import RULES

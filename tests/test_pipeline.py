@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from preflight.cli import main
-from preflight.crisis import Crisis
-from preflight.events import Event
-from preflight.governance import GovernanceState, from_database
+from preflight.governance.crisis import Crisis
+from preflight.governance.events import Event
+from preflight.governance.state import GovernanceState, from_database
 from preflight.pipeline import Found, Submission, check_post
 
 from .conftest import RULES

@@ -182,7 +182,7 @@ def test_attached_images_show_their_findings_and_the_matched_reference(page, ser
     from PIL import Image, ImageDraw, ImageFont
 
     from .image_samples import encode, photo
-    from preflight.image_registry import prepare_reference
+    from preflight.images.registry import prepare_reference
     from preflight.storage.images import NewReference
 
     service = server[2]

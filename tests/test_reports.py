@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from preflight.reports import report_csv, rule_report
+from preflight.governance.reports import report_csv, rule_report
 
 SINCE = datetime(2026, 11, 1, tzinfo=timezone.utc)
 UNTIL = datetime(2026, 11, 4, tzinfo=timezone.utc)

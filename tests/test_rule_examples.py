@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from preflight.examples import examples_of, run_example
+from preflight.packs.examples import examples_of, run_example
 
 from .conftest import session_checker
 

@@ -5,8 +5,8 @@ import json
 from collections import defaultdict
 
 from preflight.packs.model import ExampleCase
-from preflight.ruledocs import render_rules
-from preflight.schema import pack_schema, profile_schema
+from preflight.packs.docs import render_rules
+from preflight.packs.schema import pack_schema, profile_schema
 
 from .conftest import RULES
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from preflight.cli import main
-from preflight.crisis import Crisis
+from preflight.governance.crisis import Crisis
 from preflight.pipeline import Submission, check_post, publication_time
 
 from .conftest import RULES, rule_ids

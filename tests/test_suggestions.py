@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from preflight import Checker
-from preflight.examples import examples_of
+from preflight.packs.examples import examples_of
 
 from .conftest import session_checker
 from .test_packs_lint import GOOD_RULE, HEADER, problems_of, write_pack

@@ -6,7 +6,7 @@ from typing import get_args
 import pytest
 
 from preflight.packs.model import Language, Rule
-from preflight.titles import fallback_title, title_in
+from preflight.packs.titles import fallback_title, title_in
 
 from .conftest import RULES
 

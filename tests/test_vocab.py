@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from preflight.image_messages import LANGUAGES as IMAGE_MESSAGE_LANGUAGES
+from preflight.images.messages import LANGUAGES as IMAGE_MESSAGE_LANGUAGES
 from preflight.images.ocr import TESSERACT_LANGUAGES
 from preflight.matchers.metric import PLATFORM_LIMITS
 from preflight.vocab import LANGUAGES, PLATFORMS

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from preflight.storage.models import ApprovalRow
-from preflight.webhooks import parse_hooks
+from preflight.governance.webhooks import parse_hooks
 
 from .conftest import RULES
 

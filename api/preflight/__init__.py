@@ -1,5 +1,5 @@
 """preflight: checks brand social media posts before they are published."""
-from .errors import InputError, PackError, PreflightError
+from preflight.errors import InputError, PackError, PreflightError
 
 __all__ = ["Checker", "Finding", "InputError", "PackError", "PreflightError", "Report", "Span", "Submission", "check_post"]
 __version__ = "0.1.0"

@@ -5,14 +5,14 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from .analyzer import Analyzer
-from .errors import InputError, TextTooLongError, UnknownProfileError
-from .matchers.base import Context
-from .packs.load import RuleSet, load_rules
-from .packs.model import Profile
-from .pipeline import Submission, check_post
-from .report import Finding, Report
-from .vocab import CONTEXTS, PLATFORMS
+from preflight.text.analyzer import Analyzer
+from preflight.errors import InputError, TextTooLongError, UnknownProfileError
+from preflight.matchers.base import Context
+from preflight.packs.load import RuleSet, load_rules
+from preflight.packs.model import Profile
+from preflight.pipeline import Submission, check_post
+from preflight.report import Finding, Report
+from preflight.vocab import CONTEXTS, PLATFORMS
 
 MAX_TEXT_CHARS = 100_000
 
@@ -48,7 +48,7 @@ class Checker:
         """
         analyzer = analyzer or Analyzer()
         if cache:
-            from .packcache import load_cached
+            from preflight.packs.cache import load_cached
 
             return cls(load_cached(directory, analyzer, lambda: load_rules(directory, analyzer)), analyzer, **kwargs)
         return cls(load_rules(directory, analyzer), analyzer, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import replace
 
-from .report import Finding
+from preflight.report import Finding
 
 
 def one_per_problem(findings: list[Finding], sentences: list[tuple[int, int, str]]) -> list[Finding]:

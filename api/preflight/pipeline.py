@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time as clock, timezone
 from typing import Protocol
 
-from .errors import InputError
-from .grouping import one_per_problem
-from .matchers.classifier import drop_shadowed
-from .report import SEVERITY_RANK, Finding, Report, decide_verdict
+from preflight.errors import InputError
+from preflight.grouping import one_per_problem
+from preflight.matchers.classifier import drop_shadowed
+from preflight.report import SEVERITY_RANK, Finding, Report, decide_verdict
 
 
 # The options a post of a catalogue may carry beside its text.

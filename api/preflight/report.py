@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .titles import fallback_title
-from .vocab import SEVERITIES
+from preflight.packs.titles import fallback_title
+from preflight.vocab import SEVERITIES
 
 SCHEMA_VERSION = "2"
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}

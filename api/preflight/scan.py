@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from .errors import InputError
-from .pipeline import Submission, check_post
+from preflight.errors import InputError
+from preflight.pipeline import Submission, check_post
 
 CHUNK = 256
 OPTIONAL_FIELDS = ("language", "platform", "profile", "context")

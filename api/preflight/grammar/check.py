@@ -4,10 +4,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from ..pipeline import Found, Job
-from .breaker import CircuitBreaker
-from .client import GrammarUnavailable, LanguageToolClient
-from .findings import PACK, to_findings
+from preflight.pipeline import Found, Job
+from preflight.grammar.breaker import CircuitBreaker
+from preflight.grammar.client import GrammarUnavailable, LanguageToolClient
+from preflight.grammar.findings import PACK, to_findings
 
 # Longer texts are not sent: LanguageTool would take longer than the timeout, and a refusal is no outage.
 MAX_CHARS = 20_000

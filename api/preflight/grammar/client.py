@@ -15,7 +15,7 @@ import urllib3
 from urllib3.exceptions import HTTPError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
-from .breaker import CircuitBreaker
+from preflight.grammar.breaker import CircuitBreaker
 
 MAX_ANSWER_BYTES = 4 * 2**20
 LANGUAGES_TTL = 3600.0

@@ -4,9 +4,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
-from ..entities import EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE
-from ..report import Finding, Span
-from .client import LanguageToolAnswer
+from preflight.text.entities import EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE
+from preflight.report import Finding, Span
+from preflight.grammar.client import LanguageToolAnswer
 
 PACK = "grammar"
 MAX_SUGGESTIONS = 3

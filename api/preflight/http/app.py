@@ -5,13 +5,13 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 
-from . import errors, metrics
-from .auth import rate_limit_key
-from .config import load_config
-from .edge import UNSTORABLE, StrictRequest
-from .limit_storage import SCHEME as MEMORY_SCHEME
-from .redis_health import TIMEOUT_S as REDIS_TIMEOUT_S
-from .service import Service
+from preflight.http import errors, metrics
+from preflight.http.auth import rate_limit_key
+from preflight.http.config import load_config
+from preflight.http.edge import UNSTORABLE, StrictRequest
+from preflight.http.limit_storage import SCHEME as MEMORY_SCHEME
+from preflight.http.redis_health import TIMEOUT_S as REDIS_TIMEOUT_S
+from preflight.http.service import Service
 
 UNLIMITED_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static", "/openapi.json", "/docs")
 # Answers that leave part of an upload unread: the rest of it would be taken for the next request.
@@ -49,17 +49,17 @@ def create_app(config: dict | None = None, checker=None) -> Flask:
     app.after_request(close_after_unread_body)
     app.before_request(service.sync.poll)
 
-    from .playground import bp as playground
-    from .views_approvals import bp as approvals
-    from .views_check import bp as check
-    from .views_health import bp as health
-    from .views_crisis import bp as crisis
-    from .views_overrides import bp as overrides
-    from .views_images import bp as images
-    from .views_packs import bp as packs
-    from .views_preview import bp as preview
-    from .views_reports import bp as reports
-    from .views_approvals_page import bp as approvals_page
+    from preflight.http.playground import bp as playground
+    from preflight.http.views_approvals import bp as approvals
+    from preflight.http.views_check import bp as check
+    from preflight.http.views_health import bp as health
+    from preflight.http.views_crisis import bp as crisis
+    from preflight.http.views_overrides import bp as overrides
+    from preflight.http.views_images import bp as images
+    from preflight.http.views_packs import bp as packs
+    from preflight.http.views_preview import bp as preview
+    from preflight.http.views_reports import bp as reports
+    from preflight.http.views_approvals_page import bp as approvals_page
 
     for blueprint in (check, packs, health, playground, overrides, crisis, reports, images, preview, approvals,
                       approvals_page):

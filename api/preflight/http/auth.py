@@ -12,9 +12,9 @@ from limits import parse
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..storage.models import includes
-from .errors import ApiError
-from .limit_storage import LazyExpiryMemoryStorage
+from preflight.storage.models import includes
+from preflight.http.errors import ApiError
+from preflight.http.limit_storage import LazyExpiryMemoryStorage
 
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from ..config import DEFAULTS, UNPREFIXED, default_database_url
+from preflight.config import DEFAULTS, UNPREFIXED, default_database_url
 
 
 def load_config(app, overrides: dict | None) -> None:

@@ -13,7 +13,7 @@ from flask import Request
 from werkzeug.exceptions import BadRequest
 from werkzeug.formparser import FormDataParser
 
-from .errors import ApiError
+from preflight.http.errors import ApiError
 
 MAX_DEPTH = 32
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

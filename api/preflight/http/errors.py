@@ -7,7 +7,7 @@ from flask import jsonify
 from sqlalchemy.exc import InterfaceError, OperationalError, TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import InputError, PreflightError, TextTooLongError
+from preflight.errors import InputError, PreflightError, TextTooLongError
 
 
 log = logging.getLogger("preflight.api")

@@ -1,9 +1,9 @@
 """The attached images of POST /v1/check: limits from the config, and the error of a request's only image."""
 from __future__ import annotations
 
-from ..image_check import ImageLimits
-from ..report import Report
-from .errors import ApiError
+from preflight.images.check import ImageLimits
+from preflight.report import Report
+from preflight.http.errors import ApiError
 
 # Size limits answer 413 like the body limit; anything else wrong with the file is a 422.
 STATUS = {"image_too_large": 413, "too_many_pixels": 413}

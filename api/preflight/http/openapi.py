@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pydantic.json_schema import models_json_schema
 
-from .. import __version__
-from . import schemas as s
-from .openapi_approvals import MODELS as APPROVAL_MODELS, approval_paths
-from .openapi_governance import MODELS as GOVERNANCE_MODELS, governance_paths
-from .openapi_images import MODELS as IMAGE_MODELS, image_paths
+from preflight import __version__
+from preflight.http import schemas as s
+from preflight.http.openapi_approvals import MODELS as APPROVAL_MODELS, approval_paths
+from preflight.http.openapi_governance import MODELS as GOVERNANCE_MODELS, governance_paths
+from preflight.http.openapi_images import MODELS as IMAGE_MODELS, image_paths
 
 ERRORS = {
     "400": "Malformed JSON", "401": "Missing or invalid API key", "403": "The key lacks the scope",

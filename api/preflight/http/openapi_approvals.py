@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from . import schemas as s
-from .openapi_governance import CrisisOut
+from preflight.http import schemas as s
+from preflight.http.openapi_governance import CrisisOut
 
 
 class RuleApprovalsOut(BaseModel):

@@ -5,9 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from . import schemas as s
-from .views_crisis import CrisisRequest, EventRequest
-from .views_overrides import OverrideRequest
+from preflight.http import schemas as s
+from preflight.http.views_crisis import CrisisRequest, EventRequest
+from preflight.http.views_overrides import OverrideRequest
 
 
 class OverrideOut(BaseModel):

@@ -1,7 +1,7 @@
 """The reference-image endpoints in the OpenAPI document (their upload is multipart, so written out here)."""
 from __future__ import annotations
 
-from . import schemas as s
+from preflight.http import schemas as s
 
 MODELS = [s.ReferenceOut, s.ReferencesResponse, s.ReferencePatch]
 

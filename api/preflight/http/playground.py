@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, render_template
 
-from .. import __version__
+from preflight import __version__
 
 bp = Blueprint("playground", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 # The pages handle an API key: only their own scripts and styles may run, and nothing may frame them.

@@ -15,8 +15,8 @@ import threading
 import time
 from collections import OrderedDict
 
-from ..pipeline import Submission
-from ..report import Report
+from preflight.pipeline import Submission
+from preflight.report import Report
 
 # Posts are a few hundred characters; a long text is checked each time rather than held.
 MAX_TEXT_CHARS = 5_000

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..pipeline import MAX_TIME_CHARS, publication_time
-from ..vocab import Context, Language, Platform, Severity
+from preflight.pipeline import MAX_TIME_CHARS, publication_time
+from preflight.vocab import Context, Language, Platform, Severity
 
 RequestLanguage = Literal["auto", Language]
 

@@ -42,10 +42,10 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from ..packcache import paused_gc
+        from preflight.packs.cache import paused_gc
 
         with paused_gc():
-            from .app import create_app
+            from preflight.http.app import create_app
 
             app = create_app()
         # What the master built lives as long as the workers: their collections skip it, so they

@@ -4,28 +4,28 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from ..analyzer import Analyzer
-from ..approvals import ApprovalDesk
-from ..checker import Checker
-from ..errors import PackError
-from ..governance import GovernanceState
-from ..grammar import Grammar
-from ..image_check import ImageSource
-from ..image_registry import LoadedIndex
-from ..packs.load import BackgroundReload, default_rules_dir
-from ..pipeline import Submission, check_post
-from ..report import Report
-from ..webhooks import Dispatcher, parse_hooks
-from ..storage import Store
-from ..storage.approvals import Approvals
-from ..storage.governance import Governance
-from ..storage.images import COUNTER as REFERENCES, References
-from .auth import FailedAuth, KeyCache
-from .image_checks import image_limits
-from .metrics import Metrics
-from .recorder import Recorder
-from .report_cache import ReportCache
-from .sync import Sync
+from preflight.text.analyzer import Analyzer
+from preflight.governance.approvals import ApprovalDesk
+from preflight.checker import Checker
+from preflight.errors import PackError
+from preflight.governance.state import GovernanceState
+from preflight.grammar import Grammar
+from preflight.images.check import ImageSource
+from preflight.images.registry import LoadedIndex
+from preflight.packs.load import BackgroundReload, default_rules_dir
+from preflight.pipeline import Submission, check_post
+from preflight.report import Report
+from preflight.governance.webhooks import Dispatcher, parse_hooks
+from preflight.storage import Store
+from preflight.storage.approvals import Approvals
+from preflight.storage.governance import Governance
+from preflight.storage.images import COUNTER as REFERENCES, References
+from preflight.http.auth import FailedAuth, KeyCache
+from preflight.http.image_checks import image_limits
+from preflight.http.metrics import Metrics
+from preflight.http.recorder import Recorder
+from preflight.http.report_cache import ReportCache
+from preflight.http.sync import Sync
 
 # Counted when a process has written a new reference index for the others to map.
 INDEX_BUILT = "image-index"

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from ..approvals import ApprovalRefused, may_read, public
-from ..storage import StorageError
-from .auth import require
-from .errors import ApiError
-from .schemas import ApprovalRequest, CheckRequest, DecisionRequest
-from .views_check import checked, parse_json
-from .views_overrides import find_check, whole_number
+from preflight.governance.approvals import ApprovalRefused, may_read, public
+from preflight.storage import StorageError
+from preflight.http.auth import require
+from preflight.http.errors import ApiError
+from preflight.http.schemas import ApprovalRequest, CheckRequest, DecisionRequest
+from preflight.http.views_check import checked, parse_json
+from preflight.http.views_overrides import find_check, whole_number
 
 bp = Blueprint("approvals", __name__)
 STATES = ("pending", "approved", "rejected", "expired")

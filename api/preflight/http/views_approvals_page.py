@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from .. import __version__
-from .playground import strict_page
+from preflight import __version__
+from preflight.http.playground import strict_page
 
 bp = Blueprint("approvals_page", __name__, template_folder="templates")
 

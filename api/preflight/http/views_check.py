@@ -9,15 +9,15 @@ import uuid
 from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import ValidationError
 
-from ..approvals import ApprovalRefused
-from ..crisis import RULE as CRISIS_RULE
-from ..errors import InputError
-from ..pipeline import Attachment, Submission, publication_time
-from .auth import require
-from .edge import check_tree, load_json
-from .errors import ApiError
-from .image_checks import refuse_only_bad_image
-from .schemas import BatchRequest, CheckRequest
+from preflight.governance.approvals import ApprovalRefused
+from preflight.governance.crisis import RULE as CRISIS_RULE
+from preflight.errors import InputError
+from preflight.pipeline import Attachment, Submission, publication_time
+from preflight.http.auth import require
+from preflight.http.edge import check_tree, load_json
+from preflight.http.errors import ApiError
+from preflight.http.image_checks import refuse_only_bad_image
+from preflight.http.schemas import BatchRequest, CheckRequest
 
 bp = Blueprint("check", __name__)
 log = logging.getLogger("preflight.api")

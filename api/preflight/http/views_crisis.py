@@ -6,13 +6,13 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, g, jsonify
 from pydantic import Field
 
-from ..crisis import crisis_team, validate_crisis
-from ..events import EventMatcher, new_event
-from ..storage.governance import ConflictError, NotFoundError
-from .auth import require
-from .errors import ApiError
-from .schemas import CrisisTeamRequest, Strict
-from .views_check import parse_json
+from preflight.governance.crisis import crisis_team, validate_crisis
+from preflight.governance.events import EventMatcher, new_event
+from preflight.storage.governance import ConflictError, NotFoundError
+from preflight.http.auth import require
+from preflight.http.errors import ApiError
+from preflight.http.schemas import CrisisTeamRequest, Strict
+from preflight.http.views_check import parse_json
 
 bp = Blueprint("crisis", __name__)
 EVENT_ID_MAX = 2**31 - 1

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
 
-from .openapi import build_openapi
-from .redis_health import redis_state
+from preflight.http.openapi import build_openapi
+from preflight.http.redis_health import redis_state
 
 bp = Blueprint("health", __name__, template_folder="templates")
 # A load balancer asks often and gives up soon: a database that does not answer within this counts as unreachable.

@@ -4,17 +4,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from pydantic import ValidationError
 
-from ..image_registry import prepare_reference
-from ..images.registration import registration_defaults
-from ..images.errors import ImageError
-from ..storage import StorageError
-from ..storage.images import DuplicateReference, NewReference
-from .auth import require
-from .edge import check_tree
-from .errors import ApiError
-from .image_checks import STATUS
-from .schemas import REFERENCE_ID_MAX, ReferenceForm, ReferencePatch
-from .views_check import parse_json, validation_details
+from preflight.images.registry import prepare_reference
+from preflight.images.registration import registration_defaults
+from preflight.images.errors import ImageError
+from preflight.storage import StorageError
+from preflight.storage.images import DuplicateReference, NewReference
+from preflight.http.auth import require
+from preflight.http.edge import check_tree
+from preflight.http.errors import ApiError
+from preflight.http.image_checks import STATUS
+from preflight.http.schemas import REFERENCE_ID_MAX, ReferenceForm, ReferencePatch
+from preflight.http.views_check import parse_json, validation_details
 
 bp = Blueprint("images", __name__)
 PAGE_MAX = 200

@@ -7,14 +7,14 @@ import time
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import Field
 
-from ..crisis import RULE as CRISIS_RULE
-from ..events import parse_moment
-from ..reports import overrides_csv
-from .auth import require
-from .errors import ApiError
-from .schemas import Strict
-from .views_check import parse_json
-from .views_reports import output_format
+from preflight.governance.crisis import RULE as CRISIS_RULE
+from preflight.governance.events import parse_moment
+from preflight.governance.reports import overrides_csv
+from preflight.http.auth import require
+from preflight.http.errors import ApiError
+from preflight.http.schemas import Strict
+from preflight.http.views_check import parse_json
+from preflight.http.views_reports import output_format
 
 bp = Blueprint("overrides", __name__)
 CHECK_ID = re.compile(r"[0-9a-f]{32}")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from .auth import require
-from .errors import ApiError
+from preflight.http.auth import require
+from preflight.http.errors import ApiError
 
 bp = Blueprint("packs", __name__)
 

@@ -7,15 +7,15 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import ValidationError
 
-from ..checker import Checker
-from ..errors import InputError, PackError
-from ..impact import TooManyPostsError, replay, take
-from ..scan import read_posts
-from .auth import require
-from .edge import check_tree
-from .errors import ApiError
-from .schemas import PreviewRequest
-from .views_check import parse_json, validation_details
+from preflight.checker import Checker
+from preflight.errors import InputError, PackError
+from preflight.governance.impact import TooManyPostsError, replay, take
+from preflight.scan import read_posts
+from preflight.http.auth import require
+from preflight.http.edge import check_tree
+from preflight.http.errors import ApiError
+from preflight.http.schemas import PreviewRequest
+from preflight.http.views_check import parse_json, validation_details
 
 bp = Blueprint("preview", __name__)
 

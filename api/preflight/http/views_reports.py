@@ -5,13 +5,13 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from .. import __version__
-from ..events import parse_moment
-from ..reports import approval_report, report_csv, rule_report
-from ..titles import titles_of
-from .auth import require
-from .errors import ApiError
-from .playground import strict_page
+from preflight import __version__
+from preflight.governance.events import parse_moment
+from preflight.governance.reports import approval_report, report_csv, rule_report
+from preflight.packs.titles import titles_of
+from preflight.http.auth import require
+from preflight.http.errors import ApiError
+from preflight.http.playground import strict_page
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 DEFAULT_DAYS = 30

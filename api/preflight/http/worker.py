@@ -17,7 +17,7 @@ from gunicorn.http.errors import (
 from gunicorn.util import write_nonblock
 from gunicorn.workers.gthread import ThreadWorker
 
-from .errors import CODES
+from preflight.http.errors import CODES
 
 LIMITS = {
     LimitRequestLine: (414, "URI Too Long", "uri_too_long", "the request line (method and URL) is too long"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from .metadata import mentions
+from preflight.images.metadata import mentions
 
 TERMS_FILE = Path(__file__).with_name("ai-disclosure.yaml")
 

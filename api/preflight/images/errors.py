@@ -1,7 +1,7 @@
 """Exceptions of the image checks."""
 from __future__ import annotations
 
-from ..errors import InputError, PreflightError
+from preflight.errors import InputError, PreflightError
 
 
 class ImageError(InputError):

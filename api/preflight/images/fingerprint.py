@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .hashes import HASH_BYTES, dct_hash, trim_borders
-from .keypoints import FEATURES, QUERY_FEATURES, Keypoints, detect
+from preflight.images.hashes import HASH_BYTES, dct_hash, trim_borders
+from preflight.images.keypoints import FEATURES, QUERY_FEATURES, Keypoints, detect
 
 VERSION = 1
 ANALYSIS_SIDE = 640

@@ -11,10 +11,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import descriptors as descriptor_index
-from .fingerprint import HASH_KINDS, Fingerprint
-from .hashes import HASH_BYTES
-from .keypoints import EMPTY, MIN_INLIERS, Keypoints, agreeing
+from preflight.images import descriptors as descriptor_index
+from preflight.images.fingerprint import HASH_KINDS, Fingerprint
+from preflight.images.hashes import HASH_BYTES
+from preflight.images.keypoints import EMPTY, MIN_INLIERS, Keypoints, agreeing
 
 # Hamming distance (of 256 bits) at or under which global hashes alone decide; unrelated photos sit near 128.
 HASH_MATCH = 52

@@ -6,7 +6,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .decode import DecodedImage
+from preflight.images.decode import DecodedImage
 
 _EXIF_FIELDS = {0x8298: "EXIF Copyright", 0x013B: "EXIF Artist"}
 # IPTC IIM record 2 datasets.

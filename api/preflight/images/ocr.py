@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .errors import OcrTimeout, OcrUnavailable
-from .fingerprint import analysis_gray
+from preflight.images.errors import OcrTimeout, OcrUnavailable
+from preflight.images.fingerprint import analysis_gray
 
 TESSERACT_LANGUAGES = {"en": "eng", "nl": "nld", "da": "dan", "sv": "swe", "de": "deu"}
 _GATE_SIDE = 480

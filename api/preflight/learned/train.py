@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import Item, split
-from .features import batch_features
-from .linear import MODELS_DIR, LinearModel, write_model
+from preflight.learned.dataset import Item, split
+from preflight.learned.features import batch_features
+from preflight.learned.linear import MODELS_DIR, LinearModel, write_model
 
 CALIBRATION_SEED = "preflight-calibration-2026"
 CALIBRATION_FRACTION = 0.2

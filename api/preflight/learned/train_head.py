@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import ROOT, Item, split
-from .encoder import Encoder, clean
-from .head import EncoderHead
-from .linear import MODELS_DIR, LinearModel, read_model, write_head
-from .train import NOT_RATE, TRAINED, TRANSFER, TRANSFER_FLOOR, TRANSFER_NOT_RATE, balanced_weights, is_calibration, threshold_at
+from preflight.learned.dataset import ROOT, Item, split
+from preflight.learned.encoder import Encoder, clean
+from preflight.learned.head import EncoderHead
+from preflight.learned.linear import MODELS_DIR, LinearModel, read_model, write_head
+from preflight.learned.train import NOT_RATE, TRAINED, TRANSFER, TRANSFER_FLOOR, TRANSFER_NOT_RATE, balanced_weights, is_calibration, threshold_at
 
 SAMPLE_SEED = "preflight-encoder-sample"
 ENGLISH_SHARE = 0.12

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..analysis import Post
+from preflight.text.post import Post
 
 
 @dataclass(frozen=True, slots=True)

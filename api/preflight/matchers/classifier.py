@@ -1,9 +1,9 @@
 """`classifier`: a learned model scores each sentence; a sentence at or above the threshold is a hit."""
 from __future__ import annotations
 
-from ..learned.linear import LazyModel
-from ..report import Finding
-from .base import Context, Hit
+from preflight.learned.linear import LazyModel
+from preflight.report import Finding
+from preflight.matchers.base import Context, Hit
 
 
 class ClassifierMatcher:

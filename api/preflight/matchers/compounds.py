@@ -1,7 +1,7 @@
 """Terms as the first or last part of a compound word: "kutweer", "Scheißtag", "lortevejr"."""
 from __future__ import annotations
 
-from ..morphology import common, zipf
+from preflight.text.morphology import common, zipf
 
 # The rest of the compound must be a word of at least this many letters...
 MIN_REMAINDER = 3

@@ -1,9 +1,9 @@
 """The `event` matcher: mentions of the listed events, or only those whose anniversary it is where the post is read."""
 from __future__ import annotations
 
-from ..packs.gazetteer import LANGUAGE_REGIONS
-from .base import Context, Hit
-from .terms import dedupe
+from preflight.packs.gazetteer import LANGUAGE_REGIONS
+from preflight.matchers.base import Context, Hit
+from preflight.matchers.terms import dedupe
 
 
 class ListedEventMatcher:

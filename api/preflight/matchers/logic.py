@@ -1,8 +1,8 @@
 """`all`, `any` and `not`: combinations of matchers within a sentence, a post or N tokens."""
 from __future__ import annotations
 
-from .base import Context, Hit, Matcher, Scope, whole_post
-from .terms import dedupe
+from preflight.matchers.base import Context, Hit, Matcher, Scope, whole_post
+from preflight.matchers.terms import dedupe
 
 
 class NotOf:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..forms import INNER_SEPARATORS, LEET, core_bounds, fold
+from preflight.text.forms import INNER_SEPARATORS, LEET, core_bounds, fold
 
 MASK_RUN = re.compile(r"[*#%•]+")
 # A run of n masks stands for n letters, or n + 1: writers mask "fuck" as "f*k" as often as "f**k".

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Context, Hit, whole_post
+from preflight.matchers.base import Context, Hit, whole_post
 
 PLATFORM_LIMITS = {
     "x": 280,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from spacy.matcher import Matcher as SpacyMatcher
 
-from .base import Context, Hit
+from preflight.matchers.base import Context, Hit
 
 
 # spaCy reads pattern keys in any letter case ("regex" is REGEX), and FUZZY comes as FUZZY1..9 too.

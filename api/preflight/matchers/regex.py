@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re2
 
-from ..contacts import is_own, reading_regions
-from .base import Context, Hit
-from .validators import CHECKS, phone
+from preflight.matchers.contacts import is_own, reading_regions
+from preflight.matchers.base import Context, Hit
+from preflight.matchers.validators import CHECKS, phone
 
 
 def compile_regex(pattern: str, ignore_case: bool) -> tuple[object | None, str | None]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable
 
-from ..analysis import Token
-from ..forms import collapse, deobfuscate, fold
-from ..morphology import Morphology, borrowed_here, slips, zipf
-from .base import Context, Hit
-from .compounds import Compounds
-from .masks import MASK_RUN, MaskedWords
+from preflight.text.post import Token
+from preflight.text.forms import collapse, deobfuscate, fold
+from preflight.text.morphology import Morphology, borrowed_here, slips, zipf
+from preflight.matchers.base import Context, Hit
+from preflight.matchers.compounds import Compounds
+from preflight.matchers.masks import MASK_RUN, MaskedWords
 
 END = "\x00"
 # Layers of token forms a term can be matched on.

@@ -4,22 +4,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem
-from ..learned.linear import LazyModel, resolve_model
-from ..matchers.base import Matcher, Scope
-from ..matchers.classifier import ClassifierMatcher
-from ..matchers.listed import ListedEventMatcher
-from ..matchers.logic import AllOf, AnyOf, NotOf, Unless
-from ..matchers.metric import MetricMatcher
-from ..matchers.pattern import PatternIndex, PatternMatcher
-from ..matchers.regex import RegexMatcher, compile_regex
-from ..matchers.terms import EXACT, FORM, LEMMA, OBFUSCATED, ConsistencyMatcher, SubstitutionMatcher, TermIndex, TermsMatcher
-from ..forms import fold
-from ..morphology import SOURCE_LANGUAGE
-from ..rules import PLACEHOLDERS, CompiledRule, placeholders
-from ..vocab import LANGUAGES
-from .model import MatchNode, Pack, Rule
-from .yamlfile import Marks, locate
+from preflight.errors import Problem
+from preflight.learned.linear import LazyModel, resolve_model
+from preflight.matchers.base import Matcher, Scope
+from preflight.matchers.classifier import ClassifierMatcher
+from preflight.matchers.listed import ListedEventMatcher
+from preflight.matchers.logic import AllOf, AnyOf, NotOf, Unless
+from preflight.matchers.metric import MetricMatcher
+from preflight.matchers.pattern import PatternIndex, PatternMatcher
+from preflight.matchers.regex import RegexMatcher, compile_regex
+from preflight.matchers.terms import EXACT, FORM, LEMMA, OBFUSCATED, ConsistencyMatcher, SubstitutionMatcher, TermIndex, TermsMatcher
+from preflight.text.forms import fold
+from preflight.text.morphology import SOURCE_LANGUAGE
+from preflight.packs.rule import PLACEHOLDERS, CompiledRule, placeholders
+from preflight.vocab import LANGUAGES
+from preflight.packs.model import MatchNode, Pack, Rule
+from preflight.packs.yamlfile import Marks, locate
 
 ALL_LANGUAGES = frozenset(LANGUAGES)
 ANY = "any"

@@ -9,11 +9,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ..errors import Problem
-from ..matchers.terms import FORM
-from ..vocab import LANGUAGES
-from .model import KEBAB, Language, Strict, Term
-from .yamlfile import locate
+from preflight.errors import Problem
+from preflight.matchers.terms import FORM
+from preflight.vocab import LANGUAGES
+from preflight.packs.model import KEBAB, Language, Strict, Term
+from preflight.packs.yamlfile import locate
 
 EVENTS_DIR = "events"
 EventKind = Literal["disaster", "terror-attack", "mass-shooting", "war", "pandemic", "storm", "accident"]
@@ -124,7 +124,7 @@ class Gazetteer:
 
 def load_gazetteer(root: Path, analyzer, indexes, problems: list[Problem]) -> Gazetteer:
     """The events of `root/events/*.yaml` with their terms compiled; problems are added as file:line:col."""
-    from .load import read_model
+    from preflight.packs.load import read_model
 
     gazetteer = Gazetteer()
     seen: dict[str, str] = {}

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import PackError, Problem
-from ..matchers.pattern import PatternIndex
-from ..matchers.terms import TermIndex
-from ..rules import CompiledRule
-from .compile import Indexes, PackCompiler, ProfileSlot
-from .gazetteer import Gazetteer, load_gazetteer
-from .model import MatchNode, Pack, Profile, Rule, RuleFile
-from .yamlfile import Marks, locate, read_yaml
+from preflight.errors import PackError, Problem
+from preflight.matchers.pattern import PatternIndex
+from preflight.matchers.terms import TermIndex
+from preflight.packs.rule import CompiledRule
+from preflight.packs.compile import Indexes, PackCompiler, ProfileSlot
+from preflight.packs.gazetteer import Gazetteer, load_gazetteer
+from preflight.packs.model import MatchNode, Pack, Profile, Rule, RuleFile
+from preflight.packs.yamlfile import Marks, locate, read_yaml
 
 log = logging.getLogger("preflight.packs")
 

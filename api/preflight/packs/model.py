@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..vocab import Context, Language, Platform, Severity
+from preflight.vocab import Context, Language, Platform, Severity
 
 # A term list under `any` applies in sentences of every language (borrowed English swearing).
 TermLanguage = Literal[Language, "any"]

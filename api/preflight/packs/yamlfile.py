@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import Problem
+from preflight.errors import Problem
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"

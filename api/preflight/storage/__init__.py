@@ -1,6 +1,6 @@
 """Storage for the HTTP API: hashed API keys and check records, on SQLite or PostgreSQL."""
 from __future__ import annotations
 
-from .store import ApiKey, StorageError, Store
+from preflight.storage.store import ApiKey, StorageError, Store
 
 __all__ = ["ApiKey", "StorageError", "Store"]

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..approvals import state_after
-from .models import ApprovalDecisionRow, ApprovalRow, AuditEventRow, WebhookDeliveryRow
-from .store import StorageError, Store, utcnow
+from preflight.governance.approvals import state_after
+from preflight.storage.models import ApprovalDecisionRow, ApprovalRow, AuditEventRow, WebhookDeliveryRow
+from preflight.storage.store import StorageError, Store, utcnow
 
 FIELDS = ("id", "state", "text", "text_sha256", "language", "platform", "profile", "context", "image_hashes", "findings",
           "verdict", "note", "requested_by", "requested_at", "expires_at", "decided_at", "approvers_needed", "crisis")

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import String, cast, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..crisis import Crisis
-from ..events import Event
-from .approvals import purge as purge_approvals
-from .models import AuditEventRow, CheckRow, CrisisRow, EventRow, OverrideRow
-from .store import StorageError, Store, utcnow
+from preflight.governance.crisis import Crisis
+from preflight.governance.events import Event
+from preflight.storage.approvals import purge as purge_approvals
+from preflight.storage.models import AuditEventRow, CheckRow, CrisisRow, EventRow, OverrideRow
+from preflight.storage.store import StorageError, Store, utcnow
 
 CRISIS_ROW = 1
 READ_CHUNK = 1000

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from .models import LABEL_MAX, NAME_MAX, REFERENCE_STATUSES, SOURCE_MAX, ImageReferenceRow
-from .store import StorageError, Store, reason, utcnow
+from preflight.storage.models import LABEL_MAX, NAME_MAX, REFERENCE_STATUSES, SOURCE_MAX, ImageReferenceRow
+from preflight.storage.store import StorageError, Store, reason, utcnow
 
 NOTES_MAX = 5000
 # Counter bumped on every change: each process refreshes its in-memory index when it moves.

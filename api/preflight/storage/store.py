@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from .models import NAME_MAX, SCOPES, CheckRow, CounterRow, KeyRow, SecretRow
+from preflight.storage.models import NAME_MAX, SCOPES, CheckRow, CounterRow, KeyRow, SecretRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: every process running preflight's migrations takes this PostgreSQL advisory lock.

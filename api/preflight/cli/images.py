@@ -15,12 +15,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .images.errors import ImageError
-from .images.registration import DEFAULT_STATUS, UNSPECIFIED_SOURCE, registration_defaults
-from .storage import StorageError
-from .storage.cli import EXIT_ERROR, with_store
-from .storage.images import NewReference, References
-from .storage.models import REFERENCE_STATUSES
+from preflight.images.errors import ImageError
+from preflight.images.registration import DEFAULT_STATUS, UNSPECIFIED_SOURCE, registration_defaults
+from preflight.storage import StorageError
+from preflight.cli.keys import EXIT_ERROR, with_store
+from preflight.storage.images import NewReference, References
+from preflight.storage.models import REFERENCE_STATUSES
 
 SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".avif"}
 # Rows per transaction: the other processes pick up each batch within a second of its commit.
@@ -79,7 +79,7 @@ def image_files(paths: list[Path]) -> list[Path]:
 
 
 def limits() -> dict:
-    from .config import setting
+    from preflight.config import setting
 
     return {"max_bytes": int(setting("MAX_IMAGE_BYTES")), "max_pixels": int(setting("MAX_IMAGE_PIXELS"))}
 
@@ -98,7 +98,7 @@ def one_thread() -> None:
 
 def prepare_file(job: tuple[Path, dict]):
     """(path, Prepared) or (path, reason it was skipped); runs in a worker process."""
-    from .image_registry import prepare_reference
+    from preflight.images.registry import prepare_reference
 
     path, limit = job
     try:

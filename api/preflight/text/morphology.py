@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from .forms import fold
+from preflight.text.forms import fold
 
 # A generated inflection at or above this frequency (Zipf scale: 3 is once per million words)
 # is a word in its own right unless the lemma table says it is a form of the base.

@@ -5,7 +5,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from .vocab import LANGUAGES
+from preflight.vocab import LANGUAGES
 
 # Brands mix English hashtags into posts in every language.
 ENGLISH = "en"

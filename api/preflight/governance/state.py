@@ -5,10 +5,10 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .crisis import Crisis
-from .errors import PreflightError
-from .events import Event, EventMatcher
-from .pipeline import Found, Job
+from preflight.governance.crisis import Crisis
+from preflight.errors import PreflightError
+from preflight.governance.events import Event, EventMatcher
+from preflight.pipeline import Found, Job
 
 
 class GovernanceState:
@@ -66,8 +66,8 @@ def from_database(url: str) -> GovernanceState:
         return GovernanceState()
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .storage import StorageError, Store
-    from .storage.governance import Governance
+    from preflight.storage import StorageError, Store
+    from preflight.storage.governance import Governance
 
     try:
         return GovernanceState(Governance(Store(url)))

@@ -21,7 +21,7 @@ MAGIC = b"preflight-packs\x01"
 # Rule sets kept: the packs in force, a few earlier versions and other rules directories.
 KEEP = 8
 DIGEST = hashlib.sha256().digest_size
-ENGINE = Path(__file__).resolve().parent
+ENGINE = Path(__file__).resolve().parents[1]
 
 
 def cache_dir() -> Path:
@@ -36,8 +36,8 @@ def cache_key(directory: Path) -> str:
     """The hash of everything a compiled rule set depends on."""
     import spacy
 
-    from . import __version__
-    from .learned.encoder import available
+    from preflight import __version__
+    from preflight.learned.encoder import available
 
     digest = hashlib.sha256()
     # The compiled packs name their files and model files by path: another checkout with the same content is
@@ -170,7 +170,7 @@ class _Unpickler(pickle.Unpickler):
         if pid[0] == "method":
             return getattr(tools[pid[1]], pid[2])
         if pid[0] == "matcher":
-            from .nlp import LazyMatcher
+            from preflight.text.nlp import LazyMatcher
 
             return LazyMatcher(self.analyzer.pipelines, pid[1], pid[2])
         raise pickle.UnpicklingError(f"unknown shared object {pid[0]!r}")

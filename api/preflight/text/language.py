@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from .entities import BARE_DOMAIN_RE, EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE
-from .vocab import LANGUAGES
+from preflight.text.entities import BARE_DOMAIN_RE, EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE
+from preflight.vocab import LANGUAGES
 
 # Below these a guess is too often wrong to act on; chosen by bench/language_accuracy.py.
 MIN_LETTERS = 4

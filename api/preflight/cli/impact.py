@@ -8,8 +8,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .errors import InputError
-from .impact import Impact, replay, take
+from preflight.errors import InputError
+from preflight.governance.impact import Impact, replay, take
 
 DEFAULT_LIMIT = 10_000
 SHOWN_POSTS = 50
@@ -26,9 +26,9 @@ def add_impact_parser(rules_sub, add_post_options) -> None:
 
 
 def run_impact(args: argparse.Namespace, current_dir: Path, out: Console) -> int:
-    from .analyzer import Analyzer
-    from .checker import Checker
-    from .scan import read_posts
+    from preflight.text.analyzer import Analyzer
+    from preflight.checker import Checker
+    from preflight.scan import read_posts
 
     if not args.posts.is_file():
         raise InputError(f"{args.posts}: no such file", field="posts")

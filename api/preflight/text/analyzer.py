@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date
 from functools import cached_property
 
-from .analysis import Post, build_tokens
-from .nlp import Pipelines
-from .normalize import CharFolder, analyse_text
-from .vocab import LANGUAGES
+from preflight.text.post import Post, build_tokens
+from preflight.text.nlp import Pipelines
+from preflight.text.normalize import CharFolder, analyse_text
+from preflight.vocab import LANGUAGES
 
 
 class Analyzer:
@@ -21,14 +21,14 @@ class Analyzer:
     @cached_property
     def detector(self):
         """Language detection: a post checked with its language given and of one sentence never needs it."""
-        from .language import LanguageDetector
+        from preflight.text.language import LanguageDetector
 
         return LanguageDetector(self.languages)
 
     @cached_property
     def splitter(self):
         """Word frequencies for hashtags, per language on first use."""
-        from .hashtags import HashtagSplitter
+        from preflight.text.hashtags import HashtagSplitter
 
         return HashtagSplitter(self.languages)
 

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-from .entities import EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE, URL_TRAILING
+from preflight.text.entities import EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE, URL_TRAILING
 
 # Invisible characters that can split a word without the reader noticing.
 ZERO_WIDTH = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
-from .errors import InputError
-from .pipeline import Submission, check_post
-from .report import Finding
+from preflight.errors import InputError
+from preflight.pipeline import Submission, check_post
+from preflight.report import Finding
 
 DEFAULTS = {"language": "auto", "platform": None, "profile": None, "context": "post"}
 

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .models import SCOPES
-from .store import Store, StorageError
+from preflight.storage.models import SCOPES
+from preflight.storage.store import Store, StorageError
 
 EXIT_ERROR = 3
 

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .images.decode import DecodedImage, PixelBudget, decode_image
-from .images.errors import ImageError
-from .images.fingerprint import Fingerprint, FingerprintFormatError, fingerprint
-from .images.index import ImageMatch, ReferenceIndex, SavedIndex
-from .images.thumbnail import thumbnail_jpeg
+from preflight.images.decode import DecodedImage, PixelBudget, decode_image
+from preflight.images.errors import ImageError
+from preflight.images.fingerprint import Fingerprint, FingerprintFormatError, fingerprint
+from preflight.images.index import ImageMatch, ReferenceIndex, SavedIndex
+from preflight.images.thumbnail import thumbnail_jpeg
 
 log = logging.getLogger("preflight.images")
 # Thinner images (tracking pixels, rules, spacers) hold nothing to compare.

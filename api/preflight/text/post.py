@@ -8,8 +8,8 @@ from datetime import date
 
 from spacy.attrs import IDX, LENGTH
 
-from .forms import LEET, chunk_form, fold
-from .normalize import Analysed
+from preflight.text.forms import LEET, chunk_form, fold
+from preflight.text.normalize import Analysed
 
 # Chunks made of one character each, like "s h i t", are read as one word when
 # at least this many stand in a row; longer runs are cut to keep the work bounded.

@@ -22,7 +22,7 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-log = logging.getLogger("preflight.webhooks")
+log = logging.getLogger("preflight.governance.webhooks")
 FORMATS = ("slack", "teams", "json")
 HEADLINES = {"created": "Approval requested", "decided": "Approval decided", "expired": "Approval request expired"}
 ERROR_CHARS = 500

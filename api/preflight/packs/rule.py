@@ -5,12 +5,12 @@ import string
 from dataclasses import dataclass, field
 from datetime import date
 
-from .analysis import Post
-from .matchers.base import Context, Hit, Matcher
-from .matchers.logic import Unless
-from .packs.model import Rule, When, Window, parse_day
-from .report import Finding, Span
-from .titles import title_in
+from preflight.text.post import Post
+from preflight.matchers.base import Context, Hit, Matcher
+from preflight.matchers.logic import Unless
+from preflight.packs.model import Rule, When, Window, parse_day
+from preflight.report import Finding, Span
+from preflight.packs.titles import title_in
 
 PLACEHOLDERS = {"match", "value", "limit", "suggestion", "other"}
 

@@ -1,7 +1,7 @@
 """The JSON Schemas of packs and profiles, for editors with yaml-language-server."""
 from __future__ import annotations
 
-from .packs.model import Pack, Profile
+from preflight.packs.model import Pack, Profile
 
 
 def pack_schema() -> dict:

@@ -8,11 +8,11 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .crisis import crisis_team, validate_crisis
-from .errors import InputError
-from .events import new_event, parse_moment
-from .reports import overrides_csv
-from .storage.cli import with_store
+from preflight.governance.crisis import crisis_team, validate_crisis
+from preflight.errors import InputError
+from preflight.governance.events import new_event, parse_moment
+from preflight.governance.reports import overrides_csv
+from preflight.cli.keys import with_store
 
 OVERRIDES_PAGE_MAX = 200
 
@@ -72,7 +72,7 @@ def add_governance_parsers(subparsers) -> None:
 
 def run_governance(args, database_url: str) -> int:
     """Run one governance command against the database; 0 on success, 3 with a message on stderr otherwise."""
-    from .storage.governance import Governance
+    from preflight.storage.governance import Governance
 
     return with_store(database_url, lambda store: governance_command(args, Governance(store)), refusals=(InputError,))
 

@@ -8,19 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from .errors import InputError
-from .image_messages import ai_message, credentials_message, match_message, notice_message
-from .image_registry import too_small
-from .images.decode import MAX_REQUEST_DECODED_PIXELS, DecodedImage, PixelBudget, decode_image
-from .images.disclosure import discloses_ai
-from .images.errors import ImageError, OcrTimeout, OcrUnavailable, ProvenanceUnavailable
-from .images.fingerprint import query_fingerprint
-from .images.index import ImageMatch, ReferenceIndex
-from .images.metadata import copyright_notices, digital_source_types, names_owner
-from .images.ocr import read_text, text_region
-from .images.provenance import AI_SOURCE_TYPES, Credentials, read_credentials, source_type_name
-from .pipeline import Found, Job
-from .report import Box, Finding
+from preflight.errors import InputError
+from preflight.images.messages import ai_message, credentials_message, match_message, notice_message
+from preflight.images.registry import too_small
+from preflight.images.decode import MAX_REQUEST_DECODED_PIXELS, DecodedImage, PixelBudget, decode_image
+from preflight.images.disclosure import discloses_ai
+from preflight.images.errors import ImageError, OcrTimeout, OcrUnavailable, ProvenanceUnavailable
+from preflight.images.fingerprint import query_fingerprint
+from preflight.images.index import ImageMatch, ReferenceIndex
+from preflight.images.metadata import copyright_notices, digital_source_types, names_owner
+from preflight.images.ocr import read_text, text_region
+from preflight.images.provenance import AI_SOURCE_TYPES, Credentials, read_credentials, source_type_name
+from preflight.pipeline import Found, Job
+from preflight.report import Box, Finding
 
 PACK = "image-copyright"
 RESTRICTED = f"{PACK}/restricted"

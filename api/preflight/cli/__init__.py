@@ -11,9 +11,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from .config import database_url
-from .errors import PackError, PreflightError
-from .vocab import CONTEXTS, LANGUAGES, PLATFORMS
+from preflight.config import database_url
+from preflight.errors import PackError, PreflightError
+from preflight.vocab import CONTEXTS, LANGUAGES, PLATFORMS
 
 EXIT = {"pass": 0, "warn": 1, "block": 2}
 EXIT_USAGE = 3
@@ -54,10 +54,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                             "(policy owner) and print both")
 
     if command not in SELF_CONTAINED:
-        from .approvals_cli import add_approvals_parser
-        from .governance_cli import add_governance_parsers
-        from .images_cli import add_images_parser
-        from .storage.cli import add_keys_parser
+        from preflight.cli.approvals import add_approvals_parser
+        from preflight.cli.governance import add_governance_parsers
+        from preflight.cli.images import add_images_parser
+        from preflight.cli.keys import add_keys_parser
 
         add_keys_parser(sub)
         add_governance_parsers(sub)
@@ -73,7 +73,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     docs.add_argument("directory", nargs="?", type=Path, default=None)
     schema = rules_sub.add_parser("schema", help="print the JSON Schema of packs (or profiles)")
     schema.add_argument("--profile", action="store_true", help="the schema of brand profiles instead")
-    from .impact_cli import add_impact_parser
+    from preflight.cli.impact import add_impact_parser
 
     add_impact_parser(rules_sub, add_post_options)
     return parser
@@ -99,7 +99,7 @@ def command_of(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    from .packcache import paused_gc
+    from preflight.packs.cache import paused_gc
 
     with paused_gc():  # the modules a command imports live as long as the process: nothing to collect
         args = build_parser(command_of(argv)).parse_args(argv)
@@ -111,47 +111,47 @@ def main(argv: list[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False)
     try:
         if args.command == "rules" and args.rules_command == "schema":
-            from .schema import pack_schema, profile_schema
+            from preflight.packs.schema import pack_schema, profile_schema
 
             print(json.dumps(profile_schema() if args.profile else pack_schema(), indent=2, ensure_ascii=False))
             return 0
         if args.command == "keys":
-            from .storage.cli import run_keys
+            from preflight.cli.keys import run_keys
 
             return run_keys(args, database_url())
         if args.command in ("crisis", "events", "audit", "overrides"):
-            from .governance_cli import run_governance
+            from preflight.cli.governance import run_governance
 
             return run_governance(args, database_url())
         if args.command == "approvals":
-            from .approvals_cli import run_approvals
+            from preflight.cli.approvals import run_approvals
 
             return run_approvals(args, database_url())
         if args.command == "images":
-            from .images_cli import run_images
+            from preflight.cli.images import run_images
 
             return run_images(args, database_url())
         if args.command == "serve":
             return run_serve(args, out)
-        from .packs.load import default_rules_dir  # imports spaCy: not for the database commands above
+        from preflight.packs.load import default_rules_dir  # imports spaCy: not for the database commands above
 
         if args.command == "rules" and args.rules_command == "impact":
-            from .impact_cli import run_impact
+            from preflight.cli.impact import run_impact
 
             return run_impact(args, args.rules or default_rules_dir(), out)
         directory = getattr(args, "directory", None) or args.rules or default_rules_dir()
-        from .checker import Checker
+        from preflight.checker import Checker
 
         # Only packs that compiled without a problem are cached: lint finds the same with or without the cache.
         checker = Checker.from_directory(directory, cache=True)
         if args.command == "check":
             return run_check(checker, args, out)
         if args.command == "scan":
-            from .scan import run_scan
+            from preflight.scan import run_scan
 
             return run_scan(checker, directory, args, err)
         if args.rules_command == "docs":
-            from .ruledocs import update_readme
+            from preflight.packs.docs import update_readme
 
             readme = Path(directory) / "README.md"
             current = readme.read_text(encoding="utf-8") if readme.exists() else ""
@@ -171,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_serve(args, out: Console) -> int:
-    from .http.serve import serve
-    from .storage import Store, StorageError
+    from preflight.http.serve import serve
+    from preflight.storage import Store, StorageError
 
     if args.rules:
         os.environ["PREFLIGHT_RULES_DIR"] = str(args.rules)
@@ -207,11 +207,11 @@ def local_keys_text(check_key: str, admin_key: str) -> str:
 
 
 def run_check(checker, args, out: Console) -> int:
-    from .governance import from_database
-    from .grammar import Grammar
-    from .errors import InputError
-    from .packcache import paused_gc
-    from .pipeline import Submission, check_post, publication_time
+    from preflight.governance.state import from_database
+    from preflight.grammar import Grammar
+    from preflight.errors import InputError
+    from preflight.packs.cache import paused_gc
+    from preflight.pipeline import Submission, check_post, publication_time
 
     text = sys.stdin.read() if args.text == "-" else args.text
     try:
@@ -229,14 +229,14 @@ def run_check(checker, args, out: Console) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
-        from .render import render_report
+        from preflight.cli.render import render_report
 
         render_report(report, text, out)
     return EXIT[report.verdict]
 
 
 def run_rule_tests(checker, command: str, out: Console) -> int:
-    from .examples import run_examples
+    from preflight.packs.examples import run_examples
 
     outcomes = run_examples(checker)
     failures = [o for o in outcomes if o.failed]
@@ -250,7 +250,3 @@ def run_rule_tests(checker, command: str, out: Console) -> int:
     summary = f"{len(outcomes) - len(failures)} passed, {len(failures)} failed: examples of {rules} rules in {len(checker.ruleset.packs)} packs"
     out.print(summary, style="red" if failures else "green")
     return 1 if failures else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

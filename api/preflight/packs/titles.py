@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from .packs.model import Language
+from preflight.packs.model import Language
 
 
 def fallback_title(rule: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from .report import Report
-from .titles import fallback_title
+from preflight.report import Report
+from preflight.packs.titles import fallback_title
 
 STYLES = {"block": "bold white on red", "warning": "black on yellow", "info": "underline cyan"}
 VERDICT_STYLES = {"pass": "bold green", "warn": "bold yellow", "block": "bold red"}

@@ -1,7 +1,7 @@
 """The generated part of rules/README.md: every pack and rule with its examples."""
 from __future__ import annotations
 
-from .packs.model import ExampleCase
+from preflight.packs.model import ExampleCase
 
 START = "<!-- generated:start (preflight rules docs) -->"
 END = "<!-- generated:end -->"

@@ -5,8 +5,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from .errors import InputError
-from .report import Finding, Span
+from preflight.errors import InputError
+from preflight.report import Finding, Span
 
 PACK = "crisis"
 RULE = "crisis/publishing-paused"

@@ -7,8 +7,8 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from .forms import fold
-from .vocab import LANGUAGES
+from preflight.text.forms import fold
+from preflight.vocab import LANGUAGES
 
 
 class Pipelines:

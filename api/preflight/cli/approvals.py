@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import os
 
-from .approvals import ApprovalDesk, ApprovalRefused, public
-from .config import setting
-from .errors import InputError
-from .storage.cli import with_store
-from .storage.models import APPROVAL_STATES, includes
-from .webhooks import Dispatcher, parse_hooks
+from preflight.governance.approvals import ApprovalDesk, ApprovalRefused, public
+from preflight.config import setting
+from preflight.errors import InputError
+from preflight.cli.keys import with_store
+from preflight.storage.models import APPROVAL_STATES, includes
+from preflight.governance.webhooks import Dispatcher, parse_hooks
 
 LIST_MAX = 200
 # A decision made here notifies the webhooks before the command returns, for at most this long.
@@ -42,8 +42,8 @@ def run_approvals(args, database_url: str) -> int:
 
 
 def approvals_command(args, store) -> int:
-    from .storage.approvals import Approvals
-    from .storage.governance import Governance
+    from preflight.storage.approvals import Approvals
+    from preflight.storage.governance import Governance
 
     records = Approvals(store)
     dispatcher = Dispatcher(parse_hooks(setting("WEBHOOKS")), records, int(os.environ.get("PREFLIGHT_WEBHOOK_ATTEMPTS") or 3),

@@ -13,8 +13,8 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
-from .crisis import RULE as CRISIS_RULE, Crisis
-from .pipeline import Submission
+from preflight.governance.crisis import RULE as CRISIS_RULE, Crisis
+from preflight.pipeline import Submission
 
 APPROVAL_ID = re.compile(r"apr_[0-9a-f]{32}")
 NOTE_MAX = 1000

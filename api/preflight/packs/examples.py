@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .packs.model import ExampleCase
+from preflight.packs.model import ExampleCase
 
 
 @dataclass(frozen=True)

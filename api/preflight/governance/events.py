@@ -5,14 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from .errors import InputError
-from .matchers.base import Context, Matcher
-from .matchers.pattern import PatternIndex
-from .matchers.terms import TermIndex
-from .packs.compile import Indexes, PackCompiler
-from .packs.model import MatchNode
-from .report import Finding, Span
-from .vocab import LANGUAGES
+from preflight.errors import InputError
+from preflight.matchers.base import Context, Matcher
+from preflight.matchers.pattern import PatternIndex
+from preflight.matchers.terms import TermIndex
+from preflight.packs.compile import Indexes, PackCompiler
+from preflight.packs.model import MatchNode
+from preflight.report import Finding, Span
+from preflight.vocab import LANGUAGES
 
 PACK = "sensitive-topics"
 RULE = "sensitive-topics/live-event"

@@ -1,0 +1,1 @@
+"""What policy owners set and read: crisis mode, live events, approvals and their webhooks, rule reports, impact previews."""
