@@ -72,3 +72,26 @@ def test_a_style_note_underlines_only_the_characters_it_counts(checker, text, ru
 def test_the_rules_readme_documents_the_title_key():
     readme = (RULES / "README.md").read_text(encoding="utf-8")
     assert "### Titles" in readme and "title: {en:" in readme
+
+
+def test_findings_the_engine_makes_itself_carry_titles_in_the_posts_language(checker):
+    from preflight.pipeline import Submission, check_post
+
+    from .test_pipeline import NOW, governance
+
+    report = check_post(Submission("Denk aan iedereen die last heeft van Storm Ciarán.", "nl", now=NOW), checker,
+                        [governance()])
+    assert {f.rule: f.to_dict()["title"] for f in report.findings} == {"crisis/publishing-paused": "Crisismodus",
+                                                                       "sensitive-topics/live-event": "Actuele gebeurtenis"}
+
+
+def test_every_rule_the_engine_makes_itself_has_a_title_in_every_language():
+    from preflight.governance import crisis, events
+    from preflight.grammar.findings import CATEGORIES
+    from preflight.images import check
+    from preflight.packs.titles import ENGINE_TITLES
+
+    made = {value for value in vars(check).values() if isinstance(value, str) and value.startswith(f"{check.PACK}/")}
+    made |= {crisis.RULE, events.RULE} | {kept[0] for kept in CATEGORIES.values() if kept}
+    assert made == set(ENGINE_TITLES)
+    assert all(set(titles) == set(get_args(Language)) and all(titles.values()) for titles in ENGINE_TITLES.values())

@@ -11,6 +11,7 @@ from typing import Protocol
 from preflight.errors import InputError
 from preflight.grouping import one_per_problem
 from preflight.matchers.classifier import drop_shadowed
+from preflight.packs.titles import engine_titled
 from preflight.report import SEVERITY_RANK, Finding, Report, decide_verdict
 
 
@@ -146,7 +147,8 @@ def check_post(submission: Submission, checker, sources: Sequence[Source] = ()) 
         found.skipped += extra.skipped
         found.packs += extra.packs
         found.images += extra.images
-    findings = one_per_problem(drop_shadowed(sorted(profiled(found.findings, brand), key=Finding.sort_key)), sentences)
+    findings = one_per_problem(drop_shadowed(sorted(profiled(engine_titled(found.findings, language), brand),
+                                                    key=Finding.sort_key)), sentences)
     verdict = decide_verdict(findings, brand.block_on if brand else "block")
     return Report(verdict, language, findings, found.packs, (time.perf_counter() - started) * 1000, sentences,
                   found.skipped, found.images, submission.now.isoformat(), approval_required(findings, brand))
