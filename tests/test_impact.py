@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -30,16 +31,23 @@ def proposed_rules(root: Path, broken: bool = False) -> Path:
     tone = target / "brand-tone.yaml"
     text = tone.read_text(encoding="utf-8")
     text = text.replace("      metric: caps_ratio\n      above: 0.5", "      metric: caps_ratio\n      above: 0.9")
-    text = text.replace("  - id: exclamation-overload\n    severity: info", "  - id: exclamation-overload\n    severity: warning")
+    text = with_severity(text, "exclamation-overload", "info", "warning")
     text = text.replace("      metric: exclamations\n      above: 3", "      metric: exclamations\n      above: 1")
     tone.write_text(text, encoding="utf-8")
     claims = target / "misleading-claims.yaml"
-    claims.write_text(claims.read_text(encoding="utf-8").replace(
-        "  - id: absolute-guarantee\n    severity: warning", "  - id: absolute-guarantee\n    severity: block"), encoding="utf-8")
+    claims.write_text(with_severity(claims.read_text(encoding="utf-8"), "absolute-guarantee", "warning", "block"),
+                      encoding="utf-8")
     if broken:
         (target / "privacy.yaml").write_text("id: privacy\ntitle: Privacy\nversion: 0.2.0\nrules:\n  - id: x\n    sevrity: block\n",
                                              encoding="utf-8")
     return target
+
+
+def with_severity(text: str, rule: str, old: str, new: str) -> str:
+    """The pack's text with `rule`'s severity changed from `old` to `new` (its title line may come first)."""
+    edited, count = re.subn(rf"(  - id: {rule}\n(?:    title: .*\n)?    severity: ){old}\n", rf"\g<1>{new}\n", text)
+    assert count == 1, f"{rule} is not written as this test expects"
+    return edited
 
 
 def write_posts(path: Path, lines: list[str]) -> Path:

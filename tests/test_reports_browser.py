@@ -197,7 +197,7 @@ def test_a_policy_owner_sees_how_approval_requests_were_decided_per_rule(browser
         expect(rows).to_have_count(2)
         # the guarantee was in three requests (two approved, one pending), the health claim in two (one each way)
         expect(rows.nth(0).locator("code")).to_have_text(GUARANTEE)
-        expect(rows.nth(0).locator("td")).to_have_text(["Absolute guarantee" + GUARANTEE, "3", "2 (100.0 %)", "0 (0.0 %)"])
+        expect(rows.nth(0).locator("td")).to_have_text(["Unconditional guarantee" + GUARANTEE, "3", "2 (100.0 %)", "0 (0.0 %)"])
         expect(rows.nth(1).locator("code")).to_have_text(HEALTH)
         expect(rows.nth(1).locator("td").nth(2)).to_have_text("1 (50.0 %)")
         expect(rows.nth(1).locator("td").nth(3)).to_have_text("1 (50.0 %)")

@@ -80,7 +80,7 @@ class Service:
         dated = submission.dated()
         checker, governance = self.checker, self.governance
         # The objects a reload replaces; with crisis mode on or events listed, the report depends on the minute.
-        state = (checker, governance.crisis, governance.events, self.reference_index.index)
+        state = (checker, governance.crisis, governance.events, self.reference_index.version)
         timeless = not governance.crisis.active and not governance.events
         key = self.reports.key(submission, dated) if timeless else None
         report = self.reports.get(key, state, dated)

@@ -113,9 +113,19 @@ class LoadedIndex:
         self._base_ids: frozenset[int] = frozenset()
         self._base_name = ""
         self.index: ReferenceIndex | SavedIndex | TieredIndex = self._base
+        # A new object at every refresh: a change of a reference's status or licence leaves the index as it is
+        # but not the reports made against it (a report cache compares this by identity).
+        self.version = object()
 
     def refresh(self, wait: bool = False) -> None:
         """Bring the index in step with the registry; `wait` also for a new large index when one is due."""
+        try:
+            self._refresh(wait)
+        finally:
+            # After the change is in force: a report made meanwhile is kept under the old version, never the new.
+            self.version = object()
+
+    def _refresh(self, wait: bool) -> None:
         with self._lock:
             self._adopt_saved()
             self._read_changes()
