@@ -13,14 +13,14 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import queue
-import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from preflight.background import ProcessThread
 
 log = logging.getLogger("preflight.governance.webhooks")
 FORMATS = ("slack", "teams", "json")
@@ -124,9 +124,7 @@ class Dispatcher:
         self._backoff = backoff
         self._timeout = timeout
         self._queue: queue.Queue = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._pid = None
-        self._lock = threading.Lock()
+        self._worker = ProcessThread(self._run, "preflight-webhooks")
 
     def notify(self, event: str, approval: dict) -> None:
         """Queue `event` for every hook; returns at once."""
@@ -137,18 +135,8 @@ class Dispatcher:
             except Exception as exc:  # the log is for admins; the notification still goes
                 log.warning("cannot log a webhook delivery: %s", type(exc).__name__)
                 delivery = None
-            self._ensure_thread()
+            self._worker.ensure()
             self._queue.put((hook, body, delivery))
-
-    def _ensure_thread(self) -> None:
-        # gunicorn forks workers after the app is built: each process needs its own thread.
-        if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
-            return
-        with self._lock:
-            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
-                self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._run, name="preflight-webhooks", daemon=True)
-                self._thread.start()
 
     def _run(self) -> None:
         while True:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import queue
 import threading
 import time
+
+from preflight.background import ProcessThread
 
 log = logging.getLogger("preflight.recorder")
 BATCH = 500
@@ -28,9 +29,7 @@ class Recorder:
         self._store = store
         self._wait = wait_seconds
         self._queue: queue.Queue = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._pid = None
-        self._lock = threading.Lock()
+        self._worker = ProcessThread(self._run, "preflight-recorder")
         self._healthy = True
         # Records not yet written, by check id: an override may follow its check before the commit.
         self._pending: dict[str, dict] = {}
@@ -38,7 +37,7 @@ class Recorder:
 
     def record(self, record: dict) -> bool:
         """Queue `record` and wait for its commit; False when it waits in memory (database failing, or slower than the wait)."""
-        self._ensure_thread()
+        self._worker.ensure()
         committed = threading.Event()
         self._pending[record["check_id"]] = record
         self._queue.put((record, committed))
@@ -49,16 +48,6 @@ class Recorder:
     def pending(self, check_id: str) -> dict | None:
         """The record of `check_id` if it is queued here and not yet written."""
         return self._pending.get(check_id)
-
-    def _ensure_thread(self) -> None:
-        # gunicorn forks workers after the app is built: each process needs its own thread.
-        if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
-            return
-        with self._lock:
-            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
-                self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._run, name="preflight-recorder", daemon=True)
-                self._thread.start()
 
     def _run(self) -> None:
         while True:
