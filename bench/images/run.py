@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from band_index import BandIndex  # noqa: E402
 from photos import DETAIL_EDGES, FILES, GCOMPRIS_PACKAGE, Photo, has_detail, missing_packages, photographs, tiles  # noqa: E402,E501
 from results_file import save_results  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 from preflight.images.decode import decode_image  # noqa: E402
 from preflight.images.fingerprint import (QUERY_SIDE, UPSCALE_BELOW, Fingerprint, analysis_gray,  # noqa: E402
@@ -192,16 +193,6 @@ def score(rows: list[dict]) -> dict:
 def _rate(values) -> float:
     values = list(values)
     return round(sum(bool(v) for v in values) / max(1, len(values)), 4)
-
-
-def median_ms(fn, runs: int) -> float:
-    fn()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(samples), 2)
 
 
 def decode_and_hash(raw: bytes) -> list[np.ndarray]:
