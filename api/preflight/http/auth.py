@@ -134,6 +134,7 @@ def require(scope: str):
             g.api_key = found
             return view(*args, **kwargs)
 
+        wrapped.scope = scope  # what /openapi.json says the view needs: the scope enforced here, never a copy
         return wrapped
 
     return decorate

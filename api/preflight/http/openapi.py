@@ -1,73 +1,140 @@
-"""The OpenAPI 3 document, built from the same pydantic models that validate requests."""
+"""The OpenAPI 3 document, built from the registered routes, what each view declares and the pydantic models."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
+from flask import Flask
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from preflight import __version__
-from preflight.http import schemas as s
-from preflight.http.openapi_approvals import MODELS as APPROVAL_MODELS, approval_paths
-from preflight.http.openapi_governance import MODELS as GOVERNANCE_MODELS, governance_paths
-from preflight.http.openapi_images import MODELS as IMAGE_MODELS, image_paths
+from preflight.http.app import UNLIMITED_PREFIXES
+from preflight.http.schemas import ErrorResponse
 
 ERRORS = {
-    "400": "Malformed JSON", "401": "Missing or invalid API key", "403": "The key lacks the scope",
-    "404": "Not found", "409": "Conflicts with the current state (the message says how)", "413": "Body or text over the limit", "415": "Unsupported content type",
-    "422": "The request does not match the schema", "429": "Rate limit reached (see Retry-After)",
+    400: "Malformed JSON", 401: "Missing or invalid API key", 403: "Not allowed", 404: "Not found",
+    409: "Conflicts with the current state (the message says how)", 410: "Expired", 413: "Body or text over the limit",
+    415: "Unsupported content type", 422: "The request does not match the schema", 429: "Rate limit reached (see Retry-After)",
 }
+METHODS = ("get", "post", "put", "patch", "delete")
+# Flask's `<int:ref_id>` or `<name>` in a rule; werkzeug's int converter takes no sign, so its numbers start at 0.
+ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+CONVERTED = {"int": {"type": "integer", "minimum": 0}}
+MOMENT = "YYYY-MM-DD or an ISO date and time"
 
 
-def _ref(model) -> dict:
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+@dataclass(frozen=True)
+class Operation:
+    """What a view declares about itself beyond its route and its scope (which `require` records)."""
+
+    summary: str
+    response: type[BaseModel] | None
+    status: int = 200
+    ok: str = "OK"
+    request: type[BaseModel] | None = None
+    form: dict | None = None
+    media: dict = field(default_factory=dict)
+    path: dict = field(default_factory=dict)
+    query: tuple[dict, ...] = ()
+    errors: tuple[int, ...] = ()
+    notes: dict = field(default_factory=dict)
 
 
-def _op(summary: str, response, request=None, scope: str | None = "check", errors=("401", "403", "429"), params=None,
-        status: str = "200") -> dict:
-    op: dict = {"summary": summary, "responses": {status: {"description": "OK", "content": {"application/json": {"schema": _ref(response)}}}}}
-    for code in errors:
-        op["responses"][code] = {"description": ERRORS[code], "content": {"application/json": {"schema": _ref(s.ErrorResponse)}}}
-    if request is not None:
-        content = {"application/json": {"schema": _ref(request)}}
-        if request is s.CheckRequest:
-            content["multipart/form-data"] = {"schema": {"type": "object", "properties": {
-                "text": {"type": "string"}, "language": {"type": "string"}, "platform": {"type": "string"},
-                "profile": {"type": "string"}, "context": {"type": "string"}, "draft_id": {"type": "string"},
-                "images": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                "alt": {"type": "array", "items": {"type": "string"},
-                        "description": "One per image, in the same order; empty for an image without alt text."}}}}
-        op["requestBody"] = {"required": True, "content": content}
-    if scope:
-        op["security"] = [{"bearer": []}]
-        op["description"] = f"Needs a key with the `{scope}` scope."
-    if params:
-        op["parameters"] = params
-    return op
+def documented(summary: str, response: type[BaseModel] | None, **details):
+    """Decorator: the view's entry in /openapi.json.
+
+    `request`: the JSON body's model; `form`: the multipart/form-data body's schema; `media`: other types of the
+    answer; `path`: schemas of path parameters narrower than their converter's; `query`: query parameters;
+    `errors`: statuses beyond the ones the key, the rate limit and the body already imply; `notes`: their descriptions.
+    """
+    operation = Operation(summary, response, **details)
+
+    def decorate(view):
+        view.openapi = operation
+        return view
+
+    return decorate
 
 
-def build_openapi() -> dict:
-    models = [s.CheckRequest, s.CheckResponse, s.BatchRequest, s.BatchResponse, s.ErrorResponse, s.PacksResponse,
-              s.PackDetail, s.ProfilesResponse, s.ReloadResponse, *IMAGE_MODELS, *GOVERNANCE_MODELS,
-              *APPROVAL_MODELS]
+def query(name: str, schema: dict, description: str | None = None) -> dict:
+    return {"name": name, "in": "query", **({"description": description} if description else {}), "schema": schema}
+
+
+def whole(low: int, high: int | None = None, default: int | None = None) -> dict:
+    """The schema of a whole-number parameter."""
+    bounds = {"minimum": low, "maximum": high, "default": default}
+    return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
+
+
+def moments() -> tuple[dict, ...]:
+    """The `since` and `until` of reports and listings."""
+    return tuple(query(name, {"type": "string"}, MOMENT) for name in ("since", "until"))
+
+
+def build_openapi(app: Flask) -> dict:
+    """The document for every route whose view is `documented`."""
+    paths: dict[str, dict] = {}
+    models: dict[type[BaseModel], None] = {ErrorResponse: None}
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        operation = getattr(view, "openapi", None)
+        if operation is None:
+            continue
+        models.update(dict.fromkeys(m for m in (operation.response, operation.request) if m is not None))
+        path = ARGUMENT.sub(r"{\2}", rule.rule)
+        for method in sorted(rule.methods & {m.upper() for m in METHODS}, key=lambda m: METHODS.index(m.lower())):
+            paths.setdefault(path, {})[method.lower()] = _operation(rule, operation, getattr(view, "scope", None))
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
-    check_errors = ("400", "401", "403", "413", "415", "422", "429")
-    pack_id = [{"name": "pack_id", "in": "path", "required": True, "schema": {"type": "string"}}]
     return {
         "openapi": "3.0.3",
         "info": {"title": "preflight", "version": __version__,
                  "description": "Checks brand social media posts before they are published."},
-        "components": {"schemas": defs["$defs"],
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "paths": {
-            "/v1/check": {"post": _op("Check one post (404 approval_not_found for an approval_id this key may not use)",
-                                      s.CheckResponse, s.CheckRequest, errors=(*check_errors, "404"))},
-            "/v1/check/batch": {"post": _op("Check up to MAX_BATCH_ITEMS (100) posts; one bad item does not fail the batch",
-                                            s.BatchResponse, s.BatchRequest, errors=check_errors)},
-            "/v1/packs": {"get": _op("Packs and versions", s.PacksResponse)},
-            "/v1/packs/{pack_id}": {"get": _op("One pack with its rules", s.PackDetail, errors=("401", "403", "404", "429"), params=pack_id)},
-            "/v1/profiles": {"get": _op("Brand profiles", s.ProfilesResponse)},
-            "/v1/packs/reload": {"post": _op("Validate the rules directory and swap it in atomically", s.ReloadResponse,
-                                             scope="admin", errors=("401", "403", "422", "429"))},
-            **image_paths(),
-            **governance_paths(_op),
-            **approval_paths(_op),
-        },
+        "components": {"schemas": defs["$defs"], "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "paths": paths,
     }
+
+
+def _ref(model: type[BaseModel]) -> dict:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _operation(rule, operation: Operation, scope: str | None) -> dict:
+    content = {"application/json": {"schema": _ref(operation.response)}} if operation.response else {}
+    content.update(operation.media)
+    success = {"description": operation.ok, **({"content": content} if content else {})}
+    op: dict = {"summary": operation.summary, "responses": {str(operation.status): success}}
+    described = {**ERRORS, **({403: f"The key lacks the `{scope}` scope"} if scope else {}), **operation.notes}
+    for status in sorted(_error_statuses(rule, operation, scope)):
+        op["responses"][str(status)] = {"description": described[status],
+                                        "content": {"application/json": {"schema": _ref(ErrorResponse)}}}
+    body = {}
+    if operation.request is not None:
+        body["application/json"] = {"schema": _ref(operation.request)}
+    if operation.form is not None:
+        body["multipart/form-data"] = {"schema": operation.form}
+    if body:
+        op["requestBody"] = {"required": True, "content": body}
+    if scope:
+        op["security"] = [{"bearer": []}]
+        op["description"] = f"Needs a key with the `{scope}` scope."
+    parameters = [{"name": name, "in": "path", "required": True,
+                   "schema": operation.path.get(name, CONVERTED.get(converter, {"type": "string"}))}
+                  for converter, name in ARGUMENT.findall(rule.rule)] + list(operation.query)
+    if parameters:
+        op["parameters"] = parameters
+    return op
+
+
+def _error_statuses(rule, operation: Operation, scope: str | None) -> set[int]:
+    """The view's own statuses, and those that the key check, the rate limit and the body parser answer before it."""
+    statuses = set(operation.errors)
+    if scope:
+        statuses |= {401, 403}
+    if not rule.rule.startswith(UNLIMITED_PREFIXES):
+        statuses.add(429)
+    if operation.request is not None or operation.form is not None:
+        statuses |= {415, 422}
+    if operation.request is not None:
+        statuses.add(400)
+    return statuses

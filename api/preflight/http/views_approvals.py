@@ -7,7 +7,9 @@ from preflight.governance.approvals import ApprovalRefused, may_read, public
 from preflight.storage import StorageError
 from preflight.http.auth import require
 from preflight.http.errors import ApiError
-from preflight.http.schemas import ApprovalRequest, CheckRequest, DecisionRequest
+from preflight.http.openapi import documented, query, whole
+from preflight.http.schemas import (ApprovalOut, ApprovalRequest, ApprovalsPage, CheckRequest, DecisionRequest,
+                                    DeliveriesResponse)
 from preflight.http.views_check import checked, parse_json
 from preflight.http.views_overrides import find_check, whole_number
 
@@ -15,6 +17,8 @@ bp = Blueprint("approvals", __name__)
 STATES = ("pending", "approved", "rejected", "expired")
 STATUS = {"not_found": 404, "forbidden": 403, "conflict": 409, "gone": 410, "invalid": 422}
 PAGE_DEFAULT, PAGE_MAX = 50, 200
+LIMIT = query("limit", whole(1, PAGE_MAX, PAGE_DEFAULT))
+APPROVAL_ID = {"approval_id": {"type": "string", "pattern": "^apr_[0-9a-f]{32}$"}}
 
 
 def desk():
@@ -43,6 +47,8 @@ def checked_post(req: ApprovalRequest):
 
 
 @bp.post("/v1/approvals")
+@documented("Ask for an approval of a checked post (422 nothing_to_approve when it passes)", ApprovalOut, status=201,
+            request=ApprovalRequest, errors=(404, 413))
 @require("check")
 def request_approval():
     req = parse_json(ApprovalRequest)
@@ -55,6 +61,9 @@ def request_approval():
 
 
 @bp.get("/v1/approvals")
+@documented("Approval requests, newest first", ApprovalsPage, errors=(422,), query=(
+    query("state", {"type": "string", "enum": list(STATES)}), LIMIT,
+    query("cursor", {"type": "string"}, "next_cursor of the previous page")))
 @require("approve")
 def list_approvals():
     state = request.args.get("state") or None
@@ -70,6 +79,7 @@ def list_approvals():
 
 
 @bp.get("/v1/approvals/<approval_id>")
+@documented("One request (for the key that asked for it, or an approver)", ApprovalOut, path=APPROVAL_ID, errors=(404,))
 @require("check")
 def get_approval(approval_id: str):
     try:
@@ -82,6 +92,9 @@ def get_approval(approval_id: str):
 
 
 @bp.post("/v1/approvals/<approval_id>/decision")
+@documented("Approve or reject (four eyes: 403 own_request for the requester's key; 409 already_decided; 410 expired; "
+            "422 edited_text_blocked when an edited text blocks)", ApprovalOut, request=DecisionRequest, path=APPROVAL_ID,
+            errors=(404, 409, 410), notes={410: "The request expired"})
 @require("approve")
 def decide(approval_id: str):
     req = parse_json(DecisionRequest)
@@ -95,6 +108,7 @@ def decide(approval_id: str):
 
 
 @bp.get("/v1/webhooks/deliveries")
+@documented("The newest webhook deliveries, with their status", DeliveriesResponse, query=(LIMIT,), errors=(422,))
 @require("admin")
 def deliveries():
     limit = whole_number("limit", PAGE_DEFAULT, 1, PAGE_MAX)

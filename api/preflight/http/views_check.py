@@ -17,10 +17,17 @@ from preflight.http.auth import require
 from preflight.http.edge import check_tree, load_json
 from preflight.http.errors import ApiError
 from preflight.http.image_checks import refuse_only_bad_image
-from preflight.http.schemas import BatchRequest, CheckRequest
+from preflight.http.openapi import documented
+from preflight.http.schemas import BatchRequest, BatchResponse, CheckRequest, CheckResponse
 
 bp = Blueprint("check", __name__)
 log = logging.getLogger("preflight.api")
+# CheckRequest as form fields, with the images as files instead of base64 (see parse_check_request).
+CHECK_FORM = {"type": "object", "properties": {
+    **{name: {"type": "string"} for name in CheckRequest.model_fields if name != "images"},
+    "images": {"type": "array", "items": {"type": "string", "format": "binary"}},
+    "alt": {"type": "array", "items": {"type": "string"},
+            "description": "One per image, in the same order; empty for an image without alt text."}}}
 
 
 def validation_details(exc: ValidationError) -> list[dict]:
@@ -141,12 +148,16 @@ def batch_chars(item: dict) -> int:
 
 
 @bp.post("/v1/check")
+@documented("Check one post (404 approval_not_found for an approval_id this key may not use)", CheckResponse,
+            request=CheckRequest, form=CHECK_FORM, errors=(404, 413))
 @require("check")
 def check():
     return jsonify(run_check(parse_check_request()))
 
 
 @bp.post("/v1/check/batch")
+@documented("Check up to MAX_BATCH_ITEMS (100) posts; one bad item does not fail the batch", BatchResponse,
+            request=BatchRequest, errors=(413,))
 @require("check")
 def check_batch():
     batch = parse_json(BatchRequest)

@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, g, jsonify
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from preflight.governance.crisis import crisis_team, validate_crisis
 from preflight.governance.events import EventMatcher, new_event
 from preflight.storage.governance import ConflictError, NotFoundError
 from preflight.http.auth import require
 from preflight.http.errors import ApiError
+from preflight.http.openapi import documented, whole
 from preflight.http.schemas import CrisisTeamRequest, Strict
 from preflight.http.views_check import parse_json
 
@@ -32,6 +33,33 @@ class EventRequest(Strict):
     note: str | None = Field(None, max_length=2000)
 
 
+class CrisisOut(BaseModel):
+    active: bool
+    message: str
+    approved_statements: list[str]
+    since: str | None
+    by: str | None
+    team: list[str] = Field(description="Names of the keys whose approval lets a post that is not an approved statement out.")
+
+
+class EventOut(BaseModel):
+    id: int
+    name: str
+    terms: list[str]
+    starts: str
+    ends: str
+    note: str | None
+    live: bool
+
+
+class EventResponse(BaseModel):
+    event: EventOut
+
+
+class EventsResponse(BaseModel):
+    events: list[EventOut]
+
+
 def governance():
     return current_app.extensions["preflight"].governance
 
@@ -47,6 +75,7 @@ def stored(change, *args):
 
 
 @bp.get("/v1/crisis")
+@documented("Crisis mode as it is now", CrisisOut)
 @require("admin")
 def get_crisis():
     state = governance()
@@ -55,6 +84,8 @@ def get_crisis():
 
 
 @bp.put("/v1/crisis")
+@documented("Switch crisis mode on or off, or change its message and approved statements", CrisisOut,
+            request=CrisisRequest, errors=(409,))
 @require("admin")
 def put_crisis():
     req = parse_json(CrisisRequest)
@@ -65,6 +96,7 @@ def put_crisis():
 
 
 @bp.put("/v1/crisis/team")
+@documented("Name the keys whose approval lets a post out during crisis mode", CrisisOut, request=CrisisTeamRequest)
 @require("admin")
 def put_crisis_team():
     req = parse_json(CrisisTeamRequest)
@@ -75,6 +107,7 @@ def put_crisis_team():
 
 
 @bp.get("/v1/events")
+@documented("Sensitive events, live or not", EventsResponse)
 @require("admin")
 def list_events():
     now = datetime.now(timezone.utc)
@@ -82,6 +115,8 @@ def list_events():
 
 
 @bp.post("/v1/events")
+@documented("Add a sensitive event: posts that mention it while it is live get a warning", EventResponse, status=201,
+            request=EventRequest, errors=(409,))
 @require("admin")
 def add_event():
     req = parse_json(EventRequest)
@@ -97,6 +132,7 @@ def add_event():
 
 
 @bp.delete("/v1/events/<int:event_id>")
+@documented("Remove an event", EventResponse, path={"event_id": whole(0, EVENT_ID_MAX)}, errors=(404,))
 @require("admin")
 def remove_event(event_id: int):
     if event_id > EVENT_ID_MAX:  # beyond any stored id, and beyond what the database's integer column can compare

@@ -33,11 +33,11 @@ def readyz():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(build_openapi())
+    return jsonify(build_openapi(current_app))
 
 
 @bp.get("/docs")
 def docs():
-    spec = build_openapi()
+    spec = build_openapi(current_app)
     operations = [(path, method.upper(), op) for path, methods in spec["paths"].items() for method, op in methods.items()]
     return render_template("docs.html", operations=operations, version=spec["info"]["version"])

@@ -13,11 +13,22 @@ from preflight.http.auth import require
 from preflight.http.edge import check_tree
 from preflight.http.errors import ApiError
 from preflight.http.image_checks import STATUS
-from preflight.http.schemas import REFERENCE_ID_MAX, ReferenceForm, ReferencePatch
+from preflight.http.openapi import documented, query, whole
+from preflight.http.schemas import REFERENCE_ID_MAX, ReferenceForm, ReferenceOut, ReferencePatch, ReferencesResponse
 from preflight.http.views_check import parse_json, validation_details
 
 bp = Blueprint("images", __name__)
-PAGE_MAX = 200
+PAGE_DEFAULT, PAGE_MAX = 50, 200
+OFFSET_MAX = 2**31 - 1
+UPLOAD = {"type": "object", "required": ["file", "label", "source", "status"], "properties": {
+    "file": {"type": "string", "format": "binary"}, "label": {"type": "string"}, "source": {"type": "string"},
+    "status": {"type": "string", "enum": ["restricted", "licensed"]},
+    "license_expires": {"type": "string", "format": "date"}, "notes": {"type": "string"}}}
+REF_ID = {"ref_id": whole(0, REFERENCE_ID_MAX)}
+NOTES = {404: "No such reference",
+         409: "The same file is already registered (details name its id)",
+         413: "The file is over MAX_IMAGE_BYTES or MAX_IMAGE_PIXELS",
+         422: "The request does not match the schema, or the file is not a usable image"}
 
 
 def reference_out(reference) -> dict:
@@ -37,6 +48,8 @@ def in_force_here() -> None:
 
 
 @bp.post("/v1/images/references")
+@documented("Register a reference image (multipart: file, label, source, status, license_expires, notes)", ReferenceOut,
+            status=201, form=UPLOAD, errors=(409, 413), notes=NOTES)
 @require("admin")
 def create_reference():
     if request.mimetype != "multipart/form-data":
@@ -75,12 +88,17 @@ def create_reference():
 
 
 @bp.get("/v1/images/references")
+@documented("Reference images, newest first, filtered by status or label", ReferencesResponse, errors=(422,),
+            query=(query("status", {"type": "string", "enum": ["restricted", "licensed"]}),
+                   query("label", {"type": "string"}, "Part of the label, any case"),
+                   query("limit", whole(1, PAGE_MAX, PAGE_DEFAULT)), query("offset", whole(0, OFFSET_MAX, 0))),
+            notes=NOTES)
 @require("admin")
 def list_references():
     status = request.args.get("status") or None
     if status not in (None, "restricted", "licensed"):
         raise ApiError(422, "invalid_request", "status must be restricted or licensed", [{"field": "status"}])
-    limit, offset = number_arg("limit", 50, 1, PAGE_MAX), number_arg("offset", 0, 0, 2**31 - 1)
+    limit, offset = number_arg("limit", PAGE_DEFAULT, 1, PAGE_MAX), number_arg("offset", 0, 0, OFFSET_MAX)
     references, total = current_app.extensions["preflight"].references.list(
         status=status, label=request.args.get("label") or None, limit=limit, offset=offset)
     return jsonify({"references": [reference_out(r) for r in references], "total": total, "limit": limit,
@@ -97,12 +115,15 @@ def number_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 @bp.get("/v1/images/references/<int:ref_id>")
+@documented("One reference image", ReferenceOut, path=REF_ID, errors=(404,), notes=NOTES)
 @require("admin")
 def get_reference(ref_id: int):
     return jsonify(reference_out(found(ref_id)))
 
 
 @bp.get("/v1/images/references/<int:ref_id>/thumbnail")
+@documented("The reference's thumbnail", None, ok="A small JPEG", path=REF_ID, errors=(404,), notes=NOTES,
+            media={"image/jpeg": {"schema": {"type": "string", "format": "binary"}}})
 @require("admin")
 def thumbnail(ref_id: int):
     found(ref_id)
@@ -113,6 +134,8 @@ def thumbnail(ref_id: int):
 
 
 @bp.patch("/v1/images/references/<int:ref_id>")
+@documented("Change label, source, status, licence date or notes", ReferenceOut, request=ReferencePatch, path=REF_ID,
+            errors=(404,), notes=NOTES)
 @require("admin")
 def update_reference(ref_id: int):
     found(ref_id)
@@ -134,6 +157,7 @@ def update_reference(ref_id: int):
 
 
 @bp.delete("/v1/images/references/<int:ref_id>")
+@documented("Delete a reference image", None, status=204, ok="Deleted", path=REF_ID, errors=(404,), notes=NOTES)
 @require("admin")
 def delete_reference(ref_id: int):
     if ref_id > REFERENCE_ID_MAX or not current_app.extensions["preflight"].references.delete(ref_id):

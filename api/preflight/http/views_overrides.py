@@ -5,16 +5,17 @@ import re
 import time
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from preflight.governance.crisis import RULE as CRISIS_RULE
 from preflight.governance.events import parse_moment
 from preflight.governance.reports import overrides_csv
 from preflight.http.auth import require
 from preflight.http.errors import ApiError
+from preflight.http.openapi import documented, moments, query, whole
 from preflight.http.schemas import Strict
 from preflight.http.views_check import parse_json
-from preflight.http.views_reports import output_format
+from preflight.http.views_reports import CSV, FORMAT, output_format
 
 bp = Blueprint("overrides", __name__)
 CHECK_ID = re.compile(r"[0-9a-f]{32}")
@@ -31,6 +32,33 @@ class OverrideRequest(Strict):
     check_id: str = Field(max_length=64)
     rules: list[str] = Field(min_length=1, max_length=200)
     reason: str = Field(max_length=2000, description="Why the post is published anyway; read by policy owners.")
+
+
+class OverrideOut(BaseModel):
+    id: str
+    check_id: str
+    rules: list[str]
+    reason: str
+    key_name: str
+    created_at: str
+
+
+class OverrideResponse(BaseModel):
+    override: OverrideOut
+
+
+class OverrideListed(OverrideOut):
+    language: str | None = Field(description="Of the overridden check; null when the check has been pruned.")
+    verdict: str | None
+    draft_id: str | None
+
+
+class OverridesPage(BaseModel):
+    overrides: list[OverrideListed] = Field(description="Newest first.")
+    total: int = Field(description="How many overrides match the filters, over all pages.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page; null on the last one.")
 
 
 def crisis_policy(rules: list[str], reason: str) -> None:
@@ -62,6 +90,8 @@ def find_check(check_id: str) -> dict | None:
 
 
 @bp.post("/v1/overrides")
+@documented("Publish anyway: record which rules of a check were overridden and why", OverrideResponse, status=201,
+            request=OverrideRequest, errors=(404,))
 @require("check")
 def create_override():
     req = parse_json(OverrideRequest)
@@ -97,6 +127,13 @@ def whole_number(name: str, default: int, low: int, high: int) -> int:
 
 
 @bp.get("/v1/overrides")
+@documented("Overrides with their reasons, newest first, filtered and paginated (JSON, or CSV with format=csv)",
+            OverridesPage, media=CSV, errors=(422,), query=(
+                query("rule", {"type": "string"}, "Overrides that include this rule id"),
+                query("pack", {"type": "string"}, "Overrides that include a rule of this pack"),
+                query("key", {"type": "string"}, "Overrides made with the key of this name"),
+                *moments(), query("limit", whole(1, PAGE_MAX, PAGE_DEFAULT)), query("offset", whole(0, OFFSET_MAX, 0)),
+                FORMAT))
 @require("admin")
 def list_overrides():
     output = output_format()

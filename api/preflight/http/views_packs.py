@@ -5,6 +5,8 @@ from flask import Blueprint, current_app, jsonify
 
 from preflight.http.auth import require
 from preflight.http.errors import ApiError
+from preflight.http.openapi import documented
+from preflight.http.schemas import PackDetail, PacksResponse, ProfilesResponse, ReloadResponse
 
 bp = Blueprint("packs", __name__)
 
@@ -16,6 +18,7 @@ def pack_summary(pack) -> dict:
 
 
 @bp.get("/v1/packs")
+@documented("Packs and versions", PacksResponse)
 @require("check")
 def list_packs():
     ruleset = current_app.extensions["preflight"].checker.ruleset
@@ -23,6 +26,7 @@ def list_packs():
 
 
 @bp.get("/v1/packs/<pack_id>")
+@documented("One pack with its rules", PackDetail, errors=(404,))
 @require("check")
 def get_pack(pack_id: str):
     ruleset = current_app.extensions["preflight"].checker.ruleset
@@ -35,6 +39,7 @@ def get_pack(pack_id: str):
 
 
 @bp.get("/v1/profiles")
+@documented("Brand profiles", ProfilesResponse)
 @require("check")
 def list_profiles():
     profiles = current_app.extensions["preflight"].checker.ruleset.profiles
@@ -45,6 +50,7 @@ def list_profiles():
 
 
 @bp.post("/v1/packs/reload")
+@documented("Validate the rules directory and swap it in atomically", ReloadResponse, errors=(422,))
 @require("admin")
 def reload_packs():
     service = current_app.extensions["preflight"]

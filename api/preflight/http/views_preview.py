@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from preflight.checker import Checker
 from preflight.errors import InputError, PackError
@@ -14,13 +14,30 @@ from preflight.scan import read_posts
 from preflight.http.auth import require
 from preflight.http.edge import check_tree
 from preflight.http.errors import ApiError
-from preflight.http.schemas import PreviewRequest
+from preflight.http.openapi import documented
+from preflight.http.schemas import PackRef, PreviewRequest
 from preflight.http.views_check import parse_json, validation_details
 
 bp = Blueprint("preview", __name__)
+# PreviewRequest as form fields, with the posts as a file (see parse_preview_request).
+PREVIEW_FORM = {"type": "object", "required": ["rules_dir"], "properties": {
+    "rules_dir": {"type": "string"}, "posts": {"type": "string", "format": "binary"}}}
+
+
+class PreviewResponse(BaseModel):
+    current: list[PackRef]
+    proposed: list[PackRef]
+    posts: int
+    changed_posts: int
+    verdicts: list[dict]
+    rules: list[dict]
+    changes: list[dict]
+    errors: list[dict]
 
 
 @bp.post("/v1/packs/preview")
+@documented("Replay the current and a proposed rules directory over posts and list what would change", PreviewResponse,
+            request=PreviewRequest, form=PREVIEW_FORM, errors=(413,))
 @require("admin")
 def preview():
     service = current_app.extensions["preflight"]

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from typing import Literal
+
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from pydantic import BaseModel, Field
 
 from preflight import __version__
 from preflight.governance.events import parse_moment
@@ -11,11 +14,62 @@ from preflight.governance.reports import approval_report, report_csv, rule_repor
 from preflight.packs.titles import titles_of
 from preflight.http.auth import require
 from preflight.http.errors import ApiError
+from preflight.http.openapi import documented, moments, query
 from preflight.http.playground import strict_page
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 DEFAULT_DAYS = 30
 REASONS_PER_RULE = 5
+FORMAT = query("format", {"type": "string", "enum": ["json", "csv"]})
+CSV = {"text/csv": {"schema": {"type": "string"}}}
+TITLES = "The rule's short name for people per language (en, nl, da, sv, de)"
+
+
+class OverrideReasonOut(BaseModel):
+    reason: str
+    key_name: str
+    created_at: str
+    check_id: str
+
+
+class RuleCountOut(BaseModel):
+    rule: str
+    titles: dict[str, str] = Field(description=f"{TITLES}: the pack's title, else the English one, else the id read as words.")
+    pack: str
+    fired: int
+    overridden: int
+    override_rate: float | None
+    languages: dict[str, dict]
+    reasons: list[OverrideReasonOut] = Field(description="The newest overrides of the rule in the window, with their reasons.")
+
+
+class RulesReport(BaseModel):
+    since: str
+    until: str
+    checks: int
+    verdicts: dict[Literal["pass", "warn", "block"], int]
+    rules: list[RuleCountOut]
+    packs: list[dict]
+    days: list[dict]
+
+
+class RuleApprovalsOut(BaseModel):
+    rule: str
+    titles: dict[str, str] = Field(description=f"{TITLES}.")
+    requested: int
+    approved: int
+    rejected: int
+    approval_rate: float = Field(description="Of the decided requests with this rule: the share approved.")
+    rejection_rate: float
+
+
+class ApprovalsReport(BaseModel):
+    since: str
+    until: str
+    requests: int
+    states: dict[str, int]
+    median_hours_to_decision: float | None
+    rules: list[RuleApprovalsOut]
 
 
 def window() -> tuple[datetime, datetime]:
@@ -42,6 +96,8 @@ def output_format() -> str:
 
 
 @bp.get("/v1/reports/rules")
+@documented("Per rule: how often it fired and was overridden (JSON, or CSV with format=csv)", RulesReport, media=CSV,
+            query=(*moments(), FORMAT), errors=(422,))
 @require("admin")
 def rules_report():
     output = output_format()
@@ -67,6 +123,8 @@ def name_rules(entries: list[dict]) -> None:
 
 
 @bp.get("/v1/reports/approvals")
+@documented("Approval requests per state, approval and rejection rates per rule, median time to decision",
+            ApprovalsReport, query=moments(), errors=(422,))
 @require("admin")
 def approvals_report():
     since, until = window()
