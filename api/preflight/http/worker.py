@@ -8,6 +8,7 @@ application refused without reading is not taken for the next request.
 from __future__ import annotations
 
 import json
+import threading
 
 from gunicorn.http.errors import (
     ChunkMissingTerminator, InvalidChunkExtension, InvalidChunkSize, InvalidHeader, InvalidHeaderName, InvalidHTTPVersion,
@@ -33,6 +34,10 @@ APPLICATION_FAULTS = (InvalidResponseHeader, InvalidResponseHeaderName)
 class JsonThreadWorker(ThreadWorker):
     def load_wsgi(self) -> None:
         super().load_wsgi()
+        # The worker answers at once; what its first check would build on first use is built meanwhile.
+        service = self.wsgi.extensions.get("preflight")
+        if service is not None:
+            threading.Thread(target=service.checker.warm, name="preflight-warm-up", daemon=True).start()
         self.wsgi = closing_on_request(self.wsgi)
 
     def handle_error(self, req, client, addr, exc) -> None:
