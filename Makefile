@@ -24,7 +24,7 @@ run: install system
 
 test: install system
 	node --test extension/test/
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 	$(VENV)/bin/preflight rules test
 
 # The photographs bench/images uses come from Debian packages (wallpapers, GCompris, Palapeli); data only.

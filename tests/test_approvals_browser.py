@@ -24,12 +24,12 @@ def bearer(key: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, checker):
     """The real app with an editor's key and two approvers'; yields (url, keys, app)."""
     from preflight.http.app import create_app
 
     db = tmp_path_factory.mktemp("approvals-page") / "preflight.db"
-    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)})
+    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RULES_DIR": str(RULES)}, checker=checker)
     store = app.extensions["preflight"].store
     keys = {"editor": store.create_key("editor-anna", "check"), "lead": store.create_key("comms-lead", "approve"),
             "legal": store.create_key("legal-lee", "approve")}

@@ -161,3 +161,17 @@ def test_spans_are_ordered_words_inside_the_body(splitter, body, language):
         previous_end = end
     covered = {i for start, end in spans for i in range(start, end)}
     assert all(i in covered for i, ch in enumerate(body) if ch.isalnum())
+
+
+def test_stored_word_lists_split_as_the_built_ones_and_a_damaged_file_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path))
+    bodies = [("blackfriday", "en"), ("zomeruitverkoop", "nl"), ("WhyIStayed", "de")]
+    built = [words(HashtagSplitter(), body, language) for body, language in bodies]
+    assert built[0] == ["black", "friday"]
+    assert [words(HashtagSplitter(), body, language) for body, language in bodies] == built
+    stored = sorted(tmp_path.glob("hashtag-words-*"))
+    assert [p.name.split("-")[2] for p in stored] == ["de", "en", "nl"]
+    for path in stored:
+        path.write_bytes(path.read_bytes()[:-3] + b"xyz")
+    assert [words(HashtagSplitter(), body, language) for body, language in bodies] == built
+    assert [words(HashtagSplitter(), body, language) for body, language in bodies] == built

@@ -42,7 +42,7 @@ def test_an_override_of_a_check_already_written_is_accepted(client, keys, api):
     assert client.post("/v1/overrides", json=body, headers=auth(keys["check"])).status_code == 201
 
 
-@pytest.mark.parametrize("check_id", [uuid.uuid4().hex, "not-a-check-id"])
+@pytest.mark.parametrize("check_id", [uuid.uuid4().hex, "not-a-check-id"], ids=["well-formed", "malformed"])
 def test_an_unknown_check_is_404(client, keys, check_id):
     body = {"check_id": check_id, "rules": ["misleading-claims/absolute-guarantee"], "reason": "because"}
     response = client.post("/v1/overrides", json=body, headers=auth(keys["check"]))

@@ -8,7 +8,6 @@ import pytest
 from preflight import Checker
 from preflight.packs.examples import examples_of
 
-from .conftest import session_checker
 from .test_packs_lint import GOOD_RULE, HEADER, problems_of, write_pack
 
 LANGUAGES = {"en", "nl", "da", "sv", "de"}
@@ -57,29 +56,40 @@ def replacements(checker) -> list[Applied]:
     return out
 
 
-APPLIED = replacements(session_checker())
+@pytest.fixture(scope="module")
+def applied(checker) -> list[Applied]:
+    # Built when the tests run, not when they are collected: every example is checked, and a collection
+    # (each parallel worker's, each run of one file) would pay for it.
+    return replacements(checker)
 
 
-def test_replacements_are_tried_in_every_language():
-    assert {a.language for a in APPLIED} == LANGUAGES
+def test_replacements_are_tried_in_every_language(applied):
+    assert {a.language for a in applied} == LANGUAGES
 
 
-@pytest.mark.parametrize("applied", APPLIED, ids=[a.id for a in APPLIED])
 def test_a_replacement_fixes_its_finding_and_raises_nothing_new(checker, applied):
-    before = check(checker, applied.language, applied.case, applied.before).findings
-    after = check(checker, applied.language, applied.case, applied.after).findings
-    still = [f for f in after if f.rule == applied.rule and f.span and f.span.start < applied.end and applied.start < f.span.end]
-    assert not still, f"{applied.after!r} still fires {applied.rule} on {still[0].span.text!r}"
-    new = {f.rule for f in after if f.severity in RAISED} - {f.rule for f in before if f.severity in RAISED}
-    assert not new, f"{applied.after!r} raises {sorted(new)}"
+    failures = []
+    for one in applied:
+        before = check(checker, one.language, one.case, one.before).findings
+        after = check(checker, one.language, one.case, one.after).findings
+        still = [f for f in after if f.rule == one.rule and f.span and f.span.start < one.end and one.start < f.span.end]
+        if still:
+            failures.append(f"{one.id}: {one.after!r} still fires {one.rule} on {still[0].span.text!r}")
+        new = {f.rule for f in after if f.severity in RAISED} - {f.rule for f in before if f.severity in RAISED}
+        if new:
+            failures.append(f"{one.id}: {one.after!r} raises {sorted(new)}")
+    assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("applied", APPLIED, ids=[a.id for a in APPLIED])
 def test_a_replacement_has_the_size_of_a_term(applied):
     # "cures" -> "may help you feel" leaves "may help you feel eczema": a sentence can be rewritten only by the editor.
-    words = len(applied.replacement.split())
-    assert words <= len(applied.matched.split()) + 1, f"{applied.replacement!r} is no drop-in for {applied.matched!r}"
-    assert not applied.replacement.rstrip().endswith((".", "!", "?")), f"{applied.replacement!r} is a sentence"
+    failures = []
+    for one in applied:
+        if len(one.replacement.split()) > len(one.matched.split()) + 1:
+            failures.append(f"{one.replacement!r} is no drop-in for {one.matched!r}")
+        if one.replacement.rstrip().endswith((".", "!", "?")):
+            failures.append(f"{one.replacement!r} is a sentence")
+    assert not failures, "\n".join(failures)
 
 
 def test_every_rule_with_guidance_speaks_every_language_of_its_messages(checker):

@@ -33,6 +33,11 @@ APPLICATION_FAULTS = (InvalidResponseHeader, InvalidResponseHeaderName)
 class JsonThreadWorker(ThreadWorker):
     def load_wsgi(self) -> None:
         super().load_wsgi()
+        # Before the worker answers anything: so that its first check is as fast as the rest, and a /readyz
+        # it answers means that. A request arriving meanwhile goes to a worker already warm, or waits in the queue.
+        service = self.wsgi.extensions.get("preflight")
+        if service is not None:
+            service.checker.warm()
         self.wsgi = closing_on_request(self.wsgi)
 
     def handle_error(self, req, client, addr, exc) -> None:

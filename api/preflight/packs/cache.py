@@ -10,26 +10,17 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
-import os
 import pickle
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+from preflight.cachefile import cache_dir, read_payload, write_payload
 
 MAGIC = b"preflight-packs\x01"
 # Rule sets kept: the packs in force, a few earlier versions and other rules directories.
 KEEP = 8
-DIGEST = hashlib.sha256().digest_size
 ENGINE = Path(__file__).resolve().parents[1]
-
-
-def cache_dir() -> Path:
-    """PREFLIGHT_CACHE_DIR, else $XDG_CACHE_HOME/preflight, else ~/.cache/preflight."""
-    configured = os.environ.get("PREFLIGHT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "preflight"
 
 
 def cache_key(directory: Path) -> str:
@@ -69,28 +60,14 @@ def load_cached(directory: Path, analyzer, compile_rules):
 
 
 def _read(path: Path, analyzer):
-    try:
-        with path.open("rb") as handle:
-            # Unpickling runs code: only a file of this user's that nobody else could have written.
-            status = os.fstat(handle.fileno())
-            if status.st_uid != os.getuid() or status.st_mode & 0o022:
-                return None
-            blob = handle.read()
-    except OSError:
-        return None
-    head, checksum, payload = blob[:len(MAGIC)], blob[len(MAGIC):len(MAGIC) + DIGEST], blob[len(MAGIC) + DIGEST:]
-    if head != MAGIC or hashlib.sha256(payload).digest() != checksum:
+    payload = read_payload(path, MAGIC)
+    if payload is None:
         return None
     try:
         with paused_gc():
-            ruleset = _Unpickler(io.BytesIO(payload), analyzer).load()
+            return _Unpickler(io.BytesIO(payload), analyzer).load()
     except Exception:  # a file from an incompatible build that hashed alike: compile anew
         return None
-    try:
-        os.utime(path)  # in use: the last to be pruned
-    except OSError:
-        pass
-    return ruleset
 
 
 @contextmanager
@@ -116,16 +93,7 @@ def _write(path: Path, ruleset, analyzer) -> None:
         _Pickler(buffer, analyzer).dump(ruleset)
     except Exception:  # a matcher kind that cannot be stored: every run compiles, as before the cache
         return
-    payload = buffer.getvalue()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".packs-", delete=False) as handle:
-            handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-        os.replace(handle.name, path)
-        for old in sorted(path.parent.glob("packs-*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]:
-            old.unlink(missing_ok=True)
-    except OSError:  # a read-only home: the cache is an optimisation, never a requirement
-        return
+    write_payload(path, MAGIC, buffer.getvalue(), "packs-*.bin", KEEP)
 
 
 class _Pickler(pickle.Pickler):

@@ -36,15 +36,16 @@ class Analyzer:
         """Load every language's tools now: the server does before its workers fork, so that they share them."""
         from concurrent.futures import ThreadPoolExecutor
 
-        # Much of the loading is decompressing (the detector's model, the word lists), which releases the
-        # interpreter lock: a thread does the detector and the hashtag words while this one builds the pipelines.
-        with ThreadPoolExecutor(1) as pool:
-            done = pool.submit(self._warm_words)
+        # Decompressing the detector's model releases the interpreter lock: it runs in a thread of its own,
+        # beside the hashtag words (read back from the cache directory) and the pipelines built here.
+        with ThreadPoolExecutor(2) as pool:
+            detector = pool.submit(self.detector.resolve, "Warm up. Warm up.", "auto", "en")
+            words = pool.submit(self._warm_words)
             self.pipelines.warm(self.languages)
-            done.result()
+            detector.result()
+            words.result()
 
     def _warm_words(self) -> None:
-        self.detector.resolve("Warm up. Warm up.", "auto", "en")
         for language in self.languages:
             self.splitter.split("warmup", language)
 

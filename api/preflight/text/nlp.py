@@ -8,6 +8,7 @@ import spacy
 from spacy.language import Language
 
 from preflight.text.forms import fold
+from preflight.text.lemmas import LemmaTable, load_lemma_table
 from preflight.vocab import LANGUAGES
 
 
@@ -20,7 +21,7 @@ class Pipelines:
 
     def __init__(self) -> None:
         self._nlp: dict[str, Language] = {}
-        self._tables: dict[str, dict[str, str]] = {}
+        self._tables: dict[str, LemmaTable] = {}
         self._lock = threading.Lock()  # two threads meeting a new language load it once
         self.lemma = lru_cache(maxsize=200_000)(self._lemma)
 
@@ -47,7 +48,7 @@ class Pipelines:
             with self._lock:
                 table = self._tables.get(language)
                 if table is None:
-                    table = self._tables[language] = read_lemma_table(language)
+                    table = self._tables[language] = load_lemma_table(language)
         return table
 
     def _lemma(self, token: str, language: str) -> str:
@@ -66,17 +67,6 @@ class Pipelines:
         for language in languages:
             self.nlp(language)
             self.lemma_table(language)
-
-
-def read_lemma_table(language: str) -> dict[str, str]:
-    """spacy-lookups-data's lemma lookup of a language as a plain dict of surface form to lemma.
-
-    The same data as spacy.lookups.load_lookups, read without building its hashed Table: that
-    costs four times as long, one Python call per entry (1.8 million over the five languages).
-    """
-    from spacy.util import load_language_data, registry
-
-    return load_language_data(registry.lookups.get(language)["lemma_lookup"])
 
 
 class LazyMatcher:
