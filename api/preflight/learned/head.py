@@ -40,6 +40,10 @@ class EncoderHead:
     base: LinearModel  # the character model it is mixed with and gated by
     mix: dict[str, float]  # per language (or `default`): the head's share of the score
     floors: dict[str, float] = field(default_factory=dict)  # per language: a character score every encoded sentence needs
+    # Per trained language, the weights and bias its sentences are read with, fitted with a block of that language's
+    # own. A language without its own (Dutch, Swedish) is read with `weights` and `bias`, fitted on all languages alike.
+    own: dict[str, np.ndarray] = field(default_factory=dict)
+    own_bias: dict[str, float] = field(default_factory=dict)
 
     def gate_for(self, limit: float, language: str | None) -> float:
         """The character score a sentence needs to reach the encoder: what the threshold implies, or the language's floor."""
@@ -48,14 +52,18 @@ class EncoderHead:
     def weight(self, language: str | None) -> float:
         return self.mix.get(language or "", self.mix.get("default", 1.0))
 
-    def head_scores(self, texts: list[str]) -> np.ndarray:
+    def head_scores(self, texts: list[str], languages: list[str | None]) -> np.ndarray:
         if not texts:
             return np.zeros(0)
-        return self.of_vectors(self.encoder().embed(texts))
+        return self.of_vectors(self.encoder().embed(texts), languages)
 
-    def of_vectors(self, vectors: np.ndarray) -> np.ndarray:
-        """The head's scores of sentence embeddings."""
-        return sigmoid(vectors @ self.weights + self.bias)
+    def of_vectors(self, vectors: np.ndarray, languages: list[str | None]) -> np.ndarray:
+        """The head's scores of sentence embeddings, each read with its language's weights."""
+        if not self.own:
+            return sigmoid(vectors @ self.weights + self.bias)
+        weights = np.stack([self.own.get(language or "", self.weights) for language in languages])
+        bias = np.array([self.own_bias.get(language or "", self.bias) for language in languages])
+        return sigmoid(np.einsum("ij,ij->i", vectors, weights) + bias)
 
     def mixed(self, encoded: np.ndarray, char: np.ndarray, languages: list[str | None]) -> np.ndarray:
         weights = np.array([self.weight(language) for language in languages])
@@ -74,7 +82,7 @@ class EncoderHead:
         char = self.base.score_many(texts, languages)
         sent = [i for i in range(len(texts)) if limits is None or char[i] >= self.gate_for(limits[i], languages[i])]
         encoded = np.full(len(texts), np.nan)
-        encoded[sent] = self.head_scores([texts[i] for i in sent])
+        encoded[sent] = self.head_scores([texts[i] for i in sent], [languages[i] for i in sent])
         mixed = char.copy()
         mixed[sent] = self.mixed(encoded[sent], char[sent], [languages[i] for i in sent])
         return mixed, char, encoded

@@ -88,6 +88,19 @@ def calibrate(scores: np.ndarray, transfer: np.ndarray, items: list[Item]) -> tu
     return thresholds, figures
 
 
+def with_own_copies(vectors: np.ndarray, languages: list[str]) -> np.ndarray:
+    """Each embedding, then a copy of it in its trained language's own block (zeros in the others).
+
+    Fitted on these, the head learns per language what only that language's data shows (German abuse of
+    politicians reads differently from Danish or English abuse). On the calibration fifth this raised the head's
+    AUC from 0.76 to 0.83 in German, 0.80 to 0.82 in Danish and 0.95 to 0.97 in English. It does not carry over:
+    the shared block of such a fit is what is left once each language took its own, and it scored the pack's Dutch
+    and Swedish hostile examples far lower than a head fitted on all languages alike, so Dutch and Swedish keep that one.
+    """
+    blocks = [vectors] + [vectors * (np.array(languages) == language)[:, None] for language in TRAINED]
+    return np.hstack(blocks)
+
+
 def train(out: Path, base_path: Path, c: float) -> list[dict]:
     from sklearn.linear_model import LogisticRegression
 
@@ -100,16 +113,22 @@ def train(out: Path, base_path: Path, c: float) -> list[dict]:
     vectors = embeddings([item.text for item in items])
     fit_rows = [i for i, item in enumerate(items) if not is_calibration(item)]
     held_rows = [i for i, item in enumerate(items) if is_calibration(item)]
-    # lbfgs on a dense 384-column matrix is deterministic: same data, same file.
-    regression = LogisticRegression(C=c, max_iter=5000)
-    regression.fit(vectors[fit_rows], np.array([item.offensive for item in fit_items]), sample_weight=balanced_weights(fit_items))
-    head = EncoderHead(out.stem, regression.coef_[0].astype(np.float32), float(regression.intercept_[0]), {}, base, MIX)
+    labels, weights = np.array([item.offensive for item in fit_items]), balanced_weights(fit_items)
+    # lbfgs on a dense matrix is deterministic: same data, same file.
+    common = LogisticRegression(C=c, max_iter=5000).fit(vectors[fit_rows], labels, sample_weight=weights)
+    per_language = LogisticRegression(C=c, max_iter=5000).fit(
+        with_own_copies(vectors[fit_rows], [item.language for item in fit_items]), labels, sample_weight=weights)
+    blocks = per_language.coef_[0].astype(np.float32).reshape(1 + len(TRAINED), -1)
+    own = {language: blocks[0] + blocks[1 + n] for n, language in enumerate(TRAINED)}
+    own_bias = {language: float(per_language.intercept_[0]) for language in TRAINED}
+    head = EncoderHead(out.stem, common.coef_[0].astype(np.float32), float(common.intercept_[0]), {}, base, MIX, own=own, own_bias=own_bias)
     languages = [item.language for item in held]
     char = base.score_many([item.text for item in held], languages)
-    encoded = head.of_vectors(vectors[held_rows])
-    transfer = head.mixed(encoded, char, [TRANSFER[0]] * len(held))
+    encoded = head.of_vectors(vectors[held_rows], languages)
+    as_transfer = [TRANSFER[0]] * len(held)
+    transfer = head.mixed(head.of_vectors(vectors[held_rows], as_transfer), char, as_transfer)
     thresholds, figures = calibrate(head.mixed(encoded, char, languages), transfer, held)
-    write_head(out, head.weights, head.bias, thresholds, base.name, MIX, FLOORS)
+    write_head(out, head.weights, head.bias, thresholds, base.name, MIX, FLOORS, own, own_bias)
     return figures + [{"language": language, "threshold": round(thresholds[language], 4), "items": 0} for language in TRANSFER]
 
 
