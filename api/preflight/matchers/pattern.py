@@ -1,7 +1,9 @@
 """`pattern`: spaCy Matcher token patterns ("up to 70% off", "only 3 left")."""
 from __future__ import annotations
 
+from spacy.attrs import IDS, LOWER, ORTH
 from spacy.matcher import Matcher as SpacyMatcher
+from spacy.strings import hash_string
 
 from preflight.matchers.base import Context, Hit
 
@@ -79,10 +81,10 @@ class PatternIndex:
                 if requirements is not None:
                     # Before tokenizing in another language, the text itself; then the tokens, exactly.
                     if tokens is None and language not in post.doc_cache and lowered is not None and not any(
-                            need.found(text, lowered) for need in requirements):
+                            need.in_text(text, lowered) for need in requirements):
                         continue
                     tokens = tokens or TokenSet(self._tokens(ctx, language))
-                    if not any(need.found(tokens.texts, tokens.lowers, tokens) for need in requirements):
+                    if not any(need.in_tokens(tokens) for need in requirements):
                         continue
                 doc = self._doc(ctx, language)
                 for _, start, end in matcher(doc):
@@ -111,46 +113,53 @@ class PatternIndex:
 
 
 class TokenSet:
-    """The texts and lower-case forms of a post's tokens in one language, and which lexical flags any has."""
+    """The texts and lower-case forms of a post's tokens in one language, as string hashes, and their lexical flags."""
 
     __slots__ = ("doc", "texts", "lowers", "_flags")
 
     def __init__(self, doc) -> None:
         self.doc = doc
-        self.texts = {token.text for token in doc}
-        self.lowers = {token.lower_ for token in doc}
+        # One array out of the Doc instead of a Token object per token, twice: this runs on every post.
+        columns = doc.to_array([ORTH, LOWER]).T.tolist() if len(doc) else ([], [])
+        self.texts = set(columns[0])
+        self.lowers = set(columns[1])
         self._flags: dict[str, bool] = {}
 
     def has(self, flag: str) -> bool:
         """Whether any token has the lexical attribute (LIKE_NUM, IS_CURRENCY...) set."""
         found = self._flags.get(flag)
         if found is None:
-            name = flag.lower()
-            found = self._flags[flag] = any(getattr(token, name) for token in self.doc)
+            found = self._flags[flag] = bool(len(self.doc)) and bool(self.doc.to_array([IDS[flag]]).any())
         return found
 
 
 class Requirement:
     """What one pattern needs: for every token it cannot skip, one of that token's texts, and its lexical flags."""
 
-    __slots__ = ("exact", "lower", "flags")
+    __slots__ = ("exact", "lower", "flags", "exact_ids", "lower_ids")
 
     def __init__(self, exact: list[tuple[str, ...]], lower: list[tuple[str, ...]], flags: tuple[str, ...]) -> None:
         self.exact = exact  # ORTH / TEXT: as written
         self.lower = lower  # LOWER: in lower case
         self.flags = flags  # LIKE_NUM, IS_CURRENCY...: true of some token
+        # The same texts as spaCy's string hashes, which is what a TokenSet holds.
+        self.exact_ids = [tuple(hash_string(word) for word in words) for words in exact]
+        self.lower_ids = [tuple(hash_string(word) for word in words) for words in lower]
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.lower or self.flags)
 
-    def found(self, texts, lowers, tokens: TokenSet | None = None) -> bool:
-        """Whether every required token has one of its texts in `texts` / `lowers` and, given the tokens, its flags.
+    def in_text(self, text: str, lowered: str) -> bool:
+        """Whether every required token has one of its texts in the post's text or its lower case (a token is a slice of it)."""
+        return (all(any(word in lowered for word in words) for words in self.lower)
+                and all(any(word in text for word in words) for words in self.exact))
 
-        `texts` and `lowers` are the tokens' sets, or the post's text and its lower case (a token is a slice of it).
-        """
-        return (all(any(word in lowers for word in words) for words in self.lower)
-                and all(any(word in texts for word in words) for words in self.exact)
-                and (tokens is None or all(tokens.has(flag) for flag in self.flags)))
+    def in_tokens(self, tokens: TokenSet) -> bool:
+        """Whether every required token has one of its texts among the tokens, and some token has each flag."""
+        lowers, texts = tokens.lowers, tokens.texts
+        return (all(any(word in lowers for word in words) for words in self.lower_ids)
+                and all(any(word in texts for word in words) for words in self.exact_ids)
+                and all(tokens.has(flag) for flag in self.flags))
 
 
 # Operators under which a token may be absent from a match: only a token without one, or with "+", is required.
