@@ -1,7 +1,7 @@
 """`pattern`: spaCy Matcher token patterns ("up to 70% off", "only 3 left")."""
 from __future__ import annotations
 
-from spacy.attrs import IDS, LOWER, ORTH
+from spacy.attrs import IDS, LOWER, ORTH, SHAPE
 from spacy.matcher import Matcher as SpacyMatcher
 from spacy.strings import hash_string
 
@@ -29,8 +29,8 @@ class PatternIndex:
 
     Running spaCy's Matcher costs as much as tokenizing, for every pattern at every token, and most posts
     contain none of the words a pattern needs: a rule's matcher only runs over a post whose tokens hold, for
-    one of the rule's patterns, a text of every token the pattern cannot do without and the lexical flags
-    (LIKE_NUM...) it asks for.
+    one of the rule's patterns, a text (or shape) of every token the pattern cannot do without and the lexical
+    flags (LIKE_NUM...) it asks for.
     """
 
     def __init__(self, pipelines) -> None:
@@ -113,16 +113,17 @@ class PatternIndex:
 
 
 class TokenSet:
-    """The texts and lower-case forms of a post's tokens in one language, as string hashes, and their lexical flags."""
+    """The texts, lower-case forms and shapes of a post's tokens in one language, as string hashes, and their lexical flags."""
 
-    __slots__ = ("doc", "texts", "lowers", "_flags")
+    __slots__ = ("doc", "texts", "lowers", "shapes", "_flags")
 
     def __init__(self, doc) -> None:
         self.doc = doc
-        # One array out of the Doc instead of a Token object per token, twice: this runs on every post.
-        columns = doc.to_array([ORTH, LOWER]).T.tolist() if len(doc) else ([], [])
+        # One array out of the Doc instead of a Token object per token and attribute: this runs on every post.
+        columns = doc.to_array([ORTH, LOWER, SHAPE]).T.tolist() if len(doc) else ([], [], [])
         self.texts = set(columns[0])
         self.lowers = set(columns[1])
+        self.shapes = set(columns[2])
         self._flags: dict[str, bool] = {}
 
     def has(self, flag: str) -> bool:
@@ -136,18 +137,21 @@ class TokenSet:
 class Requirement:
     """What one pattern needs: for every token it cannot skip, one of that token's texts, and its lexical flags."""
 
-    __slots__ = ("exact", "lower", "flags", "exact_ids", "lower_ids")
+    __slots__ = ("exact", "lower", "flags", "exact_ids", "lower_ids", "shape_ids")
 
-    def __init__(self, exact: list[tuple[str, ...]], lower: list[tuple[str, ...]], flags: tuple[str, ...]) -> None:
+    def __init__(self, exact: list[tuple[str, ...]], lower: list[tuple[str, ...]], flags: tuple[str, ...],
+                 shapes: list[tuple[str, ...]] = ()) -> None:
         self.exact = exact  # ORTH / TEXT: as written
         self.lower = lower  # LOWER: in lower case
         self.flags = flags  # LIKE_NUM, IS_CURRENCY...: true of some token
         # The same texts as spaCy's string hashes, which is what a TokenSet holds.
         self.exact_ids = [tuple(hash_string(word) for word in words) for words in exact]
         self.lower_ids = [tuple(hash_string(word) for word in words) for words in lower]
+        # SHAPE ("dd%"): looked for among the tokens only; the text is not searched for a shape.
+        self.shape_ids = [tuple(hash_string(shape) for shape in options) for options in shapes]
 
     def __bool__(self) -> bool:
-        return bool(self.exact or self.lower or self.flags)
+        return bool(self.exact or self.lower or self.flags or self.shape_ids)
 
     def in_text(self, text: str, lowered: str) -> bool:
         """Whether every required token has one of its texts in the post's text or its lower case (a token is a slice of it)."""
@@ -155,10 +159,11 @@ class Requirement:
                 and all(any(word in text for word in words) for words in self.exact))
 
     def in_tokens(self, tokens: TokenSet) -> bool:
-        """Whether every required token has one of its texts among the tokens, and some token has each flag."""
-        lowers, texts = tokens.lowers, tokens.texts
+        """Whether every required token has one of its texts or shapes among the tokens, and some token has each flag."""
+        lowers, texts, shapes = tokens.lowers, tokens.texts, tokens.shapes
         return (all(any(word in lowers for word in words) for words in self.lower_ids)
                 and all(any(word in texts for word in words) for words in self.exact_ids)
+                and all(any(shape in shapes for shape in options) for options in self.shape_ids)
                 and all(tokens.has(flag) for flag in self.flags))
 
 
@@ -172,18 +177,19 @@ def required_literals(pattern: list[dict]) -> Requirement:
     """What the text must contain for `pattern` to match (empty: nothing known)."""
     exact: list[tuple[str, ...]] = []
     lower: list[tuple[str, ...]] = []
+    shapes: list[tuple[str, ...]] = []
     flags: list[str] = []
     for token in pattern:
         # spaCy reads pattern keys in any letter case.
         attrs = {key.upper(): value for key, value in token.items() if isinstance(key, str)}
         if attrs.get("OP") not in REQUIRED_OPERATORS:
             continue
-        for attr, into in (("LOWER", lower), ("ORTH", exact), ("TEXT", exact)):
+        for attr, into in (("LOWER", lower), ("ORTH", exact), ("TEXT", exact), ("SHAPE", shapes)):
             words = literal_set(attrs.get(attr))
             if words:
                 into.append(words)
         flags += [flag for flag in FLAGS if attrs.get(flag) is True]
-    return Requirement(exact, lower, tuple(dict.fromkeys(flags)))
+    return Requirement(exact, lower, tuple(dict.fromkeys(flags)), shapes)
 
 
 def literal_set(value) -> tuple[str, ...] | None:
