@@ -37,6 +37,8 @@ class PatternIndex:
         self._pipelines = pipelines
         # language -> matcher id -> (spaCy Matcher, one required-literals test per pattern; None: always run)
         self._matchers: dict[str, dict[int, tuple[SpacyMatcher, list[Requirement] | None]]] = {}
+        # (language, matcher id) -> the words of which a post's tokens must hold one, or else no pattern can match
+        self._gates: dict[tuple[str, int], Gate | None] = {}
         self._needs_lemma: set[str] = set()
 
     def __bool__(self) -> bool:
@@ -60,6 +62,7 @@ class PatternIndex:
             # A pattern without any literal to look for may match any post: the rule's matcher always runs.
             requirements = None if any(not need for need in needed) else requirements + needed
         rules[matcher_id] = (matcher, requirements)
+        self._gates[(language, matcher_id)] = gate_of(requirements) if requirements is not None else None
         if any("LEMMA" in {key.upper() for key in tok} for pattern in patterns for tok in pattern):
             self._needs_lemma.add(language)
         return None
@@ -84,6 +87,9 @@ class PatternIndex:
                             need.in_text(text, lowered) for need in requirements):
                         continue
                     tokens = tokens or TokenSet(self._tokens(ctx, language))
+                    gate = self._gates.get((language, key))
+                    if gate is not None and not gate.open(tokens):
+                        continue
                     if not any(need.in_tokens(tokens) for need in requirements):
                         continue
                 doc = self._doc(ctx, language)
@@ -144,11 +150,12 @@ class Requirement:
         self.exact = exact  # ORTH / TEXT: as written
         self.lower = lower  # LOWER: in lower case
         self.flags = flags  # LIKE_NUM, IS_CURRENCY...: true of some token
-        # The same texts as spaCy's string hashes, which is what a TokenSet holds.
-        self.exact_ids = [tuple(hash_string(word) for word in words) for words in exact]
-        self.lower_ids = [tuple(hash_string(word) for word in words) for words in lower]
+        # The same texts as spaCy's string hashes, which is what a TokenSet holds, a set per token: one set
+        # test, not a loop over a long {IN: [...]} list.
+        self.exact_ids = [frozenset(hash_string(word) for word in words) for words in exact]
+        self.lower_ids = [frozenset(hash_string(word) for word in words) for words in lower]
         # SHAPE ("dd%"): looked for among the tokens only; the text is not searched for a shape.
-        self.shape_ids = [tuple(hash_string(shape) for shape in options) for options in shapes]
+        self.shape_ids = [frozenset(hash_string(shape) for shape in options) for options in shapes]
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.lower or self.flags or self.shape_ids)
@@ -161,10 +168,37 @@ class Requirement:
     def in_tokens(self, tokens: TokenSet) -> bool:
         """Whether every required token has one of its texts or shapes among the tokens, and some token has each flag."""
         lowers, texts, shapes = tokens.lowers, tokens.texts, tokens.shapes
-        return (all(any(word in lowers for word in words) for words in self.lower_ids)
-                and all(any(word in texts for word in words) for words in self.exact_ids)
-                and all(any(shape in shapes for shape in options) for options in self.shape_ids)
+        return (all(not words.isdisjoint(lowers) for words in self.lower_ids)
+                and all(not words.isdisjoint(texts) for words in self.exact_ids)
+                and all(not options.isdisjoint(shapes) for options in self.shape_ids)
                 and all(tokens.has(flag) for flag in self.flags))
+
+
+class Gate:
+    """One word group of each of a rule's requirements, merged: a post whose tokens hold none of them meets none."""
+
+    __slots__ = ("lower", "exact", "shapes")
+
+    def __init__(self, lower: frozenset[int], exact: frozenset[int], shapes: frozenset[int]) -> None:
+        self.lower, self.exact, self.shapes = lower, exact, shapes
+
+    def open(self, tokens: TokenSet) -> bool:
+        """Whether any requirement may be met: a few set tests in place of every requirement's every group."""
+        return not (self.lower.isdisjoint(tokens.lowers) and self.exact.isdisjoint(tokens.texts)
+                    and self.shapes.isdisjoint(tokens.shapes))
+
+
+def gate_of(requirements: list[Requirement]) -> Gate | None:
+    """The gate of a rule's requirements; None when one of them asks for lexical flags alone."""
+    groups: dict[str, set[int]] = {"lower": set(), "exact": set(), "shapes": set()}
+    for need in requirements:
+        kind, group = next(((kind, found[0]) for kind, found in
+                            (("lower", need.lower_ids), ("exact", need.exact_ids), ("shapes", need.shape_ids)) if found),
+                           (None, ()))
+        if kind is None:
+            return None
+        groups[kind].update(group)
+    return Gate(frozenset(groups["lower"]), frozenset(groups["exact"]), frozenset(groups["shapes"]))
 
 
 # Operators under which a token may be absent from a match: only a token without one, or with "+", is required.
