@@ -16,6 +16,7 @@ PATTERNS = {
     3: [[{"IS_CURRENCY": True}, {"LIKE_NUM": True}]],
     4: [[{"lower": "you"}, {"LOWER": "should", "OP": "?"}, {"LOWER": "'ve"}]],
     5: [[{"LOWER": {"IN": ["buy", "get"]}}, {"OP": "?"}, {"LOWER": "now"}], [{"IS_ALPHA": True}, {"ORTH": "!"}]],
+    6: [[{"SHAPE": {"IN": ["dd", "d%"]}}, {"LOWER": {"IN": ["off", "left"]}}]],
 }
 WORDS = ["Only", "only", "3", "three", "left", "50", "%", "50%", "off", "OFF", "discount", "$", "€", "10", "you",
          "You", "should", "'ve", "should've", "buy", "get", "it", "now", "NOW", "!", "the", "ΟΔΟΣ", "Σ", "remaining"]
@@ -63,6 +64,12 @@ def test_a_post_without_the_words_runs_no_matcher(checker):
             rules[key] = (lambda doc, key=key, matcher=matcher: ran.append(key) or matcher(doc), requirements)
     assert hits_of(checker, "Lovely walk in the park today, see you at the shop", index) == {}
     assert ran == []
+
+
+def test_a_shape_a_pattern_needs_is_looked_for_among_the_tokens(checker):
+    index = build(checker)
+    assert 6 not in hits_of(checker, "Only 3 left, the rest are off", index)
+    assert hits_of(checker, "Only 30 left", index)[6] == [(5, 12)]
 
 
 @settings(max_examples=150, deadline=None)

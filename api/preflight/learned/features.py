@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -81,8 +82,13 @@ def _word_grams(norms: list[str], bits: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(rows, dtype=np.int64), np.array(buckets, dtype=np.uint64)
 
 
+@lru_cache(maxsize=64)
+def _domain_salt(domain: str | None, bits: int) -> int:
+    return zlib.crc32(domain.encode()) << bits if domain else 0
+
+
 def _domain_salts(domains: list[str | None], bits: int) -> np.ndarray:
-    return np.array([zlib.crc32(d.encode()) << bits if d else 0 for d in domains], dtype=np.uint64)
+    return np.array([_domain_salt(d, bits) for d in domains], dtype=np.uint64)
 
 
 def batch_features(texts: list[str], bits: int, domains: list[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -104,15 +110,17 @@ def batch_features(texts: list[str], bits: int, domains: list[str | None]) -> tu
     keys, counts = np.unique((rows << bits) | buckets, return_counts=True)
     rows, buckets = keys >> bits, keys & ((1 << bits) - 1)
     salts = _domain_salts([domains[i] for i in keep], bits)
-    own = salts[rows] != 0
-    if own.any():
+    # A post's sentences usually all have a domain: then every feature is copied, and no mask is needed.
+    own = slice(None) if salts.all() else salts[rows] != 0
+    if isinstance(own, slice) or own.any():
         copies = ((buckets[own].astype(np.uint64) ^ salts[rows[own]]) * MIX) >> np.uint64(64 - bits)
         rows = np.concatenate([rows, rows[own]])
         buckets = np.concatenate([buckets, copies.astype(np.int64)])
         counts = np.concatenate([counts, counts[own]])
     values = np.log1p(counts)
     norms_by_row = np.sqrt(np.bincount(rows, values * values, minlength=len(keep)))
-    return np.array(keep, dtype=np.int64)[rows], buckets, values / norms_by_row[rows]
+    texts_of = rows if len(keep) == len(texts) else np.array(keep, dtype=np.int64)[rows]
+    return texts_of, buckets, values / norms_by_row[rows]
 
 
 def features(text: str, bits: int, domain: str | None = None) -> tuple[np.ndarray, np.ndarray]:

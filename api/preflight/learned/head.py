@@ -82,6 +82,9 @@ class EncoderHead:
         char = self.base.score_many(texts, languages)
         sent = [i for i in range(len(texts)) if limits is None or char[i] >= self.gate_for(limits[i], languages[i])]
         encoded = np.full(len(texts), np.nan)
+        if not sent:
+            # Most posts: the gate kept every sentence from the encoder, and the character scores are the answer.
+            return char.copy(), char, encoded
         encoded[sent] = self.head_scores([texts[i] for i in sent], [languages[i] for i in sent])
         mixed = char.copy()
         mixed[sent] = self.mixed(encoded[sent], char[sent], [languages[i] for i in sent])

@@ -27,6 +27,7 @@ ZWJ = "\u200d"
 MEASURES = ("exclamations", "caps_ratio", "emoji", "hashtags", "mentions", "length", "sentence_words")
 
 
+EXCLAMATION_RE = re.compile("[!！¡]")
 EMOJI_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in EMOJI_RANGES) + "]")
 # Characters X counts twice: everything outside its light ranges.
 X_HEAVY_RE = re.compile("[^" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in X_LIGHT_RANGES) + "]")
@@ -104,7 +105,7 @@ class MetricMatcher:
 
     def _exclamations(self, ctx: Context, limit: float) -> list[Hit]:
         text = ctx.post.text
-        return self._spread(ctx, [(i, i + 1) for i, ch in enumerate(text) if ch in "!！¡"], limit)
+        return self._spread(ctx, [(m.start(), m.end()) for m in EXCLAMATION_RE.finditer(text)], limit)
 
     def _emoji(self, ctx: Context, limit: float) -> list[Hit]:
         text = ctx.post.text

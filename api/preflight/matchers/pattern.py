@@ -1,7 +1,9 @@
 """`pattern`: spaCy Matcher token patterns ("up to 70% off", "only 3 left")."""
 from __future__ import annotations
 
+from spacy.attrs import IDS, LOWER, ORTH, SHAPE
 from spacy.matcher import Matcher as SpacyMatcher
+from spacy.strings import hash_string
 
 from preflight.matchers.base import Context, Hit
 
@@ -27,14 +29,16 @@ class PatternIndex:
 
     Running spaCy's Matcher costs as much as tokenizing, for every pattern at every token, and most posts
     contain none of the words a pattern needs: a rule's matcher only runs over a post whose tokens hold, for
-    one of the rule's patterns, a text of every token the pattern cannot do without and the lexical flags
-    (LIKE_NUM...) it asks for.
+    one of the rule's patterns, a text (or shape) of every token the pattern cannot do without and the lexical
+    flags (LIKE_NUM...) it asks for.
     """
 
     def __init__(self, pipelines) -> None:
         self._pipelines = pipelines
         # language -> matcher id -> (spaCy Matcher, one required-literals test per pattern; None: always run)
         self._matchers: dict[str, dict[int, tuple[SpacyMatcher, list[Requirement] | None]]] = {}
+        # (language, matcher id) -> the words of which a post's tokens must hold one, or else no pattern can match
+        self._gates: dict[tuple[str, int], Gate | None] = {}
         self._needs_lemma: set[str] = set()
 
     def __bool__(self) -> bool:
@@ -58,6 +62,7 @@ class PatternIndex:
             # A pattern without any literal to look for may match any post: the rule's matcher always runs.
             requirements = None if any(not need for need in needed) else requirements + needed
         rules[matcher_id] = (matcher, requirements)
+        self._gates[(language, matcher_id)] = gate_of(requirements) if requirements is not None else None
         if any("LEMMA" in {key.upper() for key in tok} for pattern in patterns for tok in pattern):
             self._needs_lemma.add(language)
         return None
@@ -79,10 +84,13 @@ class PatternIndex:
                 if requirements is not None:
                     # Before tokenizing in another language, the text itself; then the tokens, exactly.
                     if tokens is None and language not in post.doc_cache and lowered is not None and not any(
-                            need.found(text, lowered) for need in requirements):
+                            need.in_text(text, lowered) for need in requirements):
                         continue
                     tokens = tokens or TokenSet(self._tokens(ctx, language))
-                    if not any(need.found(tokens.texts, tokens.lowers, tokens) for need in requirements):
+                    gate = self._gates.get((language, key))
+                    if gate is not None and not gate.open(tokens):
+                        continue
+                    if not any(need.in_tokens(tokens) for need in requirements):
                         continue
                 doc = self._doc(ctx, language)
                 for _, start, end in matcher(doc):
@@ -111,46 +119,86 @@ class PatternIndex:
 
 
 class TokenSet:
-    """The texts and lower-case forms of a post's tokens in one language, and which lexical flags any has."""
+    """The texts, lower-case forms and shapes of a post's tokens in one language, as string hashes, and their lexical flags."""
 
-    __slots__ = ("doc", "texts", "lowers", "_flags")
+    __slots__ = ("doc", "texts", "lowers", "shapes", "_flags")
 
     def __init__(self, doc) -> None:
         self.doc = doc
-        self.texts = {token.text for token in doc}
-        self.lowers = {token.lower_ for token in doc}
+        # One array out of the Doc instead of a Token object per token and attribute: this runs on every post.
+        columns = doc.to_array([ORTH, LOWER, SHAPE]).T.tolist() if len(doc) else ([], [], [])
+        self.texts = set(columns[0])
+        self.lowers = set(columns[1])
+        self.shapes = set(columns[2])
         self._flags: dict[str, bool] = {}
 
     def has(self, flag: str) -> bool:
         """Whether any token has the lexical attribute (LIKE_NUM, IS_CURRENCY...) set."""
         found = self._flags.get(flag)
         if found is None:
-            name = flag.lower()
-            found = self._flags[flag] = any(getattr(token, name) for token in self.doc)
+            found = self._flags[flag] = bool(len(self.doc)) and bool(self.doc.to_array([IDS[flag]]).any())
         return found
 
 
 class Requirement:
     """What one pattern needs: for every token it cannot skip, one of that token's texts, and its lexical flags."""
 
-    __slots__ = ("exact", "lower", "flags")
+    __slots__ = ("exact", "lower", "flags", "exact_ids", "lower_ids", "shape_ids")
 
-    def __init__(self, exact: list[tuple[str, ...]], lower: list[tuple[str, ...]], flags: tuple[str, ...]) -> None:
+    def __init__(self, exact: list[tuple[str, ...]], lower: list[tuple[str, ...]], flags: tuple[str, ...],
+                 shapes: list[tuple[str, ...]] = ()) -> None:
         self.exact = exact  # ORTH / TEXT: as written
         self.lower = lower  # LOWER: in lower case
         self.flags = flags  # LIKE_NUM, IS_CURRENCY...: true of some token
+        # The same texts as spaCy's string hashes, which is what a TokenSet holds, a set per token: one set
+        # test, not a loop over a long {IN: [...]} list.
+        self.exact_ids = [frozenset(hash_string(word) for word in words) for words in exact]
+        self.lower_ids = [frozenset(hash_string(word) for word in words) for words in lower]
+        # SHAPE ("dd%"): looked for among the tokens only; the text is not searched for a shape.
+        self.shape_ids = [frozenset(hash_string(shape) for shape in options) for options in shapes]
 
     def __bool__(self) -> bool:
-        return bool(self.exact or self.lower or self.flags)
+        return bool(self.exact or self.lower or self.flags or self.shape_ids)
 
-    def found(self, texts, lowers, tokens: TokenSet | None = None) -> bool:
-        """Whether every required token has one of its texts in `texts` / `lowers` and, given the tokens, its flags.
+    def in_text(self, text: str, lowered: str) -> bool:
+        """Whether every required token has one of its texts in the post's text or its lower case (a token is a slice of it)."""
+        return (all(any(word in lowered for word in words) for words in self.lower)
+                and all(any(word in text for word in words) for words in self.exact))
 
-        `texts` and `lowers` are the tokens' sets, or the post's text and its lower case (a token is a slice of it).
-        """
-        return (all(any(word in lowers for word in words) for words in self.lower)
-                and all(any(word in texts for word in words) for words in self.exact)
-                and (tokens is None or all(tokens.has(flag) for flag in self.flags)))
+    def in_tokens(self, tokens: TokenSet) -> bool:
+        """Whether every required token has one of its texts or shapes among the tokens, and some token has each flag."""
+        lowers, texts, shapes = tokens.lowers, tokens.texts, tokens.shapes
+        return (all(not words.isdisjoint(lowers) for words in self.lower_ids)
+                and all(not words.isdisjoint(texts) for words in self.exact_ids)
+                and all(not options.isdisjoint(shapes) for options in self.shape_ids)
+                and all(tokens.has(flag) for flag in self.flags))
+
+
+class Gate:
+    """One word group of each of a rule's requirements, merged: a post whose tokens hold none of them meets none."""
+
+    __slots__ = ("lower", "exact", "shapes")
+
+    def __init__(self, lower: frozenset[int], exact: frozenset[int], shapes: frozenset[int]) -> None:
+        self.lower, self.exact, self.shapes = lower, exact, shapes
+
+    def open(self, tokens: TokenSet) -> bool:
+        """Whether any requirement may be met: a few set tests in place of every requirement's every group."""
+        return not (self.lower.isdisjoint(tokens.lowers) and self.exact.isdisjoint(tokens.texts)
+                    and self.shapes.isdisjoint(tokens.shapes))
+
+
+def gate_of(requirements: list[Requirement]) -> Gate | None:
+    """The gate of a rule's requirements; None when one of them asks for lexical flags alone."""
+    groups: dict[str, set[int]] = {"lower": set(), "exact": set(), "shapes": set()}
+    for need in requirements:
+        kind, group = next(((kind, found[0]) for kind, found in
+                            (("lower", need.lower_ids), ("exact", need.exact_ids), ("shapes", need.shape_ids)) if found),
+                           (None, ()))
+        if kind is None:
+            return None
+        groups[kind].update(group)
+    return Gate(frozenset(groups["lower"]), frozenset(groups["exact"]), frozenset(groups["shapes"]))
 
 
 # Operators under which a token may be absent from a match: only a token without one, or with "+", is required.
@@ -163,18 +211,19 @@ def required_literals(pattern: list[dict]) -> Requirement:
     """What the text must contain for `pattern` to match (empty: nothing known)."""
     exact: list[tuple[str, ...]] = []
     lower: list[tuple[str, ...]] = []
+    shapes: list[tuple[str, ...]] = []
     flags: list[str] = []
     for token in pattern:
         # spaCy reads pattern keys in any letter case.
         attrs = {key.upper(): value for key, value in token.items() if isinstance(key, str)}
         if attrs.get("OP") not in REQUIRED_OPERATORS:
             continue
-        for attr, into in (("LOWER", lower), ("ORTH", exact), ("TEXT", exact)):
+        for attr, into in (("LOWER", lower), ("ORTH", exact), ("TEXT", exact), ("SHAPE", shapes)):
             words = literal_set(attrs.get(attr))
             if words:
                 into.append(words)
         flags += [flag for flag in FLAGS if attrs.get(flag) is True]
-    return Requirement(exact, lower, tuple(dict.fromkeys(flags)))
+    return Requirement(exact, lower, tuple(dict.fromkeys(flags)), shapes)
 
 
 def literal_set(value) -> tuple[str, ...] | None:

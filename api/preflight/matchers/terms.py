@@ -181,23 +181,24 @@ class TermIndex:
                 _record(root[word][END], token, token, hits)
 
     def _walk(self, layer: str, tokens: list[Token], key, hits: dict[int, list[Hit]]) -> None:
-        tries = self._tries
+        roots = {language: trie for (kind, language), trie in self._tries.items() if kind == layer}
         n = len(tokens)
         keys = [key(t) for t in tokens]
         for i, first in enumerate(tokens):
-            root = tries.get((layer, first.lang))
+            root = roots.get(first.lang)
             if root is None:
                 continue
-            node = root
+            # Most tokens start no term: one lookup decides, before the walk along the sentence.
+            node = root.get(keys[i])
             j = i
-            while j < n and tokens[j].sent == first.sent:
-                node = node.get(keys[j])
-                if node is None:
-                    break
+            while node is not None:
                 found = node.get(END)
                 if found:
                     _record(found, first, tokens[j], hits)
                 j += 1
+                if j == n or tokens[j].sent != first.sent:
+                    break
+                node = node.get(keys[j])
             if first.alt is not None:
                 found = root.get("~" + first.alt, {}).get(END)
                 if found:

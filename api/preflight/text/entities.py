@@ -10,9 +10,8 @@ import re
 
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # Bare domains only with a TLD we expect, so "dag.Vi" (a missing space) is not one.
-BARE_DOMAIN_RE = re.compile(
-    r"(?<![\w.-])(?:[\w-]+\.)+(?:com|net|org|io|co|eu|shop|nl|be|dk|se|no|de|at|ch|uk)\b(?:/\S*)?"
-)
+BARE_DOMAIN_TLDS = ("com", "net", "org", "io", "co", "eu", "shop", "nl", "be", "dk", "se", "no", "de", "at", "ch", "uk")
+BARE_DOMAIN_RE = re.compile(r"(?<![\w.-])(?:[\w-]+\.)+(?:" + "|".join(BARE_DOMAIN_TLDS) + r")\b(?:/\S*)?")
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 MENTION_RE = re.compile(r"(?<![\w@])@\w{1,50}")
 HASHTAG_RE = re.compile(r"(?<![\w#&])[#＃](\w{1,140})")

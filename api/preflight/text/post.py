@@ -5,6 +5,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from spacy.attrs import IDX, LENGTH
 
@@ -22,14 +23,21 @@ CHUNK_RE = re.compile(r"\S+")
 # keep on the word ("retard-", "-retard", ".shit"), a mask or separator left at a word's end
 # ("shit*") or any sign before one ("*shit", ".Fan").
 # A post without any of them reads the same de-obfuscated, so that layer is skipped.
-OBFUSCATION_HINT = re.compile(
+# Every sign but the single characters lies inside one whitespace-separated chunk (no class here matches
+# white space, and a chunk's edges are white space or the text's ends, as the look-arounds ask), so it is
+# looked for per chunk, and a chunk seen before costs a lookup: the same words come back in post after post.
+WORD_HINT = re.compile(
     r"[^\W\d_](?:[^\w\s]|[\d_])+[^\W\d_]"
     r"|[^\W\d_][^\w\s]*-[^\w\s]*(?!\S)|(?<!\S)[^\w\s]*[-.'’][^\W\d_]"
     r"|[^\W\d_][-_*'’`·•~^/\\]+(?!\w)|(?<!\S)[^\w\s]+[^\W\d_]"
     r"|(?<!\S)[\d@$!|€¡+]+[^\W\d_]"
-    r"|(?:(?<!\S)\w[^\w\s]*\s+){2,}\w(?!\w)"
     r"|([^\W\d_])\1\1"
 )
+# Three single characters in a row: two chunks of one character (and signs) each, then a chunk that starts
+# with one character standing alone.
+SINGLE_CHUNK = re.compile(r"\w[^\w\s]*")
+LONE_START = re.compile(r"\w(?!\w)")
+CHUNK_HINTS = 200_000
 
 
 @dataclass(slots=True)
@@ -86,15 +94,23 @@ class Post:
 
     def may_be_obfuscated(self) -> bool:
         """Whether any word could be disguised; if not, de-obfuscating changes nothing."""
-        return bool(OBFUSCATION_HINT.search(self.analysed.text)) or any(
-            e.kind == "mention" for e in self.analysed.entities
-        )
+        if any(e.kind == "mention" for e in self.analysed.entities):
+            return True
+        signs = [chunk_signs(chunk) for chunk in self.analysed.text.split()]
+        return any(hint for hint, _, _ in signs) or any(
+            a[1] and b[1] and c[2] for a, b, c in zip(signs, signs[1:], signs[2:]))
 
     def spaced_words(self) -> list[Token]:
         """Candidate words spelled out letter by letter, for single-word obfuscated terms."""
         if self._spaced is None:
             self._spaced = spaced_words(self.obfuscated_tokens())
         return self._spaced
+
+
+@lru_cache(maxsize=CHUNK_HINTS)
+def chunk_signs(chunk: str) -> tuple[bool, bool, bool]:
+    """(holds a sign of disguise, is a single character, starts with one character standing alone) of one chunk."""
+    return bool(WORD_HINT.search(chunk)), bool(SINGLE_CHUNK.fullmatch(chunk)), bool(LONE_START.match(chunk))
 
 
 def build_tokens(analysed: Analysed, doc, sentences: list[tuple[int, int, str]]) -> list[Token]:
