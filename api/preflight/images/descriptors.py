@@ -27,7 +27,8 @@ ALL_CENTRES_UP_TO = 16384
 PROBES = 8
 # … and when the graph finds them (over 16,384 centres): scanning the lists is then about half of a search, and
 # at 100,000 references 4 lists keep every hard variant of the registry bench found (the true reference's
-# correspondences: 76 % of an exact search against 85 % with 8 lists, at 60 % of the time).
+# correspondences: 76 % of an exact search against 84 % with 8 lists, in 0.6–0.9 of FAISS's time on a loaded
+# machine).
 GRAPH_PROBES = 4
 # Neighbours per node of the graph over the centres (finding a descriptor's nearest centres).
 _GRAPH_NEIGHBOURS = 16
