@@ -15,7 +15,7 @@ from preflight.images.decode import decode_image
 from preflight.images.fingerprint import (QUERY_SIDE, UPSCALE_BELOW, Fingerprint, FingerprintFormatError,
                                           analysis_gray, fingerprint, query_fingerprint)
 from preflight.images import descriptors
-from preflight.images.index import ImageMatch, ReferenceIndex, SavedIndex, hash_matches
+from preflight.images.index import VOTED_CANDIDATES, ImageMatch, ReferenceIndex, SavedIndex, hash_matches, voted
 from preflight.images.thumbnail import thumbnail_jpeg
 from preflight.images.variants import VARIANTS
 
@@ -193,3 +193,12 @@ def test_a_saved_index_read_back_mapped_finds_what_the_built_one_finds(tmp_path,
     for variant in ("crop-20-offcentre", "screenshot", "mirror"):
         query = query_fingerprint(VARIANTS[variant](photo("chelsea.png")))
         assert [m.ref_id for m in saved.search(query)] == [m.ref_id for m in index.search(query)] == [3]
+
+
+def test_candidates_are_the_references_with_the_most_correspondences_and_at_least_three():
+    # Owner rows of the correspondences of one query: row 7 has 5, rows 2 and 40 have 3 each, row 9 only 2.
+    owners = np.array([40, 7, 9, 7, 2, 40, 7, 2, 9, 7, 40, 2, 7], np.uint32)
+    assert voted(owners) == [7, 2, 40]
+    many = np.repeat(np.arange(20, dtype=np.uint32), np.arange(20) + 3)
+    assert voted(many) == list(range(19, 19 - VOTED_CANDIDATES, -1))
+    assert voted(np.zeros(0, np.uint32)) == []

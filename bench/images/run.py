@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import io
 import multiprocessing
+import os
 import statistics
 import sys
 import time
@@ -25,7 +26,9 @@ from photos import DETAIL_EDGES, FILES, GCOMPRIS_PACKAGE, Photo, has_detail, mis
 from results_file import save_results  # noqa: E402
 from timing import median_ms  # noqa: E402
 
+from preflight.config import DEFAULTS  # noqa: E402
 from preflight.images.decode import decode_image  # noqa: E402
+from preflight.images.errors import OcrTimeout  # noqa: E402
 from preflight.images.fingerprint import (QUERY_SIDE, UPSCALE_BELOW, Fingerprint, analysis_gray,  # noqa: E402
                                           fingerprint, global_hashes, query_fingerprint)
 from preflight.images.hashes import content_box, trim_borders  # noqa: E402
@@ -241,11 +244,42 @@ def quote_cards(count: int) -> list[Image.Image]:
     return cards
 
 
+def ocr_per_image(images: list[Image.Image]) -> dict:
+    """OCR time per image as a check spends it (the gate, then Tesseract on the band the gate found, en + nl, within
+    the default budget per image), over the images the gate sends to OCR: with Tesseract's own threads (as before)
+    and with one, image by image in turns so that both see the same load."""
+    budget = DEFAULTS["OCR_SECONDS"]
+    times: dict[str, list[float]] = {"": [], "_tesseract_threads_as_before": []}
+    timeouts = dict.fromkeys(times, 0)
+    before = os.environ.get("OMP_THREAD_LIMIT")
+    for image in images:
+        for label, limit in (("_tesseract_threads_as_before", str(os.cpu_count())), ("", "1")):
+            os.environ["OMP_THREAD_LIMIT"] = limit
+            started = time.perf_counter()
+            try:
+                read_text(image, ["en", "nl"], budget_seconds=budget, region=text_region(image))
+            except OcrTimeout:  # a check lists the image in `skipped` and goes on
+                timeouts[label] += 1
+            times[label].append((time.perf_counter() - started) * 1000)
+    os.environ.pop("OMP_THREAD_LIMIT")
+    if before is not None:
+        os.environ["OMP_THREAD_LIMIT"] = before
+    result = {"ocr_images_read": len(images), "ocr_budget_seconds_per_image": budget}
+    for label, values in times.items():
+        result |= {f"ocr_ms_p50_per_image{label}": round(float(np.percentile(values, 50)), 1),
+                   f"ocr_ms_p99_per_image{label}": round(float(np.percentile(values, 99)), 1),
+                   f"ocr_ms_max_per_image{label}": round(max(values), 1),
+                   f"ocr_over_budget{label}": timeouts[label]}
+    return result
+
+
 def ocr_costs(plain: list[Image.Image], texty: list[Image.Image]) -> dict:
     gate_plain = [(median_ms(lambda im=im: likely_has_text(im), 3), likely_has_text(im)) for im in plain]
     cards = quote_cards(10)
     card_hits = [likely_has_text(c) for c in cards]
     variant_hits = [likely_has_text(im) for im in texty]
+    flagged = [im for im, (_, flag) in zip(plain, gate_plain) if flag]
+    sent = [im for im, hit in zip(texty + cards, variant_hits + card_hits) if hit] + flagged
     started = time.perf_counter()
     text = read_text(cards[0], ["en", "nl"], budget_seconds=30, region=text_region(cards[0])).text
     ocr_ms = (time.perf_counter() - started) * 1000
@@ -262,6 +296,7 @@ def ocr_costs(plain: list[Image.Image], texty: list[Image.Image]) -> dict:
         "ocr_ms_1080_quote_card_en_nl": round(ocr_ms, 1),
         "ocr_ms_1080_quote_card_en_nl_whole_image_as_before": round(whole_ms, 1),
         "ocr_text": text,
+        **ocr_per_image(sent),
     }
 
 

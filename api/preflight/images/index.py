@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from preflight.images import descriptors as descriptor_index
@@ -139,8 +138,7 @@ class _Snapshot:
         for how, keypoints in (("keypoints", fp.keypoints), ("keypoints-mirror", fp.mirror_keypoints)):
             query, slots = self.correspondences(keypoints)
             owners = self.owner[slots]
-            votes = np.bincount(owners, minlength=len(self.ids))
-            ranked = [int(r) for r in np.argsort(votes)[::-1][:VOTED_CANDIDATES] if votes[r] >= _MIN_VOTES]
+            ranked = voted(owners)
             for row in dict.fromkeys(ranked + nearest):
                 if row in found:
                     continue
@@ -161,16 +159,24 @@ class _Snapshot:
         start, end = int(self.starts[row]), int(self.starts[row + 1])
         if end - start < 2:
             return 0
-        pairs = _MATCHER.knnMatch(keypoints.descriptors, np.ascontiguousarray(self.descriptors[start:end]), k=2)
-        good = [(a.queryIdx, a.trainIdx) for a, b in (p for p in pairs if len(p) == 2)
-                if a.distance <= _DESCRIPTOR_MATCH and a.distance < _RATIO * b.distance]
-        if len(good) < _VERIFIED_INLIERS:
+        # An exact index of the candidate's few hundred descriptors: FAISS compares them four times faster than
+        # OpenCV's knnMatch, and gives arrays instead of a Python object per pair.
+        candidate = descriptor_index.build(self.descriptors[start:end])
+        query, train = descriptor_index.nearest(candidate, keypoints.descriptors, _DESCRIPTOR_MATCH, _RATIO)
+        if len(query) < _VERIFIED_INLIERS:
             return 0
-        query, train = np.array(good).T
         return agreeing(keypoints.points[query], self.points[start + train], self.sides[row])
 
 
-_MATCHER = cv2.BFMatcher(cv2.NORM_HAMMING)
+def voted(owners: np.ndarray) -> list[int]:
+    """The references (rows) owning the most correspondences, at least _MIN_VOTES each, most first.
+
+    Counted over the correspondences only, not over every reference: a count per reference and its sort
+    grow with the index (12 ms per query at 100,000 references) while a query has a few hundred.
+    """
+    rows, votes = np.unique(owners, return_counts=True)
+    order = np.lexsort((rows, -votes))[:VOTED_CANDIDATES]
+    return [int(rows[at]) for at in order if votes[at] >= _MIN_VOTES]
 
 
 class ReferenceIndex:
