@@ -39,7 +39,7 @@ def flagged(checker, text, language, profile=None, context="reply"):
 
 
 def test_the_brands_own_helpline_passes_in_any_writing(privacy):
-    for text in ("Bel ons gerust op 020 794 6000.", "Bel +31 20 794 6000 voor hulp.", "Bel 020-7946000."):
+    for text in ("Gerust bellen: 020 794 6000.", "Bel +31 20 794 6000 voor hulp.", "Bel 020-7946000."):
         assert flagged(privacy, text, "nl", "brand") == []
         assert [r for r, _ in flagged(privacy, text, "nl")] == ["phone-number"]
 
@@ -47,6 +47,13 @@ def test_the_brands_own_helpline_passes_in_any_writing(privacy):
 def test_another_number_beside_the_helpline_is_still_flagged(privacy):
     text = "Bel ons op 020 794 6000, of mevrouw op 06 12345678."
     assert flagged(privacy, text, "nl", "brand") == [("phone-number", "06 12345678")]
+
+
+def test_a_number_offered_as_the_brands_own_passes_without_a_profile(privacy):
+    # "bel ons op" introduces the brand's helpline; the person's number after it is still flagged.
+    text = "Bel ons op 020 794 6000, of mevrouw op 06 12345678."
+    assert flagged(privacy, text, "nl") == [("phone-number", "06 12345678")]
+    assert [r for r, _ in flagged(privacy, "We hebben uw nummer 06 12345678, bel ons als er iets verandert.", "nl")] == ["phone-number"]
 
 
 def test_addresses_of_the_brands_domains_pass(privacy):
