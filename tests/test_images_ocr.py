@@ -2,22 +2,18 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import types
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, photo
+from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, needs_tesseract, photo
 from preflight.images.check import ImageLimits, ImageSource
 from preflight.images.errors import OcrTimeout
 from preflight.images.index import ReferenceIndex
 from preflight.images.ocr import likely_has_text, read_text, text_region
 from preflight.pipeline import Attachment, Submission, check_post
 from preflight.images.variants import VARIANTS
-
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
-                                     reason="Tesseract is not installed (Debian package tesseract-ocr)")
 
 
 def quote_card(lines: list[str]) -> Image.Image:
