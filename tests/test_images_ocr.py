@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import types
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -62,6 +63,15 @@ def test_tesseract_reads_known_text_and_boxes_a_span():
 def test_dutch_text_is_read_with_the_dutch_data():
     read = read_text(quote_card(["Gegarandeerd geen rugpijn"]), ["nl"], budget_seconds=20)
     assert read.text == "Gegarandeerd geen rugpijn"
+
+
+@needs_tesseract
+def test_requests_reading_side_by_side_each_get_their_own_text():
+    cards = {line: quote_card([line]) for line in ("Guaranteed to cure", "Gegarandeerd geen rugpijn")}
+    jobs = [(line, language) for line, language in zip(cards, ("en", "nl"))] * 3
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        read = list(pool.map(lambda job: read_text(cards[job[0]], [job[1]], budget_seconds=60).text, jobs))
+    assert read == [line for line, _ in jobs]
 
 
 @needs_tesseract

@@ -16,6 +16,7 @@ from pathlib import Path
 import imagehash
 import numpy as np
 import pdqhash
+import pytesseract
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 from rich.console import Console
 from rich.table import Table
@@ -33,7 +34,8 @@ from preflight.images.fingerprint import (QUERY_SIDE, UPSCALE_BELOW, Fingerprint
                                           fingerprint, global_hashes, query_fingerprint)
 from preflight.images.hashes import content_box, trim_borders  # noqa: E402
 from preflight.images.index import ReferenceIndex, hash_matches  # noqa: E402
-from preflight.images.ocr import likely_has_text, read_text, text_region  # noqa: E402
+from preflight.images.ocr import (OcrText, TextRegion, assemble, likely_has_text, ocr_input,  # noqa: E402
+                                  ocr_languages, read_text, text_region)
 from preflight.images.variants import VARIANTS  # noqa: E402
 
 FP_BUDGET = 0.001
@@ -244,27 +246,46 @@ def quote_cards(count: int) -> list[Image.Image]:
     return cards
 
 
+def read_text_by_command(image: Image.Image, languages: list[str], budget_seconds: float,
+                         region: TextRegion | None) -> OcrText:
+    """OCR as before: the tesseract command started per image (pytesseract, killed at the budget), on one OpenMP
+    thread, reading the same input and joined the same way as `read_text`."""
+    source, scale, top = ocr_input(image, region)
+    try:
+        data = pytesseract.image_to_data(source.convert("RGB"), lang="+".join(ocr_languages(languages)),
+                                         timeout=budget_seconds, output_type=pytesseract.Output.DICT)
+    except RuntimeError as exc:  # pytesseract's timeout
+        raise OcrTimeout(budget_seconds) from exc
+    lines = zip(data["block_num"], data["par_num"], data["line_num"])
+    boxes = zip(data["left"], data["top"], data["width"], data["height"])
+    return assemble(((text or "", float(conf), line, box)
+                     for text, conf, line, box in zip(data["text"], data["conf"], lines, boxes)), scale, top)
+
+
 def ocr_per_image(images: list[Image.Image]) -> dict:
     """OCR time per image as a check spends it (the gate, then Tesseract on the band the gate found, en + nl, within
-    the default budget per image), over the images the gate sends to OCR: with Tesseract's own threads (as before)
-    and with one, image by image in turns so that both see the same load."""
+    the default budget per image), over the images the gate sends to OCR: in-process (tesserocr, now) and by the
+    tesseract command (before), image by image in turns so that both see the same load; and how many images
+    each reads differently."""
     budget = DEFAULTS["OCR_SECONDS"]
-    times: dict[str, list[float]] = {"": [], "_tesseract_threads_as_before": []}
-    timeouts = dict.fromkeys(times, 0)
-    before = os.environ.get("OMP_THREAD_LIMIT")
+    readers = {"": read_text, "_command_as_before": read_text_by_command}
+    times: dict[str, list[float]] = {label: [] for label in readers}
+    timeouts = dict.fromkeys(readers, 0)
+    differ = 0
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # the command, as the check ran it before
     for image in images:
-        for label, limit in (("_tesseract_threads_as_before", str(os.cpu_count())), ("", "1")):
-            os.environ["OMP_THREAD_LIMIT"] = limit
+        texts = []
+        for label, reader in readers.items():
             started = time.perf_counter()
             try:
-                read_text(image, ["en", "nl"], budget_seconds=budget, region=text_region(image))
+                texts.append(reader(image, ["en", "nl"], budget, text_region(image)).text)
             except OcrTimeout:  # a check lists the image in `skipped` and goes on
                 timeouts[label] += 1
+                texts.append(None)
             times[label].append((time.perf_counter() - started) * 1000)
-    os.environ.pop("OMP_THREAD_LIMIT")
-    if before is not None:
-        os.environ["OMP_THREAD_LIMIT"] = before
-    result = {"ocr_images_read": len(images), "ocr_budget_seconds_per_image": budget}
+        differ += texts[0] != texts[1]
+    result = {"ocr_images_read": len(images), "ocr_budget_seconds_per_image": budget,
+              "ocr_text_differs_from_command": differ}
     for label, values in times.items():
         result |= {f"ocr_ms_p50_per_image{label}": round(float(np.percentile(values, 50)), 1),
                    f"ocr_ms_p99_per_image{label}": round(float(np.percentile(values, 99)), 1),
