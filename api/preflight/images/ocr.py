@@ -175,7 +175,11 @@ def read_text(image: Image.Image, languages: list[str], budget_seconds: float,
     da, sv, de); the words' boxes are in the pixels of `image`."""
     source, scale, top = ocr_input(image, region)
     engine = _engine("+".join(ocr_languages(languages)))
-    engine.SetImage(source.convert("RGB"))
+    rgb = source.convert("RGB")
+    # Raw pixels, without a resolution, as the tesseract command got them from a PNG: Tesseract then estimates the
+    # resolution from the letters. (tesserocr's SetImage goes through a BMP that says 96 dpi, and reads noisy
+    # lettering differently.)
+    engine.SetImageBytes(rgb.tobytes(), rgb.width, rgb.height, 3, 3 * rgb.width)
     try:
         # The budget stops recognition, the bulk of the time, where Tesseract checks it (between words); the page
         # layout analysis before it is not interruptible, and _OCR_SIDE and the gate's band bound its input. A
