@@ -177,8 +177,8 @@ def read_text(image: Image.Image, languages: list[str], budget_seconds: float,
     engine = _engine("+".join(ocr_languages(languages)))
     rgb = source.convert("RGB")
     # Raw pixels, without a resolution, as the tesseract command got them from a PNG: Tesseract then estimates the
-    # resolution from the letters. (tesserocr's SetImage goes through a BMP that says 96 dpi, and reads noisy
-    # lettering differently.)
+    # resolution from the letters. (With tesserocr's SetImage the picture comes with a resolution, and noisy
+    # lettering on photographs is read differently from before.)
     engine.SetImageBytes(rgb.tobytes(), rgb.width, rgb.height, 3, 3 * rgb.width)
     try:
         # The budget stops recognition, the bulk of the time, where Tesseract checks it (between words); the page
