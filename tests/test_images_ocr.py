@@ -78,6 +78,9 @@ def test_requests_reading_side_by_side_each_get_their_own_text():
 def test_a_budget_too_small_gives_a_timeout_error():
     with pytest.raises(OcrTimeout):
         read_text(quote_card(["Guaranteed to cure back pain"] * 8), ["en", "nl", "de"], budget_seconds=0.01)
+    # The same Tesseract, stopped mid-image, reads the next image whole.
+    read = read_text(quote_card(["Guaranteed to cure back pain"]), ["en", "nl", "de"], budget_seconds=60)
+    assert read.text == "Guaranteed to cure back pain"
 
 
 def captioned(text: str) -> Image.Image:
