@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages (Chromium for browser tests, Tesseract for OCR): installed when root, else named.
+# Debian packages (Chromium for browser tests, Tesseract's language data for OCR): installed when root, else named.
 system:
 	@bash .ci/install-system-packages
 

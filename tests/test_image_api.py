@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import base64
 import io
-import shutil
+import sys
 from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from .image_samples import encode, photo
+from .image_samples import encode, needs_tesseract, photo
 from .test_images_decode import pixel_bomb
 from preflight.images import ocr
 from preflight.images.variants import VARIANTS
@@ -189,10 +189,6 @@ def quote_card(text: str, scale: int = 1, fmt: str = "PNG") -> bytes:
     return encode(card, fmt)
 
 
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
-                                     reason="Tesseract is not installed (Debian package tesseract-ocr)")
-
-
 @needs_tesseract
 @pytest.mark.parametrize(("scale", "fmt"), [(1, "PNG"), (3, "JPEG")])
 def test_text_in_an_image_is_read_and_checked_with_a_box(api, client, keys, monkeypatch, scale, fmt):
@@ -209,15 +205,18 @@ def test_text_in_an_image_is_read_and_checked_with_a_box(api, client, keys, monk
     assert body["verdict"] == "block" and body["skipped"] == []
 
 
-def test_without_tesseract_the_check_runs_and_says_ocr_was_skipped(client, keys, monkeypatch):
-    import pytesseract
-
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
-    ocr._installed_languages.cache_clear()
+@pytest.mark.parametrize("missing", ["tesserocr", "language data"])
+def test_without_tesseract_the_check_runs_and_says_ocr_was_skipped(client, keys, monkeypatch, tmp_path, missing):
+    if missing == "tesserocr":
+        monkeypatch.setitem(sys.modules, "tesserocr", None)  # `import tesserocr` fails as when it is not installed
+    else:
+        monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+        monkeypatch.setattr(ocr, "_TESSDATA_PLACES", ())
+    ocr._tessdata.cache_clear()
     try:
         body = check(client, keys, quote_card("This shit is real"), with_exif_copyright("Copyright Getty Images")).get_json()
     finally:
-        ocr._installed_languages.cache_clear()
+        ocr._tessdata.cache_clear()
     assert [s["check"] for s in body["skipped"]] == ["ocr"] and "Tesseract" in body["skipped"][0]["reason"]
     assert image_findings(body)[0]["image"] == 1
 

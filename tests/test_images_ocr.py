@@ -2,22 +2,19 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import types
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, photo
+from .image_samples import REFERENCE_PHOTOS, UNRELATED_PHOTOS, encode, needs_tesseract, photo
 from preflight.images.check import ImageLimits, ImageSource
 from preflight.images.errors import OcrTimeout
 from preflight.images.index import ReferenceIndex
 from preflight.images.ocr import likely_has_text, read_text, text_region
 from preflight.pipeline import Attachment, Submission, check_post
 from preflight.images.variants import VARIANTS
-
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
-                                     reason="Tesseract is not installed (Debian package tesseract-ocr)")
 
 
 def quote_card(lines: list[str]) -> Image.Image:
@@ -69,9 +66,21 @@ def test_dutch_text_is_read_with_the_dutch_data():
 
 
 @needs_tesseract
+def test_requests_reading_side_by_side_each_get_their_own_text():
+    cards = {line: quote_card([line]) for line in ("Guaranteed to cure", "Gegarandeerd geen rugpijn")}
+    jobs = [(line, language) for line, language in zip(cards, ("en", "nl"))] * 3
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        read = list(pool.map(lambda job: read_text(cards[job[0]], [job[1]], budget_seconds=60).text, jobs))
+    assert read == [line for line, _ in jobs]
+
+
+@needs_tesseract
 def test_a_budget_too_small_gives_a_timeout_error():
     with pytest.raises(OcrTimeout):
         read_text(quote_card(["Guaranteed to cure back pain"] * 8), ["en", "nl", "de"], budget_seconds=0.01)
+    # The same Tesseract, stopped mid-image, reads the next image whole.
+    read = read_text(quote_card(["Guaranteed to cure back pain"]), ["en", "nl", "de"], budget_seconds=60)
+    assert read.text == "Guaranteed to cure back pain"
 
 
 def captioned(text: str) -> Image.Image:

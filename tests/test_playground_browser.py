@@ -1,13 +1,13 @@
 """The playground in headless Chromium against a live server: keys, highlights, suggestions, errors."""
 from __future__ import annotations
 
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT, RULES
+from .image_samples import tesseract_installed
 from .live_server import serving
 
 CHROMIUM = "/usr/bin/chromium"
@@ -212,7 +212,7 @@ def test_attached_images_show_their_findings_and_the_matched_reference(page, ser
     assert first.locator(".image-frame img").evaluate("img => img.naturalWidth") > 0
     second = page.locator('.image-result[data-image="1"]')
     expect(second.locator(".where", has_text="In the alt text")).to_have_count(2)
-    if shutil.which("tesseract"):
+    if tesseract_installed():
         expect(second.locator("mark.ocr-box")).to_have_count(1)
         expect(second.locator(".where", has_text="In the text read from the image")).to_contain_text("shit")
     expect(page.locator('.image-result[data-image="2"] .image-error')).to_contain_text("not_an_image")

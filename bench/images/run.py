@@ -8,6 +8,7 @@ import argparse
 import io
 import multiprocessing
 import os
+import re
 import statistics
 import sys
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 import imagehash
 import numpy as np
 import pdqhash
+import pytesseract
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 from rich.console import Console
 from rich.table import Table
@@ -33,7 +35,8 @@ from preflight.images.fingerprint import (QUERY_SIDE, UPSCALE_BELOW, Fingerprint
                                           fingerprint, global_hashes, query_fingerprint)
 from preflight.images.hashes import content_box, trim_borders  # noqa: E402
 from preflight.images.index import ReferenceIndex, hash_matches  # noqa: E402
-from preflight.images.ocr import likely_has_text, read_text, text_region  # noqa: E402
+from preflight.images.ocr import (OcrText, TextRegion, assemble, likely_has_text, ocr_input,  # noqa: E402
+                                  ocr_languages, read_text, text_region)
 from preflight.images.variants import VARIANTS  # noqa: E402
 
 FP_BUDGET = 0.001
@@ -228,7 +231,8 @@ def speed(photo: Image.Image) -> dict:
     return results
 
 
-def quote_cards(count: int) -> list[Image.Image]:
+def quote_cards(count: int) -> list[tuple[Image.Image, str]]:
+    """Lettered cards, each with the text drawn on it."""
     lines = ["Our cream never fails", "Guaranteed results in 3 days", "Onze schoenen genezen rugpijn",
              "Vi elsker vores kunder", "Bästa kaffet i stan", "Jetzt 50 % günstiger", "Tag a friend who needs this",
              "Monday mood", "Free shipping this weekend only", "New drop. Link in bio"]
@@ -237,54 +241,86 @@ def quote_cards(count: int) -> list[Image.Image]:
         card = Image.new("RGB", (1080, 1080), [(245, 235, 220), (20, 30, 60), (200, 40, 60)][i % 3])
         fill = (30, 30, 60) if i % 3 == 0 else (250, 250, 250)
         draw = ImageDraw.Draw(card)
-        for j in range(1 + i % 3):
-            draw.text((90, 300 + 160 * j), lines[(i + j) % len(lines)], fill=fill,
-                      font=ImageFont.load_default(size=56 + 8 * (i % 4)))
-        cards.append(card)
+        drawn = [lines[(i + j) % len(lines)] for j in range(1 + i % 3)]
+        for j, line in enumerate(drawn):
+            draw.text((90, 300 + 160 * j), line, fill=fill, font=ImageFont.load_default(size=56 + 8 * (i % 4)))
+        cards.append((card, " ".join(drawn)))
     return cards
 
 
-def ocr_per_image(images: list[Image.Image]) -> dict:
+def read_text_by_command(image: Image.Image, languages: list[str], budget_seconds: float,
+                         region: TextRegion | None) -> OcrText:
+    """OCR as before: the tesseract command started per image (pytesseract, killed at the budget), on one OpenMP
+    thread, reading the same input and joined the same way as `read_text`."""
+    source, scale, top = ocr_input(image, region)
+    try:
+        data = pytesseract.image_to_data(source.convert("RGB"), lang="+".join(ocr_languages(languages)),
+                                         timeout=budget_seconds, output_type=pytesseract.Output.DICT)
+    except RuntimeError as exc:  # pytesseract's timeout
+        raise OcrTimeout(budget_seconds) from exc
+    lines = zip(data["block_num"], data["par_num"], data["line_num"])
+    boxes = zip(data["left"], data["top"], data["width"], data["height"])
+    return assemble(((text or "", float(conf), line, box)
+                     for text, conf, line, box in zip(data["text"], data["conf"], lines, boxes)), scale, top)
+
+
+def ocr_per_image(images: list[tuple[Image.Image, str | None]]) -> dict:
     """OCR time per image as a check spends it (the gate, then Tesseract on the band the gate found, en + nl, within
-    the default budget per image), over the images the gate sends to OCR: with Tesseract's own threads (as before)
-    and with one, image by image in turns so that both see the same load."""
+    the default budget per image), over the images the gate sends to OCR: in-process (tesserocr, now) and by the
+    tesseract command (before), image by image in turns so that both see the same load; how many images the two
+    read differently, and which share of the words drawn on the images (where known) each finds."""
     budget = DEFAULTS["OCR_SECONDS"]
-    times: dict[str, list[float]] = {"": [], "_tesseract_threads_as_before": []}
-    timeouts = dict.fromkeys(times, 0)
-    before = os.environ.get("OMP_THREAD_LIMIT")
-    for image in images:
-        for label, limit in (("_tesseract_threads_as_before", str(os.cpu_count())), ("", "1")):
-            os.environ["OMP_THREAD_LIMIT"] = limit
+    readers = {"": read_text, "_command_as_before": read_text_by_command}
+    times: dict[str, list[float]] = {label: [] for label in readers}
+    timeouts = dict.fromkeys(readers, 0)
+    differ = 0
+    found = dict.fromkeys(readers, 0)
+    drawn = 0
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # the command, as the check ran it before
+    for image, lettering in images:
+        texts = []
+        for label, reader in readers.items():
             started = time.perf_counter()
             try:
-                read_text(image, ["en", "nl"], budget_seconds=budget, region=text_region(image))
+                texts.append(reader(image, ["en", "nl"], budget, text_region(image)).text)
             except OcrTimeout:  # a check lists the image in `skipped` and goes on
                 timeouts[label] += 1
+                texts.append(None)
             times[label].append((time.perf_counter() - started) * 1000)
-    os.environ.pop("OMP_THREAD_LIMIT")
-    if before is not None:
-        os.environ["OMP_THREAD_LIMIT"] = before
-    result = {"ocr_images_read": len(images), "ocr_budget_seconds_per_image": budget}
+        differ += texts[0] != texts[1]
+        if lettering is not None:
+            expected = _words_of(lettering)
+            drawn += len(expected)
+            for label, text in zip(readers, texts):
+                found[label] += len(expected & _words_of(text or ""))
+    result = {"ocr_images_read": len(images), "ocr_budget_seconds_per_image": budget,
+              "ocr_text_differs_from_command": differ, "ocr_drawn_words": drawn}
     for label, values in times.items():
         result |= {f"ocr_ms_p50_per_image{label}": round(float(np.percentile(values, 50)), 1),
                    f"ocr_ms_p99_per_image{label}": round(float(np.percentile(values, 99)), 1),
                    f"ocr_ms_max_per_image{label}": round(max(values), 1),
-                   f"ocr_over_budget{label}": timeouts[label]}
+                   f"ocr_over_budget{label}": timeouts[label],
+                   f"ocr_drawn_words_found{label}": round(found[label] / drawn, 4)}
     return result
 
 
-def ocr_costs(plain: list[Image.Image], texty: list[Image.Image]) -> dict:
+def _words_of(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def ocr_costs(plain: list[Image.Image], texty: list[tuple[Image.Image, str]]) -> dict:
     gate_plain = [(median_ms(lambda im=im: likely_has_text(im), 3), likely_has_text(im)) for im in plain]
     cards = quote_cards(10)
-    card_hits = [likely_has_text(c) for c in cards]
-    variant_hits = [likely_has_text(im) for im in texty]
-    flagged = [im for im, (_, flag) in zip(plain, gate_plain) if flag]
-    sent = [im for im, hit in zip(texty + cards, variant_hits + card_hits) if hit] + flagged
+    card_hits = [likely_has_text(c) for c, _ in cards]
+    variant_hits = [likely_has_text(im) for im, _ in texty]
+    flagged = [(im, None) for im, (_, flag) in zip(plain, gate_plain) if flag]
+    sent = [pair for pair, hit in zip(texty + cards, variant_hits + card_hits) if hit] + flagged
+    card = cards[0][0]
     started = time.perf_counter()
-    text = read_text(cards[0], ["en", "nl"], budget_seconds=30, region=text_region(cards[0])).text
+    text = read_text(card, ["en", "nl"], budget_seconds=30, region=text_region(card)).text
     ocr_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
-    read_text(cards[0], ["en", "nl"], budget_seconds=30)
+    read_text(card, ["en", "nl"], budget_seconds=30)
     whole_ms = (time.perf_counter() - started) * 1000
     return {
         "gate_ms_median_on_photos": round(statistics.median(ms for ms, _ in gate_plain), 2),
@@ -379,7 +415,9 @@ def main(argv: list[str] | None = None) -> int:
             if done % 50 == 0:
                 console.print(f"  {done}/{len(jobs)} pictures, {time.perf_counter() - started:.0f} s", style="dim")
     quality_seconds = time.perf_counter() - started
-    texty = [VARIANTS[v](p.image) for p in STATE["distractor"][:40] for v in ("caption-below", "overlay-text")]
+    # Each with the lettering the variant draws on it
+    texty = [(VARIANTS[v](p.image), drawn) for p in STATE["distractor"][:40]
+             for v, drawn in (("caption-below", "WHEN THE WEEKEND FINALLY ARRIVES"), ("overlay-text", "SALE 50% OFF"))]
     plain = [p.image for p in STATE["reference"] + STATE["distractor"]]
     result = {
         "photographs": len(photos),

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import functools
+import glob
 import os
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -123,28 +126,84 @@ class OcrText:
         return (left, top, right - left, bottom - top)
 
 
-@functools.cache
-def _installed_languages() -> frozenset[str]:
-    import pytesseract
+# Where the Debian, Ubuntu, Fedora, Arch and Homebrew packages put Tesseract's language data; TESSDATA_PREFIX,
+# when set, comes first. tesserocr's wheel bundles its own libtesseract, whose built-in path is none of these.
+_TESSDATA_PLACES = ("/usr/share/tesseract-ocr/*/tessdata", "/usr/share/tessdata", "/usr/local/share/tessdata",
+                    "/opt/homebrew/share/tessdata")
+# One engine per thread and language set: a PyTessBaseAPI is not thread-safe, and making one (loading the
+# language models) costs about as much as reading a caption, so each is kept for the thread's next image.
+_engines = threading.local()
 
+
+@functools.cache
+def _tessdata() -> tuple[str, frozenset[str]]:
+    """The language data directory and the languages in it."""
+    # A build of tesserocr against a system libtesseract with OpenMP would spread one image over threads whose
+    # waiting costs more than it saves when other requests keep the cores busy (0.66–0.74 of the time with one
+    # thread on the image bench's lettered pictures); OpenMP reads the limit when it is loaded, with tesserocr.
+    # A deployment's own setting is kept. (The PyPI wheel's libtesseract has no OpenMP.)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        return frozenset(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractNotFoundError, OSError) as exc:
-        raise OcrUnavailable("Tesseract is not installed, so text inside images is not read") from exc
+        import tesserocr
+    except ImportError as exc:
+        raise OcrUnavailable("Tesseract (tesserocr) is not installed, so text inside images is not read") from exc
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    places = ([prefix, os.path.join(prefix, "tessdata")] if prefix else []) + sorted(
+        (found for pattern in _TESSDATA_PLACES for found in glob.glob(pattern)), reverse=True)
+    for place in filter(os.path.isdir, places):
+        path, languages = tesserocr.get_languages(os.path.join(place, ""))
+        if languages:
+            return path, frozenset(languages)
+    raise OcrUnavailable("no Tesseract language data is installed (Debian: tesseract-ocr-eng), so text inside "
+                         "images is not read")
+
+
+def _engine(codes: str):
+    """This thread's Tesseract for the languages `codes` ("eng+nld"), made on first use."""
+    from tesserocr import OEM, PSM, PyTessBaseAPI
+
+    engines = _engines.__dict__.setdefault("by_languages", {})
+    if codes not in engines:
+        # The settings of the tesseract command line's defaults: automatic page segmentation, the default engine.
+        engines[codes] = PyTessBaseAPI(path=_tessdata()[0], lang=codes, psm=PSM.AUTO, oem=OEM.DEFAULT)
+    return engines[codes]
 
 
 def read_text(image: Image.Image, languages: list[str], budget_seconds: float,
               region: TextRegion | None = None) -> OcrText:
     """Read the text in `image` (only its `region`, when given) with Tesseract in the given languages (en, nl,
     da, sv, de); the words' boxes are in the pixels of `image`."""
-    import pytesseract
+    source, scale, top = ocr_input(image, region)
+    engine = _engine("+".join(ocr_languages(languages)))
+    rgb = source.convert("RGB")
+    # Raw pixels, without a resolution, as the tesseract command got them from a PNG: Tesseract then estimates the
+    # resolution from the letters. (With tesserocr's SetImage the picture comes with a resolution, and noisy
+    # lettering on photographs is read differently from before.)
+    engine.SetImageBytes(rgb.tobytes(), rgb.width, rgb.height, 3, 3 * rgb.width)
+    try:
+        # The budget stops recognition, the bulk of the time, where Tesseract checks it (between words); the page
+        # layout analysis before it is not interruptible, and _OCR_SIDE and the gate's band bound its input. A
+        # timeout of 0 would mean none, hence at least 1 ms.
+        if not engine.Recognize(timeout=max(1, round(budget_seconds * 1000))):
+            raise OcrTimeout(budget_seconds)
+        return assemble(_words(engine), scale, top)
+    finally:
+        engine.Clear()  # the image and its results are not kept with the engine
 
-    installed = _installed_languages()
+
+def ocr_languages(languages: list[str]) -> list[str]:
+    """Tesseract's codes for the languages (en, nl, ...) whose data is installed; English when none is."""
+    installed = _tessdata()[1]
     codes = [TESSERACT_LANGUAGES[lang] for lang in languages if TESSERACT_LANGUAGES.get(lang) in installed]
     if not codes:
         codes = ["eng"] if "eng" in installed else []
     if not codes:
         raise OcrUnavailable("no Tesseract language data for " + ", ".join(languages or ["en"]))
+    return codes
+
+
+def ocr_input(image: Image.Image, region: TextRegion | None) -> tuple[Image.Image, float, int]:
+    """The picture Tesseract reads (the region's band, scaled down to readable letters), its scale and its top."""
     top = 0
     if region is not None:
         image, top = image.crop((0, region.top, image.width, region.bottom)), region.top
@@ -152,41 +211,45 @@ def read_text(image: Image.Image, languages: list[str], budget_seconds: float,
                 _OCR_LETTER_HEIGHT / region.letter_height if region is not None else 1.0)
     source = image if scale == 1.0 else image.resize((max(1, round(image.width * scale)),
                                                       max(1, round(image.height * scale))))
-    # Tesseract spreads one image over OpenMP threads whose waiting costs more than it saves when other requests
-    # keep the cores busy: on the image bench's lettered pictures one thread read the same text in 0.66–0.74 of the
-    # time. pytesseract hands this process's environment to Tesseract; a deployment's own setting is kept.
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    try:
-        data = pytesseract.image_to_data(source.convert("RGB"), lang="+".join(codes), timeout=budget_seconds,
-                                         output_type=pytesseract.Output.DICT)
-    except pytesseract.TesseractNotFoundError as exc:
-        raise OcrUnavailable("Tesseract is not installed, so text inside images is not read") from exc
-    except RuntimeError as exc:
-        if "timeout" in str(exc).lower():
-            raise OcrTimeout(budget_seconds) from exc
-        raise
-    return _assemble(data, scale, top)
+    return source, scale, top
 
 
-def _assemble(data: dict, scale: float, top: int = 0) -> OcrText:
+Word = tuple[str, float, int, tuple[int, int, int, int]]
+
+
+def _words(engine) -> Iterator[Word]:
+    """(text, confidence, line number, (left, top, width, height)) of each word Tesseract read."""
+    from tesserocr import RIL, iterate_level
+
+    iterator = engine.GetIterator()
+    if iterator is None:
+        return
+    line = 0
+    for word in iterate_level(iterator, RIL.WORD):
+        if word.IsAtBeginningOf(RIL.TEXTLINE):
+            line += 1
+        box = word.BoundingBox(RIL.WORD)
+        if box is not None:
+            left, y, right, bottom = box
+            yield word.GetUTF8Text(RIL.WORD) or "", word.Confidence(RIL.WORD), line, (left, y, right - left, bottom - y)
+
+
+def assemble(words: Iterable[Word], scale: float, top: int = 0) -> OcrText:
     """Join Tesseract's words into lines, remembering where each word sits in the text."""
     parts: list[str] = []
-    words = []
+    boxes = []
     length = 0
     previous_line = None
-    for i, word in enumerate(data["text"]):
-        word = (word or "").strip()
-        if not word or float(data["conf"][i]) < _MIN_CONFIDENCE:
+    for word, confidence, line, box in words:
+        word = word.strip()
+        if not word or confidence < _MIN_CONFIDENCE:
             continue
-        line = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         if parts:
-            separator = " " if line == previous_line else "\n"
-            parts.append(separator)
+            parts.append(" " if line == previous_line else "\n")
             length += 1
         previous_line = line
-        left, y, width, height = (round(data[k][i] / scale) for k in ("left", "top", "width", "height"))
-        box = (left, y + top, width, height)
-        words.append((length, length + len(word), box))
+        left, y, width, height = (round(v / scale) for v in box)
+        boxes.append((length, length + len(word), (left, y + top, width, height)))
         parts.append(word)
         length += len(word)
-    return OcrText("".join(parts), tuple(words))
+    return OcrText("".join(parts), tuple(boxes))
