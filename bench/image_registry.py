@@ -101,16 +101,10 @@ def found(search, queries) -> tuple[int, float]:
     return hits, round(statistics.median(times), 1)
 
 
-def cpu_ms(fn, runs: int = 9) -> float:
+def cpu_ms(fn) -> float:
     """Median CPU time of the calling thread (ms): what a search costs a core, whatever else keeps the machine busy
     (a search runs on one thread)."""
-    fn()
-    samples = []
-    for _ in range(runs):
-        started = time.thread_time()
-        fn()
-        samples.append((time.thread_time() - started) * 1000)
-    return round(statistics.median(samples), 1)
+    return median_ms(fn, clock=time.thread_time)
 
 
 @contextmanager
