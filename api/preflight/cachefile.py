@@ -22,6 +22,12 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "preflight"
 
 
+def stamp(source: Path) -> str:
+    """What names a payload built from a data file: its path, size and modification time (an upgrade changes them)."""
+    status = source.stat()
+    return f"{source}\0{status.st_size}\0{status.st_mtime_ns}\0"
+
+
 def read_payload(path: Path, magic: bytes) -> bytes | None:
     """The payload `write_payload` stored at `path` with this `magic`, or None when it cannot be trusted."""
     try:

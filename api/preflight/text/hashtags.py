@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from preflight.cachefile import cache_dir, read_payload, write_payload
+from preflight.cachefile import cache_dir, read_payload, stamp, write_payload
 from preflight.vocab import LANGUAGES
 
 # Brands mix English hashtags into posts in every language.
@@ -106,9 +106,7 @@ def stored_vocabulary(language: str, build: Callable[[], dict[str, int]]) -> dic
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(f"{sys.version_info[:2]}\0{marshal.version}\0".encode())
     for lang in sorted({language, ENGLISH}):
-        source = Path(available_languages()[lang])
-        status = source.stat()
-        digest.update(f"{source}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+        digest.update(stamp(Path(available_languages()[lang])).encode())
     path = cache_dir() / f"hashtag-words-{language}-{digest.hexdigest()[:16]}.bin"
     payload = read_payload(path, STORED)
     if payload is not None:

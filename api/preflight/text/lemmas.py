@@ -12,7 +12,7 @@ from pathlib import Path
 
 import marisa_trie
 
-from preflight.cachefile import cache_dir, read_payload, write_payload
+from preflight.cachefile import cache_dir, read_payload, stamp, write_payload
 
 MAGIC = b"preflight-lemmas\x01"
 # Tables kept per language: the one in use and the one of the previous spacy-lookups-data.
@@ -35,8 +35,7 @@ def load_lemma_table(language: str) -> LemmaTable:
     registered = _registered(language)
     # spaCy names the file without its compression suffix and reads whichever exists.
     source = registered if registered.exists() else registered.with_name(registered.name + ".gz")
-    status = source.stat()
-    digest = hashlib.sha256(f"{source}\0{status.st_size}\0{status.st_mtime_ns}".encode()).hexdigest()[:16]
+    digest = hashlib.sha256(stamp(source).encode()).hexdigest()[:16]
     path = cache_dir() / f"lemmas-{language}-{digest}.marisa"
     payload = read_payload(path, MAGIC)
     if payload is not None:
