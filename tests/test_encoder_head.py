@@ -134,7 +134,7 @@ def test_a_language_with_its_own_weights_is_read_with_them_and_the_others_with_t
     # Shared weights that see nothing, English weights that see hostility: only the English sentence can score.
     write_model(tmp_path / "flat.npz", np.zeros(1 << 8, dtype=np.float32), 0.0, 8, {"en": 0.8})
     write_head(tmp_path / "tiny-e5.npz", np.zeros_like(head[0]), head[1], {"en": 0.8, "nl": 0.8}, "flat", {"default": 1.0},
-               own={"en": head[0]})
+               own={"en": head[0]}, own_bias=head[1])
     write_pack(tmp_path)
     checker = Checker.from_directory(tmp_path, analyzer=analyzer)
     assert rule_ids(checker.check("You are worthless scum, get lost.", language="en")) == ["tone/hostile"]

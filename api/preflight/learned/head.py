@@ -40,10 +40,11 @@ class EncoderHead:
     base: LinearModel  # the character model it is mixed with and gated by
     mix: dict[str, float]  # per language (or `default`): the head's share of the score
     floors: dict[str, float] = field(default_factory=dict)  # per language: a character score every encoded sentence needs
-    # Per trained language, the weights and bias its sentences are read with, fitted with a block of that language's
-    # own. A language without its own (Dutch, Swedish) is read with `weights` and `bias`, fitted on all languages alike.
+    # Per trained language, the weights its sentences are read with, from one fit (bias `own_bias`) with a block of
+    # each language's own. A language without its own (Dutch, Swedish) is read with `weights` and `bias`, fitted on
+    # all languages alike.
     own: dict[str, np.ndarray] = field(default_factory=dict)
-    own_bias: dict[str, float] = field(default_factory=dict)
+    own_bias: float = 0.0
 
     def gate_for(self, limit: float, language: str | None) -> float:
         """The character score a sentence needs to reach the encoder: what the threshold implies, or the language's floor."""
@@ -62,7 +63,7 @@ class EncoderHead:
         if not self.own:
             return sigmoid(vectors @ self.weights + self.bias)
         weights = np.stack([self.own.get(language or "", self.weights) for language in languages])
-        bias = np.array([self.own_bias.get(language or "", self.bias) for language in languages])
+        bias = np.array([self.own_bias if language in self.own else self.bias for language in languages])
         return sigmoid(np.einsum("ij,ij->i", vectors, weights) + bias)
 
     def mixed(self, encoded: np.ndarray, char: np.ndarray, languages: list[str | None]) -> np.ndarray:

@@ -96,12 +96,11 @@ def _read_head(path: Path, data):
                        *_own(data))
 
 
-def _own(data) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """A head's per-language weights and biases; none in a file written before it had them."""
+def _own(data) -> tuple[dict[str, np.ndarray], float]:
+    """A head's per-language weights and their bias; none in a file written before it had them."""
     if "own_weights" not in data.files:
-        return {}, {}
-    languages = [str(x) for x in data["own_languages"]]
-    return dict(zip(languages, data["own_weights"].astype(np.float32))), dict(zip(languages, (float(x) for x in data["own_bias"])))
+        return {}, 0.0
+    return dict(zip((str(x) for x in data["own_languages"]), data["own_weights"].astype(np.float32))), float(data["own_bias"])
 
 
 def write_model(path: Path, weights: np.ndarray, bias: float, bits: int, thresholds: dict[str, float],
@@ -120,12 +119,11 @@ def write_model(path: Path, weights: np.ndarray, bias: float, bits: int, thresho
 
 def write_head(path: Path, weights: np.ndarray, bias: float, thresholds: dict[str, float], base: str,
                mix: dict[str, float], floors: dict[str, float] | None = None, own: dict[str, np.ndarray] | None = None,
-               own_bias: dict[str, float] | None = None) -> None:
+               own_bias: float = 0.0) -> None:
     """An encoder head: its weights and bias (for every language, and per language where it has its own), its
     thresholds, the character model (a file beside it) it is mixed with, and how much."""
     path.parent.mkdir(parents=True, exist_ok=True)
     own = own or {}
-    own_bias = own_bias or {}
     with path.open("wb") as out:
         np.savez_compressed(
             out, kind=np.array(HEAD_KIND), weights=weights.astype(np.float32), bias=np.float32(bias), base=np.array(base),
@@ -135,7 +133,7 @@ def write_head(path: Path, weights: np.ndarray, bias: float, thresholds: dict[st
             floors=np.array([(floors or {})[k] for k in sorted(floors or {})], dtype=np.float32),
             own_languages=np.array(sorted(own), dtype=str),
             own_weights=np.array([own[k] for k in sorted(own)], dtype=np.float32).reshape(len(own), len(weights)),
-            own_bias=np.array([own_bias.get(k, bias) for k in sorted(own)], dtype=np.float32),
+            own_bias=np.float32(own_bias),
         )
 
 

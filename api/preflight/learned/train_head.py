@@ -120,7 +120,7 @@ def train(out: Path, base_path: Path, c: float) -> list[dict]:
         with_own_copies(vectors[fit_rows], [item.language for item in fit_items]), labels, sample_weight=weights)
     blocks = per_language.coef_[0].astype(np.float32).reshape(1 + len(TRAINED), -1)
     own = {language: blocks[0] + blocks[1 + n] for n, language in enumerate(TRAINED)}
-    own_bias = {language: float(per_language.intercept_[0]) for language in TRAINED}
+    own_bias = float(per_language.intercept_[0])
     head = EncoderHead(out.stem, common.coef_[0].astype(np.float32), float(common.intercept_[0]), {}, base, MIX, own=own, own_bias=own_bias)
     languages = [item.language for item in held]
     char = base.score_many([item.text for item in held], languages)
