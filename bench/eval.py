@@ -235,7 +235,7 @@ def print_real_data(console: Console, runs: dict[str, dict], real: dict) -> None
     table.add_column("lang")
     for n in runs:
         table.add_column(f"regression {n}: pos, P / R", justify="right")
-    for col in ("real dev: offensive / not", "P / R / F1", "FPR on not", "of which swearing", "better_profanity P / R / F1, FPR"):
+    for col in ("real dev: offensive / not", "P / R / F1", "FPR on not", "of which swearing", "swearing as correct: P / F1", "better_profanity P / R / F1, FPR"):
         table.add_column(col, justify="right")
     for lang in LANGUAGES:
         row = [lang]
@@ -244,13 +244,14 @@ def print_real_data(console: Console, runs: dict[str, dict], real: dict) -> None
             row.append(f"{s['tp'] + s['fn']}, {_fmt(s['precision'])} / {_fmt(s['recall'])}" if s else "-")
         cell = real["languages"][lang]
         if not cell["items"]:
-            row += [f"[dim]{cell['note']}[/]", "", "", "", ""]
+            row += [f"[dim]{cell['note']}[/]", "", "", "", "", ""]
         else:
             ours, base = cell["preflight"], cell["better_profanity"]
             row += [f"{cell['offensive']} / {cell['not']}",
                     f"{_fmt(ours['precision'])} / {_fmt(ours['recall'])} / [bold]{_fmt(ours['f1'])}[/]",
                     f"{ours['fpr']:.1%} ({ours['fp']})",
                     f"{ours['fp_swearing']} (without: {ours['fpr_without_swearing']:.1%})",
+                    f"{_fmt(ours['brand']['precision'])} / [bold]{_fmt(ours['brand']['f1'])}[/]",
                     f"{base['precision']:.2f} / {base['recall']:.2f} / {base['f1']:.2f}, {base['fpr']:.1%}"]
         table.add_row(*row)
     console.print(table)

@@ -55,7 +55,8 @@ def measure(checker, folder: Path) -> dict:
             "offensive": counts["tp"] + counts["fn"],
             "not": counts["fp"] + counts["tn"],
             "preflight": {**_scores(counts), "fp_swearing": counts["fp_swearing"],
-                          "fpr_without_swearing": _ratio(counts["fp"] - counts["fp_swearing"], counts["fp"] + counts["tn"])},
+                          "fpr_without_swearing": _ratio(counts["fp"] - counts["fp_swearing"], counts["fp"] + counts["tn"]),
+                          "brand": _brand_scores(counts)},
             "better_profanity": _scores(base[language]),
             "rules_on_not_items": dict(rules_on_negatives[language].most_common()),
         }
@@ -80,11 +81,22 @@ def _count(cell: Counter, expected: bool, raised: bool) -> None:
 
 
 def _scores(c: Counter) -> dict:
-    precision = _ratio(c["tp"], c["tp"] + c["fp"], empty=1.0)
-    recall = _ratio(c["tp"], c["tp"] + c["fn"], empty=1.0)
+    return {"tp": c["tp"], "fp": c["fp"], "fn": c["fn"], "tn": c["tn"], **_prf(c["tp"], c["fp"], c["fn"]),
+            "fpr": _ratio(c["fp"], c["fp"] + c["tn"])}
+
+
+def _brand_scores(c: Counter) -> dict:
+    """Scores with a swear word flagged on a `not` item counted as correct, as a brand would: such items leave the
+    false positives (they are not offensive hits either, so recall is unchanged)."""
+    fp = c["fp"] - c["fp_swearing"]
+    return {"fp": fp, **_prf(c["tp"], fp, c["fn"])}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    precision = _ratio(tp, tp + fp, empty=1.0)
+    recall = _ratio(tp, tp + fn, empty=1.0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": c["tp"], "fp": c["fp"], "fn": c["fn"], "tn": c["tn"], "precision": precision, "recall": recall,
-            "f1": round(f1, 4), "fpr": _ratio(c["fp"], c["fp"] + c["tn"])}
+    return {"precision": precision, "recall": recall, "f1": round(f1, 4)}
 
 
 def _ratio(part: int, whole: int, empty: float = 0.0) -> float:

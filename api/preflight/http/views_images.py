@@ -16,6 +16,7 @@ from preflight.http.image_checks import STATUS
 from preflight.http.openapi import documented, query, whole
 from preflight.http.schemas import REFERENCE_ID_MAX, ReferenceForm, ReferenceOut, ReferencePatch, ReferencesResponse
 from preflight.http.views_check import parse_json, validation_details
+from preflight.http.views_overrides import whole_number
 
 bp = Blueprint("images", __name__)
 PAGE_DEFAULT, PAGE_MAX = 50, 200
@@ -98,20 +99,11 @@ def list_references():
     status = request.args.get("status") or None
     if status not in (None, "restricted", "licensed"):
         raise ApiError(422, "invalid_request", "status must be restricted or licensed", [{"field": "status"}])
-    limit, offset = number_arg("limit", PAGE_DEFAULT, 1, PAGE_MAX), number_arg("offset", 0, 0, OFFSET_MAX)
+    limit, offset = whole_number("limit", PAGE_DEFAULT, 1, PAGE_MAX), whole_number("offset", 0, 0, OFFSET_MAX)
     references, total = current_app.extensions["preflight"].references.list(
         status=status, label=request.args.get("label") or None, limit=limit, offset=offset)
     return jsonify({"references": [reference_out(r) for r in references], "total": total, "limit": limit,
                     "offset": offset})
-
-
-def number_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-        raise ApiError(422, "invalid_request", f"{name} must be a whole number from {low} to {high}", [{"field": name}])
-    return int(raw)
 
 
 @bp.get("/v1/images/references/<int:ref_id>")
