@@ -174,6 +174,15 @@ def test_the_shipped_rule_flags_abuse_and_not_service_replies(checker):
     assert checker.skipped == []
 
 
+def test_the_shipped_rule_reads_a_german_post_whole(checker):
+    # Each sentence alone scores under German's threshold; together they are the finding, on the stronger sentence.
+    report = checker.check("Was für eine Schande. Ihr habt dieses Land verraten.", language="de")
+    findings = [f for f in report.findings if f.rule == "offensive-language/abusive-tone"]
+    assert [f.span.text for f in findings] == ["Ihr habt dieses Land verraten."]
+    assert findings[0].details["scored"] == "whole post"
+    assert checker.check("Vielen Dank für Ihre Geduld. Ihr Paket ist unterwegs.", language="de").findings == []
+
+
 def test_the_api_starts_without_the_model_and_says_what_it_skipped(tmp_path, analyzer):
     from preflight.http.app import create_app
 
