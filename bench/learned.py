@@ -64,13 +64,8 @@ def scores(flags: list[tuple[bool, bool]]) -> dict:
 def learned_fires(checker: Checker, report, text: str, profile=None) -> bool:
     """The model on the report's sentences, before word rules hide its findings."""
     rule = next(r for r in checker.ruleset.rules if r.id == RULE)
-    model = rule.matcher.model.get()
     sentences = report.sentences or [(0, len(text), report.language)]
-    limits = [rule.matcher.threshold_for(language, profile, model.thresholds) for _, _, language in sentences]
-    wanted = [i for i, limit in enumerate(limits) if limit is not None]
-    scores = model.score_many([text[sentences[i][0]:sentences[i][1]] for i in wanted], [sentences[i][2] for i in wanted],
-                              [limits[i] for i in wanted])
-    return any(score >= limits[i] for i, score in zip(wanted, scores.tolist()))
+    return any(row.score >= row.threshold for row in rule.matcher.scored(text, sentences, report.language, profile))
 
 
 def measured(item, english: float) -> bool:

@@ -95,6 +95,33 @@ def test_a_rule_threshold_overrides_the_calibration(tiny, analyzer):
     assert checker.check("You are vile scum!", language="en").findings == []
 
 
+def test_a_post_scored_whole_finds_hostility_spread_over_two_sentences(tiny, analyzer):
+    text = "You are vile. Such scum."
+    model = read_model(tiny / "tiny.npz")
+    alone = [model.score(sentence) for sentence in ("You are vile.", "Such scum.")]
+    assert max(alone) < 0.9 <= model.score("You are vile. Such scum."), "the test needs two sentences that reach 0.9 only together"
+    write_pack(tiny, threshold="      threshold: 0.9")
+    assert Checker.from_directory(tiny, analyzer=analyzer).check(text, language="en").findings == []
+    write_pack(tiny, threshold="      threshold: 0.9\n      whole_post: [en]")
+    checker = Checker.from_directory(tiny, analyzer=analyzer)
+    report = checker.check(text, language="en")
+    assert rule_ids(report) == ["tone/hostile"]
+    finding = report.findings[0]
+    # The finding marks the more hostile sentence and says the post was read as a whole.
+    assert finding.span.text == "Such scum."
+    assert finding.details["scored"] == "whole post" and finding.score >= 0.9
+    # Only the languages named: a Dutch post is still read sentence by sentence, and shop talk stays quiet whole.
+    assert checker.check(text, language="nl").findings == []
+    assert checker.check("Our new shoes are here. Thanks for your order.", language="en").findings == []
+
+
+def test_a_sentence_that_fires_alone_is_shown_as_itself_not_again_as_the_post(tiny, analyzer):
+    write_pack(tiny, threshold="      threshold: 0.85\n      whole_post: [en]")
+    report = Checker.from_directory(tiny, analyzer=analyzer).check("You are vile. Such scum.", language="en")
+    assert [f.span.text for f in report.findings] == ["Such scum."]
+    assert "scored" not in report.findings[0].details
+
+
 def test_a_profile_rethresholds_or_disables_the_rule(tiny, analyzer):
     write_pack(tiny, profile="id: brand\nname: Brand\nthresholds: {tone/hostile: {en: 0.999}}\n")
     checker = Checker.from_directory(tiny, analyzer=analyzer)
@@ -145,6 +172,15 @@ def test_the_shipped_rule_flags_abuse_and_not_service_replies(checker):
     assert "offensive-language/abusive-tone" in rule_ids(report)
     assert checker.check("So sorry about the delay, we have sent you a new parcel today.", language="en").findings == []
     assert checker.skipped == []
+
+
+def test_the_shipped_rule_reads_a_german_post_whole(checker):
+    # Each sentence alone scores under German's threshold; together they are the finding, on the stronger sentence.
+    report = checker.check("Was für eine Schande. Ihr habt dieses Land verraten.", language="de")
+    findings = [f for f in report.findings if f.rule == "offensive-language/abusive-tone"]
+    assert [f.span.text for f in findings] == ["Ihr habt dieses Land verraten."]
+    assert findings[0].details["scored"] == "whole post"
+    assert checker.check("Vielen Dank für Ihre Geduld. Ihr Paket ist unterwegs.", language="de").findings == []
 
 
 def test_the_api_starts_without_the_model_and_says_what_it_skipped(tmp_path, analyzer):

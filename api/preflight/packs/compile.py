@@ -221,7 +221,7 @@ class PackCompiler:
         model = LazyModel(resolve_model(node.classifier, Path(self.display).parent))
         if not model.available:
             self.indexes.skipped.append({"check": self.rule_id, "reason": model.missing})
-        return ClassifierMatcher(model, node.threshold, self.rule_id)
+        return ClassifierMatcher(model, node.threshold, self.rule_id, frozenset(node.whole_post or ()))
 
     def terms(self, mid: int, layer: str, language: str, terms: list[str], loc: tuple, quiet: bool = False, **options) -> None:
         for index, term in enumerate(terms):

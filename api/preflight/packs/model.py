@@ -70,6 +70,11 @@ class MatchNode(Strict):
         None, description="With classifier: the score (0-1) at or above which a sentence matches, or one per language plus `default`; "
         "without it, the model's own calibrated threshold per language.",
     )
+    whole_post: list[Language] | None = Field(
+        None, description="With classifier: in these languages the post's sentences are also scored together as one text, "
+        "so hostility spread over several short sentences is found; where only that reaches the threshold, the finding marks "
+        "the sentence that scores highest.",
+    )
     profile_terms: ProfileList | None = Field(None, description="Add the brand profile's own list to the terms.")
     forms: Forms | None = Field(None, description="With phrase/lemma: `exact` matches only the written form, not its plurals and inflections.")
     compound: Literal["prefix", "suffix", "both"] | None = Field(
