@@ -18,11 +18,11 @@ from preflight.images.fingerprint import analysis_gray
 TESSERACT_LANGUAGES = {"en": "eng", "nl": "nld", "da": "dan", "sv": "swe", "de": "deu"}
 _GATE_SIDE = 480
 # Text is strokes of a morphological gradient at least this strong (grey levels), letter-sized blobs in a row of
-# at least this many, with at most this share of busy pixels around the row (None: any background; see
-# _beyond_busy_share). Grass, fur, masonry, rows of windows and crowds make rows of blobs too, but amid weaker
-# edges of their own, where lettering on a card or a caption band stands on a plain background; the stronger the
-# strokes, the busier the photograph lettering may stand on.
-_STROKE_LEVELS = ((48, 5, 0.15), (96, 4, 0.2), (160, 3, 0.3), (200, 3, None))
+# at least this many, with at most this share of busy pixels around the row (see _beyond_busy_share; None: any
+# background). Grass, fur, masonry, rows of windows and crowds make rows of blobs too, but amid weaker edges of
+# their own, where lettering on a card or a caption band stands on a plain background; lettering over a busy
+# photograph is seen at the strongest contrast, which texture seldom reaches in a row.
+_STROKE_LEVELS = ((48, 5, 0.15), (96, 4, 0.2), (160, 3, None))
 # Pixels this close to a stroke (2 px) are its own soft edge (anti-aliasing, the blur of scaling), not background.
 _STROKE_EDGE = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
 # Above this many candidate blobs the picture is texture (foliage, gravel), not lettering.
@@ -79,9 +79,12 @@ def _strokes_in_line(gradient: np.ndarray, contrast: int, row: int,
     if glyphs.sum() < row or glyphs.sum() > _MAX_GLYPHS:
         return None
     left, top, width, height = left[glyphs], top[glyphs], width[glyphs], height[glyphs]
-    excess = None if busy_share is None else _beyond_busy_share(gradient, strokes, contrast, busy_share,
-                                                                 left, top, width, height)
-    members = _in_lines(left, top + height, height, left + width, row, excess)
+    members = _in_lines(left, top + height, height, left + width, row)
+    excess = None
+    if members.any() and busy_share is not None:
+        # Only pictures with a row at all pay for looking at the background.
+        excess = _beyond_busy_share(gradient, strokes, contrast, busy_share, left, top, width, height)
+        members = _in_lines(left, top + height, height, left + width, row, excess)
     if not members.any():
         return None
     letter = float(np.median(height[members]))
@@ -114,6 +117,8 @@ def _in_lines(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, right
               excess: np.ndarray | None = None) -> np.ndarray:
     """Which blobs are part of some `row` blobs following each other left to right on one baseline, at about one
     size (and, given each blob's busy pixels beyond the share allowed, `excess`, on a background plain enough)."""
+    if len(lefts) < row:
+        return np.zeros(len(lefts), bool)
     gap = lefts[None, :] - rights[:, None]
     follows = (gap >= -2) & (gap <= heights[:, None])
     follows &= np.abs(bottoms[None, :] - bottoms[:, None]) <= np.maximum(2, heights[:, None] // 5)
