@@ -5,6 +5,8 @@ import dataclasses
 import types
 from concurrent.futures import ThreadPoolExecutor
 
+import cv2
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -46,6 +48,35 @@ def test_faint_lettering_is_still_seen(background, ink):
     card = Image.new("RGB", (1080, 420), (background,) * 3)
     ImageDraw.Draw(card).text((80, 160), "Limited offer today", fill=(ink,) * 3, font=ImageFont.load_default(size=64))
     assert likely_has_text(card)
+
+
+def texture(seed: int, blur: float, amplitude: float) -> Image.Image:
+    """A grass- or gravel-like texture: seeded noise blurred to blobs of a few pixels around mid-grey, 720 px."""
+    noise = cv2.GaussianBlur(np.random.default_rng(seed).normal(0, 1, (720, 720)), (0, 0), blur)
+    return Image.fromarray(np.clip(128 + amplitude * noise / noise.std(), 0, 255).astype(np.uint8)).convert("RGB")
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(("blur", "amplitude"), [(1.5, 30), (2.0, 60)])
+def test_rows_of_blobs_in_a_busy_texture_are_not_taken_for_lettering(seed, blur, amplitude):
+    # Each of these has rows of letter-sized blobs (the gate sent all eight to OCR before it looked at the
+    # background), but amid the texture's weaker edges, where lettering on a card stands on a plain ground.
+    assert not likely_has_text(texture(seed, blur, amplitude))
+
+
+def test_lettering_over_a_busy_texture_is_seen_on_a_plain_band_or_at_full_contrast():
+    banded = texture(0, 1.5, 30)
+    draw = ImageDraw.Draw(banded)
+    draw.rectangle((0, 540, 720, 640), fill=(230, 230, 230))
+    draw.text((40, 560), "Limited offer today", fill=(170, 170, 170), font=ImageFont.load_default(size=56))
+    region = text_region(banded)
+    # Faint (contrast 60), and only the band is taken, not the texture's pairs of blobs above it.
+    assert region is not None and 480 <= region.top < 560 and 620 < region.bottom <= 720
+    outlined = texture(0, 2.0, 60)
+    ImageDraw.Draw(outlined).text((360, 360), "SALE 50% OFF", fill="white", font=ImageFont.load_default(size=80),
+                                  anchor="mm", stroke_width=4, stroke_fill="black")
+    region = text_region(outlined)
+    assert region is not None and region.top < 340 and region.bottom > 380
 
 
 @needs_tesseract

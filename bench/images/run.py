@@ -5,6 +5,8 @@ Prints tables and writes bench/results/images.json. Not a test: nothing here ass
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import io
 import multiprocessing
 import os
@@ -29,6 +31,7 @@ from results_file import save_results  # noqa: E402
 from timing import median_ms  # noqa: E402
 
 from preflight.config import DEFAULTS  # noqa: E402
+from preflight.images import ocr  # noqa: E402
 from preflight.images.decode import decode_image  # noqa: E402
 from preflight.images.errors import OcrTimeout  # noqa: E402
 from preflight.images.fingerprint import (QUERY_SIDE, UPSCALE_BELOW, Fingerprint, analysis_gray,  # noqa: E402
@@ -40,6 +43,9 @@ from preflight.images.ocr import (OcrText, TextRegion, assemble, likely_has_text
 from preflight.images.variants import VARIANTS  # noqa: E402
 
 FP_BUDGET = 0.001
+# The OCR gate's levels before it looked at the background around a row (contrast, row, any background), timed and
+# scored beside the current ones on the same pictures.
+PREVIOUS_GATE_LEVELS = ((48, 5, None), (96, 4, None), (160, 4, None))
 console = Console()
 # Filled before the worker processes fork, so that they inherit the pictures instead of receiving them.
 STATE: dict = {}
@@ -308,13 +314,71 @@ def _words_of(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.casefold()))
 
 
-def ocr_costs(plain: list[Image.Image], texty: list[tuple[Image.Image, str]]) -> dict:
-    gate_plain = [(median_ms(lambda im=im: likely_has_text(im), 3), likely_has_text(im)) for im in plain]
+@contextlib.contextmanager
+def gate_levels(levels: tuple):
+    """The OCR gate with other levels, for the time of the block."""
+    current = ocr._STROKE_LEVELS
+    ocr._STROKE_LEVELS = levels
+    try:
+        yield
+    finally:
+        ocr._STROKE_LEVELS = current
+
+
+def gate_half(name: str) -> str:
+    """Half a or b of the pictures, by a hash of the photograph's name (all tiles of a photo in one half): the
+    gate's settings were chosen looking at half a only, and half b tells whether they hold on pictures not looked
+    at."""
+    return "ab"[hashlib.sha256(name.split("#")[0].encode()).digest()[0] % 2]
+
+
+def gate_rows(plain: list[Photo], texty: list[tuple[Image.Image, str]], cards: list[tuple[Image.Image, str]]) -> dict:
+    """What the OCR gate sends to OCR, now and with its previous levels: the pictures without text (all and by
+    half), the caption and overlay variants, the quote cards, faint lettering on plain cards; and its median time
+    per picture without text (wall and CPU time), both timed picture by picture in turns so that they see the same
+    load."""
+    faint = []
+    for background, ink in ((230, 170), (40, 100), (230, 140), (40, 130)):
+        card = Image.new("RGB", (1080, 420), (background,) * 3)
+        ImageDraw.Draw(card).text((80, 160), "Limited offer today", fill=(ink,) * 3,
+                                  font=ImageFont.load_default(size=64))
+        faint.append(card)
+    rows = {}
+    settings = {"": ocr._STROKE_LEVELS, "_previous": PREVIOUS_GATE_LEVELS}
+    times: dict[str, list[float]] = {label: [] for label in settings}
+    cpu_times: dict[str, list[float]] = {label: [] for label in settings}
+    flags: dict[str, list[bool]] = {label: [] for label in settings}
+    for photo in plain:
+        for label, levels in settings.items():
+            with gate_levels(levels):
+                times[label].append(median_ms(lambda im=photo.image: likely_has_text(im), 3))
+                cpu_times[label].append(median_ms(lambda im=photo.image: likely_has_text(im), 3, time.thread_time))
+                flags[label].append(likely_has_text(photo.image))
+    halves = [gate_half(p.name) for p in plain]
+    for label, levels in settings.items():
+        with gate_levels(levels):
+            rows |= {
+                f"gate_ms_median_on_photos{label}": round(statistics.median(times[label]), 2),
+                f"gate_cpu_ms_median_on_photos{label}": round(statistics.median(cpu_times[label]), 2),
+                f"gate_flags_photos_without_text{label}": _rate(flags[label]),
+                **{f"gate_flags_photos_without_text_half_{h}{label}": _rate(
+                    flag for flag, half in zip(flags[label], halves) if half == h) for h in "ab"},
+                f"gate_hits_quote_cards{label}": _rate(likely_has_text(c) for c, _ in cards),
+                f"gate_hits_caption_and_overlay_variants{label}": _rate(likely_has_text(im) for im, _ in texty),
+                f"gate_hits_faint_cards_contrast_60_and_90{label}": _rate(likely_has_text(c) for c in faint),
+            }
+    rows |= {"photos_without_text": len(plain), **{f"photos_without_text_half_{h}": halves.count(h) for h in "ab"},
+             "caption_and_overlay_variants": len(texty),
+             "gate_flagged_photos": [p.name for p, flag in zip(plain, flags[""]) if flag]}
+    return rows
+
+
+def ocr_costs(plain: list[Photo], texty: list[tuple[Image.Image, str]]) -> dict:
     cards = quote_cards(10)
-    card_hits = [likely_has_text(c) for c, _ in cards]
-    variant_hits = [likely_has_text(im) for im, _ in texty]
-    flagged = [(im, None) for im, (_, flag) in zip(plain, gate_plain) if flag]
-    sent = [pair for pair, hit in zip(texty + cards, variant_hits + card_hits) if hit] + flagged
+    rows = gate_rows(plain, texty, cards)
+    flagged = set(rows["gate_flagged_photos"])
+    sent = [(im, drawn) for im, drawn in texty + cards if likely_has_text(im)]
+    sent += [(p.image, None) for p in plain if p.name in flagged]
     card = cards[0][0]
     started = time.perf_counter()
     text = read_text(card, ["en", "nl"], budget_seconds=30, region=text_region(card)).text
@@ -323,12 +387,7 @@ def ocr_costs(plain: list[Image.Image], texty: list[tuple[Image.Image, str]]) ->
     read_text(card, ["en", "nl"], budget_seconds=30)
     whole_ms = (time.perf_counter() - started) * 1000
     return {
-        "gate_ms_median_on_photos": round(statistics.median(ms for ms, _ in gate_plain), 2),
-        "gate_flags_photos_without_text": _rate(flag for _, flag in gate_plain),
-        "photos_without_text": len(plain),
-        "gate_hits_quote_cards": _rate(card_hits),
-        "gate_hits_caption_and_overlay_variants": _rate(variant_hits),
-        "caption_and_overlay_variants": len(texty),
+        **rows,
         "ocr_ms_1080_quote_card_en_nl": round(ocr_ms, 1),
         "ocr_ms_1080_quote_card_en_nl_whole_image_as_before": round(whole_ms, 1),
         "ocr_text": text,
@@ -362,13 +421,17 @@ def print_tables(result: dict) -> None:
     console.print(f"previous matcher: false positives {q['previous_matcher_false_positive_queries']}, wrong first "
                   f"match {q['previous_matcher_wrong_first_match']}; index search median "
                   f"{q['index_search_ms_median']:.1f} ms (previous {q['previous_matcher_index_search_ms_median']:.1f} ms)")
-    speed_table = Table(title="Speed and memory")
-    speed_table.add_column("measure")
-    speed_table.add_column("value", justify="right")
-    for key, value in {**result["speed"], **result["ocr"]}.items():
-        if key != "ocr_text":
-            speed_table.add_row(key, str(value))
-    console.print(speed_table)
+    print_table("Speed and memory", {**result["speed"], **result["ocr"]})
+
+
+def print_table(title: str, measures: dict) -> None:
+    table = Table(title=title)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in measures.items():
+        if key not in ("ocr_text", "gate_flagged_photos"):
+            table.add_row(key, str(value))
+    console.print(table)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -382,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
                              f"the engine's {UPSCALE_BELOW} on the same queries")
     parser.add_argument("--variants", default="", help="comma-separated variants to query (default: all)")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed, memory and OCR measures")
+    parser.add_argument("--ocr-gate-only", action="store_true",
+                        help="only the OCR gate's rows (what it sends to OCR, its time), now and before")
     args = parser.parse_args(argv)
     STATE["upscale_compare"] = [int(t) for t in args.compare_upscale.split(",") if t.strip()]
     STATE["variants"] = [v.strip() for v in args.variants.split(",") if v.strip()] or list(VARIANTS)
@@ -401,6 +466,15 @@ def main(argv: list[str] | None = None) -> int:
     STATE["reference"] = detailed + [t for t, kept in zip(candidates, detail) if not kept]
     STATE["detailed"] = len(detailed)
     STATE["distractor"] = [t for name, image in photos[1::2] for t in tiles(name, image)]
+    # Each with the lettering the variant draws on it
+    texty = [(VARIANTS[v](p.image), drawn) for p in STATE["distractor"][:40]
+             for v, drawn in (("caption-below", "WHEN THE WEEKEND FINALLY ARRIVES"), ("overlay-text", "SALE 50% OFF"))]
+    plain = STATE["reference"] + STATE["distractor"]
+    if args.ocr_gate_only:
+        gate = gate_rows(plain, texty, quote_cards(10))
+        print_table("OCR gate", gate)
+        save_results("images-quick-ocr-gate" if args.quick else "images-ocr-gate", gate)
+        return 0
     console.print(f"{len(photos)} distinct photographs; {len(STATE['reference'])} references (tiles of "
                   f"{len(photos[0::2])} photos; {len(detailed)} with detail), {len(STATE['distractor'])} distractor "
                   f"pictures (tiles of {len(photos[1::2])} photos), {len(STATE['variants'])} variants each")
@@ -415,10 +489,6 @@ def main(argv: list[str] | None = None) -> int:
             if done % 50 == 0:
                 console.print(f"  {done}/{len(jobs)} pictures, {time.perf_counter() - started:.0f} s", style="dim")
     quality_seconds = time.perf_counter() - started
-    # Each with the lettering the variant draws on it
-    texty = [(VARIANTS[v](p.image), drawn) for p in STATE["distractor"][:40]
-             for v, drawn in (("caption-below", "WHEN THE WEEKEND FINALLY ARRIVES"), ("overlay-text", "SALE 50% OFF"))]
-    plain = [p.image for p in STATE["reference"] + STATE["distractor"]]
     result = {
         "photographs": len(photos),
         "sources": {"debian": sorted([*FILES, GCOMPRIS_PACKAGE]), "scikit-image": True},

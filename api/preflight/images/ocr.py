@@ -18,8 +18,13 @@ from preflight.images.fingerprint import analysis_gray
 TESSERACT_LANGUAGES = {"en": "eng", "nl": "nld", "da": "dan", "sv": "swe", "de": "deu"}
 _GATE_SIDE = 480
 # Text is strokes of a morphological gradient at least this strong (grey levels), letter-sized blobs in a row of
-# at least this many. Faint strokes need a longer row: grass, fur and masonry make short rows of faint blobs.
-_STROKE_LEVELS = ((48, 5), (96, 4), (160, 4))
+# at least this many, with at most this share of busy pixels around the row (see _beyond_busy_share; None: any
+# background). Grass, fur, masonry, rows of windows and crowds make rows of blobs too, but amid weaker edges of
+# their own, where lettering on a card or a caption band stands on a plain background; lettering over a busy
+# photograph is seen at the strongest contrast, which texture seldom reaches in a row.
+_STROKE_LEVELS = ((48, 5, 0.15), (96, 4, 0.2), (160, 3, None))
+# Pixels this close to a stroke (2 px) are its own soft edge (anti-aliasing, the blur of scaling), not background.
+_STROKE_EDGE = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
 # Above this many candidate blobs the picture is texture (foliage, gravel), not lettering.
 _MAX_GLYPHS = 1500
 # Tesseract reads poorly past this size and slowly; larger images are scaled down first.
@@ -47,8 +52,8 @@ def text_region(image: Image.Image) -> TextRegion | None:
     gradient = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
     scale = image.height / gray.shape[0]
     # Lettering over a busy photo only stands apart from the photo's own edges at a higher contrast.
-    for contrast, row in _STROKE_LEVELS:
-        found = _strokes_in_line(gradient >= contrast, row)
+    for contrast, row, busy_share in _STROKE_LEVELS:
+        found = _strokes_in_line(gradient, contrast, row, busy_share)
         if found is not None:
             top, bottom, height = found
             margin = _MARGIN_LINES * height
@@ -62,9 +67,12 @@ def likely_has_text(image: Image.Image) -> bool:
     return text_region(image) is not None
 
 
-def _strokes_in_line(strokes: np.ndarray, row: int) -> tuple[float, float, float] | None:
-    """(top, bottom, median letter height) of the lettering, when some blobs stand in a row of at least `row`."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(strokes.astype(np.uint8), connectivity=8)
+def _strokes_in_line(gradient: np.ndarray, contrast: int, row: int,
+                     busy_share: float | None) -> tuple[float, float, float] | None:
+    """(top, bottom, median letter height) of the lettering, when some blobs of strokes at least `contrast` stand in
+    a row of at least `row` with at most `busy_share` of busy pixels around them."""
+    strokes = (gradient >= contrast).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
     left, top, width, height, area = (stats[1:, i] for i in range(5))
     # At this scale a word's letters often merge into one blob, so wide blobs count too.
     glyphs = (height >= 5) & (height <= 60) & (width >= 2) & (width <= 12 * height) & (area >= 0.15 * width * height)
@@ -72,20 +80,45 @@ def _strokes_in_line(strokes: np.ndarray, row: int) -> tuple[float, float, float
         return None
     left, top, width, height = left[glyphs], top[glyphs], width[glyphs], height[glyphs]
     members = _in_lines(left, top + height, height, left + width, row)
+    excess = None
+    if members.any() and busy_share is not None:
+        # Only pictures with a row at all pay for looking at the background.
+        excess = _beyond_busy_share(gradient, strokes, contrast, busy_share, left, top, width, height)
+        members = _in_lines(left, top + height, height, left + width, row, excess)
     if not members.any():
         return None
     letter = float(np.median(height[members]))
     # Shorter lines of the same lettering ("Monday mood") make no long row of their own: pairs of blobs of its
-    # size in a row count too.
+    # size in a row count too, on a background as plain (else a caption band over grass would take in the grass).
     alike = (height >= 0.6 * letter) & (height <= 1.6 * letter)
-    alike[alike] = _in_lines(left[alike], (top + height)[alike], height[alike], (left + width)[alike], 2)
+    alike[alike] = _in_lines(left[alike], (top + height)[alike], height[alike], (left + width)[alike], 2,
+                             None if excess is None else excess[alike])
     alike |= members
     return float(top[alike].min()), float((top + height)[alike].max()), letter
 
 
-def _in_lines(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, rights: np.ndarray, row: int) -> np.ndarray:
+def _beyond_busy_share(gradient: np.ndarray, strokes: np.ndarray, contrast: int, busy_share: float,
+                       left: np.ndarray, top: np.ndarray, width: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """For each blob, how many busy pixels lie around it beyond `busy_share` of the pixels there. Around means its
+    box grown by half its height, away from the strokes; busy pixels have a gradient of a third of `contrast` or
+    more. Negative: a plain background."""
+    free = 1 - cv2.dilate(strokes, _STROKE_EDGE)
+    busy = free & (gradient >= contrast / 3)
+    rows, columns = gradient.shape
+    margin = np.maximum(2, np.round(height / 2)).astype(int)
+    x0, x1 = np.clip(left - margin, 0, columns), np.clip(left + width + margin, 0, columns)
+    y0, y1 = np.clip(top - margin, 0, rows), np.clip(top + height + margin, 0, rows)
+    busy_sum, free_sum = (table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
+                          for table in (cv2.integral(busy), cv2.integral(free)))
+    return busy_sum - busy_share * free_sum
+
+
+def _in_lines(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, rights: np.ndarray, row: int,
+              excess: np.ndarray | None = None) -> np.ndarray:
     """Which blobs are part of some `row` blobs following each other left to right on one baseline, at about one
-    size."""
+    size (and, given each blob's busy pixels beyond the share allowed, `excess`, on a background plain enough)."""
+    if len(lefts) < row:
+        return np.zeros(len(lefts), bool)
     gap = lefts[None, :] - rights[:, None]
     follows = (gap >= -2) & (gap <= heights[:, None])
     follows &= np.abs(bottoms[None, :] - bottoms[:, None]) <= np.maximum(2, heights[:, None] // 5)
@@ -99,6 +132,14 @@ def _in_lines(lefts: np.ndarray, bottoms: np.ndarray, heights: np.ndarray, right
     for _ in range(row - 1):
         reach = successor[reach]
     starts = np.flatnonzero(reach[:count] < count)
+    if excess is not None:
+        # Summed over the row: one letter by a photograph's edge, above a caption band, does not undo the rest.
+        in_row = np.zeros(len(starts))
+        step = starts
+        for _ in range(row):
+            in_row += excess[step]
+            step = successor[step]
+        starts = starts[in_row <= 0]
     members = np.zeros(count + 1, bool)
     step = starts
     for _ in range(row):
