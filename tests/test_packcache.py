@@ -135,3 +135,15 @@ def test_a_copy_of_the_packs_elsewhere_is_compiled_for_its_own_paths(rules, tmp_
     other_checker, other = loaded(elsewhere, analyzer)
     assert (first.runs, other.runs) == (1, 1)
     assert all(Path(pack.path).is_relative_to(elsewhere) for pack in other_checker.ruleset.packs)
+
+
+def test_a_rule_set_read_back_unpacks_the_terms_of_the_languages_checked(rules, cache, analyzer):
+    """Each language's terms are stored apart and unpacked when a post first has a sentence in it."""
+    loaded(rules, analyzer)
+    checker, _ = loaded(rules, Analyzer())
+    terms = checker.ruleset.indexes.terms
+    assert "misleading-claims/up-to-discount" in {f.rule for f in checker.check(POSTS[0][0], language="en").findings}
+    assert "nl" in terms._stored and "en" not in terms._stored
+    mixed = checker.check("Big news for our customers today. Onze schoenen genezen gegarandeerd rugpijn!")
+    assert {"misleading-claims/health-claim", "misleading-claims/absolute-guarantee"} <= {f.rule for f in mixed.findings}
+    assert "nl" not in terms._stored

@@ -56,6 +56,12 @@ class Checker:
             return cls(load_cached(directory, analyzer, lambda: load_rules(directory, analyzer)), analyzer, **kwargs)
         return cls(load_rules(directory, analyzer), analyzer, **kwargs)
 
+    def unpack(self) -> None:
+        """Unpack the compiled terms of every language read back from the cache, which a check otherwise unpacks per
+        language on first use: the server does before its workers fork, so that they share them."""
+        for index in (self.ruleset.indexes.terms, *self.ruleset.profile_indexes.values()):
+            index.unpack_all()
+
     def warm(self) -> None:
         """Build now what the first check of each language would build on first use (token-pattern matchers,
         learned models, the sentence encoder): the server does in each worker, after the fork, since the
