@@ -8,7 +8,7 @@ from pathlib import Path
 from preflight.text.analyzer import Analyzer
 from preflight.errors import InputError, TextTooLongError, UnknownProfileError
 from preflight.matchers.base import Context
-from preflight.packs.load import RuleSet, load_rules
+from preflight.packs.ruleset import RuleSet
 from preflight.packs.model import Profile
 from preflight.pipeline import Submission, check_post
 from preflight.report import Finding, Report
@@ -50,11 +50,17 @@ class Checker:
         With `cache`, the compiled packs of an unchanged directory come from the user's cache directory.
         """
         analyzer = analyzer or Analyzer()
+
+        def compile_rules():
+            from preflight.packs.load import load_rules  # YAML and validation: a rule set read from the cache needs neither
+
+            return load_rules(directory, analyzer)
+
         if cache:
             from preflight.packs.cache import load_cached
 
-            return cls(load_cached(directory, analyzer, lambda: load_rules(directory, analyzer)), analyzer, **kwargs)
-        return cls(load_rules(directory, analyzer), analyzer, **kwargs)
+            return cls(load_cached(directory, analyzer, compile_rules), analyzer, **kwargs)
+        return cls(compile_rules(), analyzer, **kwargs)
 
     def unpack(self) -> None:
         """Unpack the compiled terms of every language read back from the cache, which a check otherwise unpacks per

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.errors import Problem
 from preflight.learned.linear import LazyModel, resolve_model
@@ -19,7 +20,9 @@ from preflight.text.morphology import SOURCE_LANGUAGE
 from preflight.packs.rule import PLACEHOLDERS, CompiledRule, placeholders
 from preflight.vocab import LANGUAGES
 from preflight.packs.model import MatchNode, Pack, Rule
-from preflight.packs.yamlfile import Marks, locate
+
+if TYPE_CHECKING:
+    from preflight.packs.yamlfile import Marks
 
 ALL_LANGUAGES = frozenset(LANGUAGES)
 ANY = "any"
@@ -64,8 +67,14 @@ class PackCompiler:
         self.stop: dict[str, tuple[str, ...]] = {}
         self.forms = "inflected"
 
+    def at(self, loc: tuple) -> tuple[int, int]:
+        """Line and column of `loc` in the pack file."""
+        from preflight.packs.yamlfile import locate  # the YAML reader's: compiling needs it, reading the cache does not
+
+        return locate(self.marks, loc)
+
     def problem(self, loc: tuple, message: str) -> None:
-        line, col = locate(self.marks, loc)
+        line, col = self.at(loc)
         self.problems.append(Problem(self.display, line, col, message))
 
     def rules(self, pack: Pack, rules: list[Rule], base: tuple = ("rules",)) -> list[CompiledRule]:
@@ -126,7 +135,7 @@ class PackCompiler:
             limit_of=matcher if metric is not None else None,
             file=self.display,
             example_marks={
-                (kind, language, i): locate(self.marks, loc + ("examples", kind, language, i))
+                (kind, language, i): self.at(loc + ("examples", kind, language, i))
                 for kind in ("match", "no_match", "todo")
                 for language, items in getattr(rule.examples, kind).items()
                 for i in range(len(items))

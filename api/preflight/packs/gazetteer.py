@@ -13,7 +13,6 @@ from preflight.errors import Problem
 from preflight.matchers.terms import FORM
 from preflight.vocab import LANGUAGES
 from preflight.packs.model import KEBAB, Language, Strict, Term
-from preflight.packs.yamlfile import locate
 
 EVENTS_DIR = "events"
 EventKind = Literal["disaster", "terror-attack", "mass-shooting", "war", "pandemic", "storm", "accident"]
@@ -125,6 +124,7 @@ class Gazetteer:
 def load_gazetteer(root: Path, analyzer, indexes, problems: list[Problem]) -> Gazetteer:
     """The events of `root/events/*.yaml` with their terms compiled; problems are added as file:line:col."""
     from preflight.packs.load import read_model
+    from preflight.packs.yamlfile import locate
 
     gazetteer = Gazetteer()
     seen: dict[str, str] = {}
