@@ -147,3 +147,17 @@ def test_a_rule_set_read_back_unpacks_the_terms_of_the_languages_checked(rules, 
     mixed = checker.check("Big news for our customers today. Onze schoenen genezen gegarandeerd rugpijn!")
     assert {"misleading-claims/health-claim", "misleading-claims/absolute-guarantee"} <= {f.rule for f in mixed.findings}
     assert "nl" not in terms._stored
+
+
+def test_the_models_the_packs_were_compiled_from_are_read_back_when_asked_for(rules, cache, analyzer):
+    """The examples, the docs and the admin pages read the packs' and profiles' models: the cache gives the same ones,
+    unpickled only when first asked for."""
+    compiled, _ = loaded(rules, analyzer)
+    cached, counted = loaded(rules, Analyzer())
+    assert counted.runs == 0
+    sources = cached.ruleset.indexes.sources
+    assert sources._stored is not None
+    assert [pack.model for pack in cached.ruleset.packs] == [pack.model for pack in compiled.ruleset.packs]
+    assert [rule.model.examples for rule in cached.ruleset.rules] == [rule.model.examples for rule in compiled.ruleset.rules]
+    assert cached.ruleset.profiles == compiled.ruleset.profiles and "example" in cached.ruleset.profiles
+    assert sources._stored is None

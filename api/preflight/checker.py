@@ -4,15 +4,18 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.text.analyzer import Analyzer
 from preflight.errors import InputError, TextTooLongError, UnknownProfileError
 from preflight.matchers.base import Context
 from preflight.packs.ruleset import RuleSet
-from preflight.packs.model import Profile
 from preflight.pipeline import Submission, check_post
 from preflight.report import Finding, Report
 from preflight.vocab import CONTEXTS, PLATFORMS
+
+if TYPE_CHECKING:
+    from preflight.packs.model import Profile
 
 MAX_TEXT_CHARS = 100_000
 # Checked once per language by `warm`: a sentence, a phone number and an address reach the token patterns,
@@ -63,10 +66,11 @@ class Checker:
         return cls(compile_rules(), analyzer, **kwargs)
 
     def unpack(self) -> None:
-        """Unpack the compiled terms of every language read back from the cache, which a check otherwise unpacks per
-        language on first use: the server does before its workers fork, so that they share them."""
+        """Unpack what was read back from the cache and is otherwise unpacked on first use (each language's terms,
+        the models the packs were compiled from): the server does before its workers fork, so that they share it."""
         for index in (self.ruleset.indexes.terms, *self.ruleset.profile_indexes.values()):
             index.unpack_all()
+        self.ruleset.indexes.sources.unpack()
 
     def warm(self) -> None:
         """Build now what the first check of each language would build on first use (token-pattern matchers,

@@ -17,11 +17,12 @@ from preflight.matchers.regex import RegexMatcher, compile_regex
 from preflight.matchers.terms import EXACT, FORM, LEMMA, OBFUSCATED, ConsistencyMatcher, SubstitutionMatcher, TermIndex, TermsMatcher
 from preflight.text.forms import fold
 from preflight.text.morphology import SOURCE_LANGUAGE
-from preflight.packs.rule import PLACEHOLDERS, CompiledRule, placeholders
+from preflight.packs.rule import PLACEHOLDERS, CompiledRule, InForce, placeholders
+from preflight.packs.sources import Sources
 from preflight.vocab import LANGUAGES
-from preflight.packs.model import MatchNode, Pack, Rule
 
 if TYPE_CHECKING:
+    from preflight.packs.model import MatchNode, Pack, Rule
     from preflight.packs.yamlfile import Marks
 
 ALL_LANGUAGES = frozenset(LANGUAGES)
@@ -47,6 +48,7 @@ class Indexes:
     skipped: list[dict] = field(default_factory=list)  # rules whose optional model is not installed
     next_id: int = 0
     listed: list = field(default_factory=list)  # the gazetteer's entries, for `event` matchers
+    sources: Sources = field(default_factory=Sources)  # the models compiled, for the readers that need them
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -130,8 +132,8 @@ class PackCompiler:
             languages=languages,
             matcher=matcher,
             unless=unless,
-            when=rule.when,
-            model=rule,
+            when=InForce.of(rule.when),
+            source=self.indexes.sources.add(rule),
             limit_of=matcher if metric is not None else None,
             file=self.display,
             example_marks={

@@ -120,7 +120,7 @@ def load_rules(directory: str | Path, analyzer) -> RuleSet:
     profiles = _load_profiles(root / PROFILES_DIR, problems)
     if problems:
         raise PackError(problems)
-    ruleset = RuleSet(packs, profiles, indexes, gazetteer=gazetteer)
+    ruleset = RuleSet(packs, indexes.sources.add(profiles), indexes, gazetteer=gazetteer)
     for profile in profiles.values():
         ruleset.profile_indexes[profile.id] = build_profile_index(profile, indexes.profile_slots, analyzer)
     return ruleset
@@ -158,7 +158,7 @@ def _load_pack(path: Path, extra: list[Path], analyzer, indexes: Indexes, proble
             line, col = locate(marks, ("rules", index, "id")) if index < len(model.rules) else (1, 1)
             problems.append(Problem(display, line, col, f"duplicate rule id '{rule.id}' (first used in rule {ids[rule.id] + 1})"))
         ids.setdefault(rule.id, index)
-    return LoadedPack(model.id, model.version, model.title, model, rules, display)
+    return LoadedPack(model.id, model.version, model.title, indexes.sources.add(model), rules, display)
 
 
 def _load_profiles(directory: Path, problems: list[Problem]) -> dict[str, Profile]:

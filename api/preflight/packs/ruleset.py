@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.packs.gazetteer import Gazetteer
+from preflight.packs.sources import Stored
 
 if TYPE_CHECKING:
     from preflight.matchers.terms import TermIndex
@@ -20,9 +21,13 @@ class LoadedPack:
     id: str
     version: str
     title: str
-    model: Pack
+    source: Stored  # the pack's model: its owner, description and references
     rules: list[CompiledRule]
     path: str
+
+    @property
+    def model(self) -> Pack:
+        return self.source.get()
 
 
 @dataclass
@@ -30,7 +35,7 @@ class RuleSet:
     """Everything compiled from one rules directory; built once, then read by every check."""
 
     packs: list[LoadedPack]
-    profiles: dict[str, Profile]
+    profile_source: Stored  # the brand profiles by id: read when a post names one
     indexes: Indexes
     profile_indexes: dict[str, TermIndex] = field(default_factory=dict)
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
@@ -38,6 +43,10 @@ class RuleSet:
     @property
     def rules(self) -> list[CompiledRule]:
         return [rule for pack in self.packs for rule in pack.rules]
+
+    @property
+    def profiles(self) -> dict[str, Profile]:
+        return self.profile_source.get()
 
 
 def default_rules_dir() -> Path:
