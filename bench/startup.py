@@ -42,8 +42,11 @@ READY_TARGET_S = 3.0
 READY_TIMEOUT_S = 120.0
 
 
-def run_measured(argv: list[str], env: dict) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one child process."""
+FLOOR = [sys.executable, "-c", "import spacy; spacy.blank('en')"]
+
+
+def run_measured(argv: list[str], env: dict) -> dict:
+    """Wall seconds, CPU seconds (user and system) and peak RSS in MB of one child process."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -51,7 +54,7 @@ def run_measured(argv: list[str], env: dict) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1, 2):
         raise SystemExit(f"{' '.join(argv)} exited with {proc.returncode}")
-    return wall, usage.ru_maxrss / 1024  # Linux reports kilobytes
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}  # Linux: KB
 
 
 def free_port() -> int:
@@ -121,17 +124,18 @@ class Tree:
 
 
 def alternating(runs: int, trees: list[Tree], measure) -> dict[str, dict]:
-    """The median of `runs` measurements of each tree, taken in turn (A B A B ...) so that a change of load
-    on the machine weighs on every tree alike."""
-    walls: dict[str, list[float]] = {tree.name: [] for tree in trees}
-    rss: dict[str, list[float]] = {tree.name: [] for tree in trees}
+    """The medians of `runs` measurements of the floor and of each tree, taken in turn (floor A B floor A B ...),
+    so that a change of load on the machine weighs on all of them alike: each row has its own floor."""
+    samples: dict[str, list[dict]] = {"floor": [], **{tree.name: [] for tree in trees}}
     for _ in range(runs):
+        samples["floor"].append(run_measured(FLOOR, trees[0].env))
         for tree in trees:
-            wall, peak = measure(tree)
-            walls[tree.name].append(wall)
-            rss[tree.name].append(peak)
-    return {name: {"wall_s": round(statistics.median(walls[name]), 3), "rss_mb": round(statistics.median(rss[name]), 1)}
-            for name in walls}
+            samples[tree.name].append(measure(tree))
+    return {name: medians(taken) for name, taken in samples.items()}
+
+
+def medians(samples: list[dict]) -> dict:
+    return {key: round(statistics.median(sample[key] for sample in samples), 3) for key in samples[0]}
 
 
 def main() -> dict:
@@ -144,56 +148,62 @@ def main() -> dict:
     trees = [Tree("now", ROOT, work)]
     if args.baseline:
         trees.append(Tree("baseline", args.baseline.resolve(), work))
-    env = trees[0].env
-    cold_runs = max(1, args.runs // 2)
+    few = max(1, args.runs // 2)
 
-    def cold(tree: Tree):
+    def cold(tree: Tree) -> dict:
         tree.empty_cache()
         return run_measured(tree.check(), tree.env)
 
-    baselines = {
-        "python -c pass": alternating(args.runs, trees[:1], lambda tree: run_measured([sys.executable, "-c", "pass"], env)),
-        "import spaCy + blank('en')": alternating(args.runs, trees[:1], lambda tree: run_measured(
-            [sys.executable, "-c", "import spacy; spacy.blank('en')"], env)),
-    }
+    started_load = os.getloadavg()
+    python = {"python -c pass": medians([run_measured([sys.executable, "-c", "pass"], trees[0].env) for _ in range(args.runs)]),
+              "floor": medians([run_measured(FLOOR, trees[0].env) for _ in range(args.runs)])}
     rows = {
-        "check, cold cache": alternating(cold_runs, trees, cold),
+        "check, cold cache": alternating(few, trees, cold),
         "check, warm cache": alternating(args.runs, trees, lambda tree: run_measured(tree.check(), tree.env)),
         "check, warm cache, --lang auto": alternating(args.runs, trees, lambda tree: run_measured(tree.check("auto"), tree.env)),
     }
     keys = {tree.name: subprocess.run(
         [sys.executable, "-m", "preflight.cli", "keys", "create", "--name", "bench", "--scope", "check"],
         env=tree.env, cwd=tree.root, check=True, capture_output=True, text=True).stdout.split()[-1] for tree in trees}
-    servers: dict[str, list[dict]] = {tree.name: [] for tree in trees}
-    for _ in range(cold_runs):
-        for tree in trees:
-            servers[tree.name].append(server_ready(tree.env, keys[tree.name]))
-    server = {name: {field: round(statistics.median(s[field] for s in runs), 3) for field in runs[0]}
-              for name, runs in servers.items()}
-    floor = baselines["import spaCy + blank('en')"]["now"]["wall_s"]
-    table = Table(title=f"Start-up (median of runs; same machine, same run; load average {os.getloadavg()[0]:.1f})")
+    server = alternating(few, trees, lambda tree: server_ready(tree.env, keys[tree.name]))
+    load = os.getloadavg()
+    table = Table(title=f"Start-up (medians; each row beside its own floor, measured in turn; load average "
+                        f"{started_load[0]:.1f} at the start, {load[0]:.1f} at the end)")
     table.add_column("what")
+    table.add_column("floor: wall s, CPU s", justify="right")
     for tree in trees:
         table.add_column(f"{tree.name}: wall s (× floor)", justify="right")
+        table.add_column(f"{tree.name}: CPU s (× floor)", justify="right")
         table.add_column(f"{tree.name}: peak RSS MB", justify="right")
     table.add_column("target", justify="right")
-    for name, row in baselines.items():
-        table.add_row(name, f"{row['now']['wall_s']:.2f}", f"{row['now']['rss_mb']:.0f}", *[""] * (2 * len(trees) - 1))
+    empty = [""] * (3 * len(trees))
+    pass_ = python["python -c pass"]
+    table.add_row("python -c pass", f"{pass_['wall_s']:.2f}, {pass_['cpu_s']:.2f}", *empty, "")
+    floor = python["floor"]
+    table.add_row("import spaCy + blank('en') (the floor)", f"{floor['wall_s']:.2f}, {floor['cpu_s']:.2f}", *empty, "")
     for name, row in rows.items():
         target = TARGETS.get(name)
-        cells = [cell for tree in trees for cell in (f"{row[tree.name]['wall_s']:.2f} ({row[tree.name]['wall_s'] / floor:.2f})",
-                                                      f"{row[tree.name]['rss_mb']:.0f}")]
-        table.add_row(name, *cells, f"≤ {target[0]:.1f} s, ≤ {target[1]} MB" if target else "")
-    table.add_row("server ready (/readyz 200)", *[cell for tree in trees for cell in (
-        f"{server[tree.name]['ready_s']:.2f} ({server[tree.name]['ready_s'] / floor:.2f})",
-        f"{server[tree.name]['master_rss_mb']:.0f} + 2 × {server[tree.name]['worker_rss_mb']:.0f}")], f"≤ {READY_TARGET_S:.1f} s")
-    table.add_row("  first /v1/check, slowest language", *[cell for tree in trees for cell in (
-        f"{server[tree.name]['first_check_ms'] / 1000:.2f}", "")], "")
-    table.add_row("  server, all processes (PSS)", *[cell for tree in trees for cell in (
-        "", f"{server[tree.name]['total_pss_mb']:.0f}")], "")
-    Console(width=150).print(table)
-    result = {"runs": args.runs, "load_average": os.getloadavg(), "trees": {tree.name: str(tree.root) for tree in trees},
-              **{name: row["now"] for name, row in baselines.items()}, **rows, "server": server}
+        cells = []
+        for tree in trees:
+            mine = row[tree.name]
+            cells += [f"{mine['wall_s']:.2f} ({mine['wall_s'] / row['floor']['wall_s']:.2f})",
+                      f"{mine['cpu_s']:.2f} ({mine['cpu_s'] / row['floor']['cpu_s']:.2f})", f"{mine['rss_mb']:.0f}"]
+        table.add_row(name, f"{row['floor']['wall_s']:.2f}, {row['floor']['cpu_s']:.2f}", *cells,
+                      f"≤ {target[0]:.1f} s, ≤ {target[1]} MB" if target else "")
+    cells = []
+    for tree in trees:
+        mine = server[tree.name]
+        cells += [f"{mine['ready_s']:.2f} ({mine['ready_s'] / server['floor']['wall_s']:.2f})", "",
+                  f"{mine['master_rss_mb']:.0f} + 2 × {mine['worker_rss_mb']:.0f}"]
+    table.add_row("server ready (/readyz 200)", f"{server['floor']['wall_s']:.2f}, {server['floor']['cpu_s']:.2f}",
+                  *cells, f"≤ {READY_TARGET_S:.1f} s")
+    table.add_row("  first /v1/check, slowest language", "",
+                  *[cell for tree in trees for cell in (f"{server[tree.name]['first_check_ms'] / 1000:.2f}", "", "")], "")
+    table.add_row("  server, all processes (PSS)", "",
+                  *[cell for tree in trees for cell in ("", "", f"{server[tree.name]['total_pss_mb']:.0f}")], "")
+    Console(width=200).print(table)
+    result = {"runs": args.runs, "load_average": {"start": started_load, "end": load},
+              "trees": {tree.name: str(tree.root) for tree in trees}, **python, **rows, "server": server}
     save_results("startup", result)
     return result
 
