@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from preflight.errors import PackError, Problem
 from preflight.matchers.pattern import PatternIndex
 from preflight.matchers.terms import TermIndex
-from preflight.packs.rule import CompiledRule
 from preflight.packs.compile import Indexes, PackCompiler, ProfileSlot
 from preflight.packs.gazetteer import load_gazetteer
 from preflight.packs.model import MatchNode, Pack, Profile, Rule, RuleFile
