@@ -203,7 +203,7 @@ def main() -> dict:
                   *[cell for tree in trees for cell in ("", "", f"{server[tree.name]['total_pss_mb']:.0f}")], "")
     Console(width=200).print(table)
     result = {"runs": args.runs, "load_average": {"start": started_load, "end": load},
-              "trees": {tree.name: str(tree.root) for tree in trees}, **python, **rows, "server": server}
+              "trees": [tree.name for tree in trees], **python, **rows, "server": server}
     save_results("startup", result)
     return result
 
