@@ -8,7 +8,7 @@ import pytest
 
 from preflight import Checker
 from preflight.errors import PackError
-from preflight.packs.gazetteer import ListedEvent
+from preflight.packs.model import ListedEvent
 from preflight.packs.load import load_rules
 from preflight.pipeline import Submission, check_post
 

@@ -135,3 +135,29 @@ def test_a_copy_of_the_packs_elsewhere_is_compiled_for_its_own_paths(rules, tmp_
     other_checker, other = loaded(elsewhere, analyzer)
     assert (first.runs, other.runs) == (1, 1)
     assert all(Path(pack.path).is_relative_to(elsewhere) for pack in other_checker.ruleset.packs)
+
+
+def test_a_rule_set_read_back_unpacks_the_terms_of_the_languages_checked(rules, cache, analyzer):
+    """Each language's terms are stored apart and unpacked when a post first has a sentence in it."""
+    loaded(rules, analyzer)
+    checker, _ = loaded(rules, Analyzer())
+    terms = checker.ruleset.indexes.terms
+    assert "misleading-claims/up-to-discount" in {f.rule for f in checker.check(POSTS[0][0], language="en").findings}
+    assert "nl" in terms._stored and "en" not in terms._stored
+    mixed = checker.check("Big news for our customers today. Onze schoenen genezen gegarandeerd rugpijn!")
+    assert {"misleading-claims/health-claim", "misleading-claims/absolute-guarantee"} <= {f.rule for f in mixed.findings}
+    assert "nl" not in terms._stored
+
+
+def test_the_models_the_packs_were_compiled_from_are_read_back_when_asked_for(rules, cache, analyzer):
+    """The examples, the docs and the admin pages read the packs' and profiles' models: the cache gives the same ones,
+    unpickled only when first asked for."""
+    compiled, _ = loaded(rules, analyzer)
+    cached, counted = loaded(rules, Analyzer())
+    assert counted.runs == 0
+    sources = cached.ruleset.indexes.sources
+    assert sources._stored is not None
+    assert [pack.model for pack in cached.ruleset.packs] == [pack.model for pack in compiled.ruleset.packs]
+    assert [rule.model.examples for rule in cached.ruleset.rules] == [rule.model.examples for rule in compiled.ruleset.rules]
+    assert cached.ruleset.profiles == compiled.ruleset.profiles and "example" in cached.ruleset.profiles
+    assert sources._stored is None

@@ -4,15 +4,18 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.text.analyzer import Analyzer
 from preflight.errors import InputError, TextTooLongError, UnknownProfileError
 from preflight.matchers.base import Context
-from preflight.packs.load import RuleSet, load_rules
-from preflight.packs.model import Profile
+from preflight.packs.ruleset import RuleSet
 from preflight.pipeline import Submission, check_post
 from preflight.report import Finding, Report
 from preflight.vocab import CONTEXTS, PLATFORMS
+
+if TYPE_CHECKING:
+    from preflight.packs.model import Profile
 
 MAX_TEXT_CHARS = 100_000
 # Checked once per language by `warm`: a sentence, a phone number and an address reach the token patterns,
@@ -50,11 +53,24 @@ class Checker:
         With `cache`, the compiled packs of an unchanged directory come from the user's cache directory.
         """
         analyzer = analyzer or Analyzer()
+
+        def compile_rules():
+            from preflight.packs.load import load_rules  # YAML and validation: a rule set read from the cache needs neither
+
+            return load_rules(directory, analyzer)
+
         if cache:
             from preflight.packs.cache import load_cached
 
-            return cls(load_cached(directory, analyzer, lambda: load_rules(directory, analyzer)), analyzer, **kwargs)
-        return cls(load_rules(directory, analyzer), analyzer, **kwargs)
+            return cls(load_cached(directory, analyzer, compile_rules), analyzer, **kwargs)
+        return cls(compile_rules(), analyzer, **kwargs)
+
+    def unpack(self) -> None:
+        """Unpack what was read back from the cache and is otherwise unpacked on first use (each language's terms,
+        the models the packs were compiled from): the server does before its workers fork, so that they share it."""
+        for index in (self.ruleset.indexes.terms, *self.ruleset.profile_indexes.values()):
+            index.unpack_all()
+        self.ruleset.indexes.sources.unpack()
 
     def warm(self) -> None:
         """Build now what the first check of each language would build on first use (token-pattern matchers,

@@ -119,6 +119,8 @@ def run_scan(checker, directory, args, err: Console) -> int:
         raise InputError(f"{args.file}: no such file", field="file")
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     jobs = args.jobs or os.cpu_count() or 1
+    if jobs > 1:
+        checker.unpack()  # before the workers fork, so that they share what each would otherwise unpack for itself
     verdicts: Counter = Counter()
     packs: Counter = Counter()
     rules: Counter = Counter()

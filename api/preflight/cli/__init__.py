@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_images(args, database_url())
         if args.command == "serve":
             return run_serve(args, out)
-        from preflight.packs.load import default_rules_dir  # imports spaCy: not for the database commands above
+        from preflight.packs.ruleset import default_rules_dir  # imports spaCy: not for the database commands above
 
         if args.command == "rules" and args.rules_command == "impact":
             from preflight.cli.impact import run_impact

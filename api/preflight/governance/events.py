@@ -4,15 +4,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from preflight.errors import InputError
 from preflight.matchers.base import Context, Matcher
 from preflight.matchers.pattern import PatternIndex
 from preflight.matchers.terms import TermIndex
 from preflight.packs.compile import Indexes, PackCompiler
-from preflight.packs.model import MatchNode
 from preflight.report import Finding, Span
 from preflight.vocab import LANGUAGES
+
+if TYPE_CHECKING:
+    from preflight.packs.model import MatchNode
 
 PACK = "sensitive-topics"
 RULE = "sensitive-topics/live-event"
@@ -101,6 +104,8 @@ class EventMatcher:
     """The terms of the known events and the call-to-action terms, compiled once per change of either."""
 
     def __init__(self, events: list[Event], ruleset, analyzer) -> None:
+        from preflight.packs.model import MatchNode  # the pack format: only while events are live
+
         self.analyzer = analyzer
         self.indexes = Indexes(TermIndex(analyzer.pipelines, analyzer.words), PatternIndex(analyzer.pipelines))
         compiler = PackCompiler(analyzer, self.indexes, "events", {})

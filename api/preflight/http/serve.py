@@ -48,6 +48,9 @@ class Server(BaseApplication):
             from preflight.http.app import create_app
 
             app = create_app()
+            service = app.extensions.get("preflight")
+            if service is not None:
+                service.checker.unpack()
         # What the master built lives as long as the workers: their collections skip it, so they
         # neither spend time walking it nor write to its pages, which stay shared with the master.
         gc.freeze()

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 # Where a number written without a country code is read, by the language of its sentence
 # (after the brand profile's own regions): the regions where brands writing it post most.
 LANGUAGE_REGIONS = {
@@ -54,6 +52,8 @@ def _find_own(post, profile) -> list[tuple[int, int]]:
             if host in own.web_domains or (host.startswith("www.") and host[4:] in own.web_domains):
                 spans.append(m.span())
     if own.phones:
+        import phonenumbers  # only a profile with phone numbers reads them: a check without one never loads it
+
         regions = tuple(dict.fromkeys(r for lang in {s[2] for s in post.sentences} | {post.language} for r in reading_regions(profile, lang)))
         numbers = {_e164(p, regions) for p in own.phones} - {None}
         for region in regions:
@@ -69,6 +69,8 @@ def _under(domain: str, domains: list[str]) -> bool:
 
 
 def _e164(written: str, regions: tuple[str, ...]) -> str | None:
+    import phonenumbers
+
     for region in regions or (None,):
         try:
             number = phonenumbers.parse(written, region)

@@ -1,6 +1,8 @@
 """Term lists of all rules compiled into one token trie per language and layer."""
 from __future__ import annotations
 
+import pickle
+import threading
 from collections import defaultdict
 from typing import Callable
 
@@ -29,6 +31,47 @@ class TermIndex:
         self._compounds: dict[str, Compounds] = {}
         self._masked_words: dict[tuple[str, str], MaskedWords] = {}
         self.size = 0
+        # Languages read back from a pickle but not yet unpacked: language -> its tries, slips and compounds, pickled.
+        self._stored: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        """Each language's tries, slips and compounds pickled apart, so that reading the index back costs only the
+        languages that are then checked: a command-line check of an English post unpacks the English fifth."""
+        state = self.__dict__.copy()
+        languages = {language for _, language in self._tries} | set(self._slips) | set(self._compounds)
+        state["_stored"] = {**self._stored, **{
+            language: pickle.dumps(self._part(language), protocol=pickle.HIGHEST_PROTOCOL) for language in languages}}
+        state.update(_tries={}, _slips={}, _compounds={}, _masked_words={})
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def _part(self, language: str) -> tuple[dict, dict | None, Compounds | None]:
+        tries = {key: trie for key, trie in self._tries.items() if key[1] == language}
+        return tries, self._slips.get(language), self._compounds.get(language)
+
+    def _unpack(self, languages) -> None:
+        """Unpack the stored languages among `languages`. Each table is replaced, never changed in place: a thread
+        reading the index meanwhile sees the old one or the new one; two threads meeting a language unpack it once."""
+        if self._stored.keys().isdisjoint(languages):
+            return
+        with self._lock:
+            for language in [language for language in languages if language in self._stored]:
+                tries, slips, compounds = pickle.loads(self._stored[language])
+                self._tries = {**self._tries, **tries}
+                if slips is not None:
+                    self._slips = {**self._slips, language: slips}
+                if compounds is not None:
+                    self._compounds = {**self._compounds, language: compounds}
+                self._stored = {key: value for key, value in self._stored.items() if key != language}
+
+    def unpack_all(self) -> None:
+        """Unpack every stored language now: the server does before its workers fork, so that they share them."""
+        self._unpack(list(self._stored))
 
     def add(
         self,
@@ -49,6 +92,7 @@ class TermIndex:
         misspellings); `source` is the language a borrowed term is written in;
         `compound` lets a one-word term be the first or last part of a compound.
         """
+        self._unpack((language,))
         keys = self._keys(layer, language, term)
         if not keys:
             return False
@@ -111,12 +155,15 @@ class TermIndex:
                 found.append(entry)
 
     def layers(self) -> set[str]:
+        """The layers of the languages unpacked (of every language, in the index that compiled them)."""
         return {layer for layer, _ in self._tries}
 
     def find(self, ctx: Context, into: dict[int, list[Hit]] | None = None) -> dict[int, list[Hit]]:
         """Every term occurrence in the post, grouped by the matcher that asked for it."""
         hits: dict[int, list[Hit]] = into if into is not None else defaultdict(list)
         post = ctx.post
+        if self._stored:
+            self._unpack({post.language, *(language for _, _, language in post.sentences), *(t.lang for t in post.tokens)})
         for layer in self.layers():
             if layer == OBFUSCATED and not post.may_be_obfuscated():
                 continue

@@ -4,8 +4,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import phonenumbers
-
 PHONE_REGIONS = ("NL", "DK", "SE", "DE", "GB", "US")
 
 
@@ -124,6 +122,9 @@ def phone(text: str, regions: tuple[str, ...] = ()) -> bool:
     text = text.strip()
     if DATE_LIKE.match(text):
         return False
+    # Imported for the first number-like match only: loading its metadata costs a post without one its start-up.
+    import phonenumbers
+
     hinted = () if text.startswith(("+", "00")) else regions
     for region in dict.fromkeys(hinted + phone_regions(text)):
         try:
@@ -142,6 +143,8 @@ def phone(text: str, regions: tuple[str, ...] = ()) -> bool:
 
 def _grouped_as(text: str, number) -> bool:
     """Whether the digits are grouped as the region writes its numbers."""
+    import phonenumbers
+
     national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return [len(g) for g in DIGIT_RUN.findall(text)] == [len(g) for g in DIGIT_RUN.findall(national)]
 

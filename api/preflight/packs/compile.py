@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.errors import Problem
 from preflight.learned.linear import LazyModel, resolve_model
@@ -16,10 +17,13 @@ from preflight.matchers.regex import RegexMatcher, compile_regex
 from preflight.matchers.terms import EXACT, FORM, LEMMA, OBFUSCATED, ConsistencyMatcher, SubstitutionMatcher, TermIndex, TermsMatcher
 from preflight.text.forms import fold
 from preflight.text.morphology import SOURCE_LANGUAGE
-from preflight.packs.rule import PLACEHOLDERS, CompiledRule, placeholders
+from preflight.packs.rule import PLACEHOLDERS, CompiledRule, InForce, placeholders
+from preflight.packs.sources import Sources
 from preflight.vocab import LANGUAGES
-from preflight.packs.model import MatchNode, Pack, Rule
-from preflight.packs.yamlfile import Marks, locate
+
+if TYPE_CHECKING:
+    from preflight.packs.model import MatchNode, Pack, Rule
+    from preflight.packs.yamlfile import Marks
 
 ALL_LANGUAGES = frozenset(LANGUAGES)
 ANY = "any"
@@ -44,6 +48,7 @@ class Indexes:
     skipped: list[dict] = field(default_factory=list)  # rules whose optional model is not installed
     next_id: int = 0
     listed: list = field(default_factory=list)  # the gazetteer's entries, for `event` matchers
+    sources: Sources = field(default_factory=Sources)  # the models compiled, for the readers that need them
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -64,8 +69,14 @@ class PackCompiler:
         self.stop: dict[str, tuple[str, ...]] = {}
         self.forms = "inflected"
 
+    def at(self, loc: tuple) -> tuple[int, int]:
+        """Line and column of `loc` in the pack file."""
+        from preflight.packs.yamlfile import locate  # the YAML reader's: compiling needs it, reading the cache does not
+
+        return locate(self.marks, loc)
+
     def problem(self, loc: tuple, message: str) -> None:
-        line, col = locate(self.marks, loc)
+        line, col = self.at(loc)
         self.problems.append(Problem(self.display, line, col, message))
 
     def rules(self, pack: Pack, rules: list[Rule], base: tuple = ("rules",)) -> list[CompiledRule]:
@@ -121,12 +132,12 @@ class PackCompiler:
             languages=languages,
             matcher=matcher,
             unless=unless,
-            when=rule.when,
-            model=rule,
+            when=InForce.of(rule.when),
+            source=self.indexes.sources.add(rule),
             limit_of=matcher if metric is not None else None,
             file=self.display,
             example_marks={
-                (kind, language, i): locate(self.marks, loc + ("examples", kind, language, i))
+                (kind, language, i): self.at(loc + ("examples", kind, language, i))
                 for kind in ("match", "no_match", "todo")
                 for language, items in getattr(rule.examples, kind).items()
                 for i in range(len(items))

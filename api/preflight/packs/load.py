@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import difflib
 import logging
-import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -14,50 +12,17 @@ from pydantic import ValidationError
 from preflight.errors import PackError, Problem
 from preflight.matchers.pattern import PatternIndex
 from preflight.matchers.terms import TermIndex
-from preflight.packs.rule import CompiledRule
 from preflight.packs.compile import Indexes, PackCompiler, ProfileSlot
-from preflight.packs.gazetteer import Gazetteer, load_gazetteer
+from preflight.packs.gazetteer import load_gazetteer
 from preflight.packs.model import MatchNode, Pack, Profile, Rule, RuleFile
+# The server imports default_rules_dir from here, beside BackgroundReload.
+from preflight.packs.ruleset import LoadedPack, RuleSet, default_rules_dir  # noqa: F401
 from preflight.packs.yamlfile import Marks, locate, read_yaml
 
 log = logging.getLogger("preflight.packs")
 
 PROFILES_DIR = "profiles"
 PACK_FILE = "pack.yaml"
-
-
-@dataclass
-class LoadedPack:
-    id: str
-    version: str
-    title: str
-    model: Pack
-    rules: list[CompiledRule]
-    path: str
-
-
-@dataclass
-class RuleSet:
-    """Everything compiled from one rules directory; built once, then read by every check."""
-
-    packs: list[LoadedPack]
-    profiles: dict[str, Profile]
-    indexes: Indexes
-    profile_indexes: dict[str, TermIndex] = field(default_factory=dict)
-    gazetteer: Gazetteer = field(default_factory=Gazetteer)
-
-    @property
-    def rules(self) -> list[CompiledRule]:
-        return [rule for pack in self.packs for rule in pack.rules]
-
-
-def default_rules_dir() -> Path:
-    """PREFLIGHT_RULES_DIR, else the bundled rules next to the source tree, else ./rules."""
-    configured = os.environ.get("PREFLIGHT_RULES_DIR")
-    if configured:
-        return Path(configured)
-    bundled = Path(__file__).resolve().parents[3] / "rules"
-    return bundled if bundled.is_dir() else Path("rules")
 
 
 def _known_keys() -> list[str]:
@@ -154,7 +119,7 @@ def load_rules(directory: str | Path, analyzer) -> RuleSet:
     profiles = _load_profiles(root / PROFILES_DIR, problems)
     if problems:
         raise PackError(problems)
-    ruleset = RuleSet(packs, profiles, indexes, gazetteer=gazetteer)
+    ruleset = RuleSet(packs, indexes.sources.add(profiles), indexes, gazetteer=gazetteer)
     for profile in profiles.values():
         ruleset.profile_indexes[profile.id] = build_profile_index(profile, indexes.profile_slots, analyzer)
     return ruleset
@@ -192,7 +157,7 @@ def _load_pack(path: Path, extra: list[Path], analyzer, indexes: Indexes, proble
             line, col = locate(marks, ("rules", index, "id")) if index < len(model.rules) else (1, 1)
             problems.append(Problem(display, line, col, f"duplicate rule id '{rule.id}' (first used in rule {ids[rule.id] + 1})"))
         ids.setdefault(rule.id, index)
-    return LoadedPack(model.id, model.version, model.title, model, rules, display)
+    return LoadedPack(model.id, model.version, model.title, indexes.sources.add(model), rules, display)
 
 
 def _load_profiles(directory: Path, problems: list[Problem]) -> dict[str, Profile]:

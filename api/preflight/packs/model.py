@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from preflight.packs.days import parse_day
 from preflight.vocab import Context, Language, Platform, Severity
 
 # A term list under `any` applies in sentences of every language (borrowed English swearing).
@@ -23,7 +24,6 @@ Thresholds = Union[Score, dict[Union[Language, Literal["default"]], Score]]
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A two-letter country code (ISO 3166-1 alpha-2), or `global`.
 Region = Annotated[str, Field(pattern=r"^([A-Z]{2}|global)$")]
-MONTH_DAY = re.compile(r"^(\d{4}-)?(\d{2})-(\d{2})$")
 # A one-click replacement takes the place of a term; anything longer rewrites the sentence and is the editor's to write.
 REPLACEMENT_WORDS = 3
 DOMAIN = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
@@ -114,20 +114,6 @@ class When(Strict):
             for text in (item,) if isinstance(item, str) else (item.start, item.end):
                 parse_day(text)
         return value
-
-
-def parse_day(text: str) -> tuple[int | None, int, int]:
-    """(year or None, month, day) of 'MM-DD' or 'YYYY-MM-DD'."""
-    m = MONTH_DAY.match(str(text))
-    if not m:
-        raise ValueError(f"{text!r} is not a date: write MM-DD (every year) or YYYY-MM-DD")
-    year = int(m.group(1)[:4]) if m.group(1) else None
-    month, day = int(m.group(2)), int(m.group(3))
-    try:
-        dt.date(year or 2024, month, day)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date of the calendar") from None
-    return year, month, day
 
 
 class ExampleCase(Strict):
@@ -297,3 +283,82 @@ class Profile(Strict):
 
 MatchNode.model_rebuild()
 When.model_rebuild()
+
+
+# The listed sensitive events of `events/*.yaml` (see packs/gazetteer.py).
+EventKind = Literal["disaster", "terror-attack", "mass-shooting", "war", "pandemic", "storm", "accident"]
+# Two-letter country codes (ISO 3166-1 alpha-2), or `global` for events every reader knows.
+REGION = re.compile(r"^([A-Z]{2}|global)$")
+# A post a day early or late still lands on the anniversary somewhere in its readers' time zones and news.
+ANNIVERSARY_DAYS = 1
+
+
+class ListedEvent(Strict):
+    """One tragedy, attack, war, pandemic or storm: the names a post would use for it, its date and where it hit."""
+
+    id: str = Field(pattern=KEBAB, description="Stable id, kebab-case, unique across every events file.")
+    kind: EventKind
+    date: dt.date = Field(description="The day it happened or began (YYYY-MM-DD): its anniversary.")
+    ends: dt.date | None = Field(None, description="The last day, for events that lasted (wars, pandemics).")
+    regions: list[str] = Field(min_length=1, description="Country codes it hit (GB, NL, DE...), or `global`.")
+    names: dict[Language, list[Term]] = Field(min_length=1, description="Its names as the press of each language writes "
+                                                                        "them; English names are matched in every language.")
+    hashtags: list[str] = Field(default_factory=list, description="Hashtags it is known by, matched in every language.")
+    places: list[Term] = Field(default_factory=list, description="Places named after it ('Utøya'): read as the event on "
+                                                                "its anniversary only, since the place has other news.")
+    source: str = Field(min_length=3, description="Where the facts come from, e.g. 'Wikipedia (en): Grenfell Tower fire'.")
+
+    @field_validator("regions")
+    @classmethod
+    def valid_regions(cls, value: list[str]) -> list[str]:
+        if "UK" in value:
+            raise ValueError("'UK' is not a region: the country code of the United Kingdom is GB")
+        bad = [r for r in value if not REGION.match(r)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a region: write a two-letter country code (GB, NL, DK) or 'global'")
+        return value
+
+    @field_validator("hashtags")
+    @classmethod
+    def valid_hashtags(cls, value: list[str]) -> list[str]:
+        bad = [h for h in value if not h.startswith("#") or len(h) < 2 or " " in h]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a hashtag: write it as posted, e.g. '#Grenfell'")
+        return value
+
+    def name(self, language: str) -> str:
+        """The event's name in a post's language, else in English, else any."""
+        listed = self.names.get(language) or self.names.get("en") or next(iter(self.names.values()))
+        return listed[0]
+
+    def hit(self, regions: frozenset[str]) -> bool:
+        return "global" in self.regions or not regions.isdisjoint(self.regions)
+
+    def anniversary(self, day: dt.date) -> bool:
+        """Whether `day` is within a day of the date it happened, in any year since (the day itself included)."""
+        if day < self.date - dt.timedelta(days=ANNIVERSARY_DAYS):
+            return False
+        for year in (day.year - 1, day.year, day.year + 1):
+            try:
+                then = self.date.replace(year=year)
+            except ValueError:  # 29 February in a common year
+                then = dt.date(year, 2, 28)
+            if abs((then - day).days) <= ANNIVERSARY_DAYS:
+                return True
+        return False
+
+    @field_validator("ends")
+    @classmethod
+    def ends_after(cls, value, info):
+        start = info.data.get("date")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"the event ends ({value}) before it begins ({start})")
+        return value
+
+
+class EventFile(Strict):
+    """One file of listed events; policy owners add their own beside the shipped ones."""
+
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    description: str | None = None
+    events: list[ListedEvent]

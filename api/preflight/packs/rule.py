@@ -4,15 +4,36 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from preflight.text.post import Post
 from preflight.matchers.base import Context, Hit, Matcher
 from preflight.matchers.logic import Unless
-from preflight.packs.model import Rule, When, Window, parse_day
+from preflight.packs.days import parse_day
+from preflight.packs.sources import Stored
 from preflight.report import Finding, Span
 from preflight.packs.titles import title_in
 
+if TYPE_CHECKING:
+    from preflight.packs.model import Rule, When
+
 PLACEHOLDERS = {"match", "value", "limit", "suggestion", "other"}
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """A rule's `when`, as a check reads it: its context, platforms and days (a day, or a (from, to) window)."""
+
+    context: str | None
+    platforms: tuple[str, ...]
+    dates: tuple[str | tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, when: When | None) -> InForce | None:
+        if when is None:
+            return None
+        dates = tuple(item if isinstance(item, str) else (item.start, item.end) for item in when.dates or ())
+        return cls(when.context, tuple(when.platforms or ()), dates)
 
 
 @dataclass(slots=True)
@@ -27,13 +48,17 @@ class CompiledRule:
     languages: frozenset[str]
     matcher: Matcher
     unless: Unless | None
-    when: When | None
-    model: Rule
+    when: InForce | None
+    source: Stored  # the rule's model, for the examples and the docs
     limit_of: object = None  # the metric matcher whose threshold {limit} names
     file: str = ""
     example_marks: dict = field(default_factory=dict)
     replying_to: Matcher | None = None  # `when.in_reply_to`: must hold in the message answered
     titles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def model(self) -> Rule:
+        return self.source.get()
 
     def example_location(self, kind: str, language: str, index: int) -> str:
         """file:line:column of one example, for messages a policy owner can follow."""
@@ -120,12 +145,12 @@ def _number(value) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def on_day(item: str | Window, today: date) -> bool:
+def on_day(item: str | tuple[str, str], today: date) -> bool:
     """Whether `today` is the given day or falls in the window (MM-DD repeats every year)."""
     if isinstance(item, str):
         year, month, day = parse_day(item)
         return (year is None or year == today.year) and (month, day) == (today.month, today.day)
-    start, end = parse_day(item.start), parse_day(item.end)
+    start, end = parse_day(item[0]), parse_day(item[1])
     key = (today.month, today.day)
     if start[0] is not None or end[0] is not None:
         lo = date(start[0] or today.year, start[1], start[2])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from typing import get_args
 
-from preflight.packs.model import Language
+from preflight.vocab import Language
 
 
 def fallback_title(rule: str) -> str:
