@@ -51,7 +51,7 @@ def checked_post(req: ApprovalRequest):
             request=ApprovalRequest, errors=(404, 413))
 @require("check")
 def request_approval():
-    req = parse_json(ApprovalRequest)
+    req = parse_json()
     submission, report = checked_post(req)
     try:
         approval = desk().request(submission, report, g.api_key.name, req.note, req.expires_in_hours)
@@ -97,7 +97,7 @@ def get_approval(approval_id: str):
             errors=(404, 409, 410), notes={410: "The request expired"})
 @require("approve")
 def decide(approval_id: str):
-    req = parse_json(DecisionRequest)
+    req = parse_json()
     try:
         approval = desk().decide(approval_id, g.api_key.name, req.decision, req.comment, req.text, req.add_to_statements)
     except ApprovalRefused as exc:

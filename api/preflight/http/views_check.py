@@ -34,7 +34,10 @@ def validation_details(exc: ValidationError) -> list[dict]:
     return [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors(include_url=False)]
 
 
-def parse_json(model):
+def parse_json():
+    """The JSON body, validated against the model the view declares in `@documented(request=...)`: one declaration
+    for both the OpenAPI document and the check, so the two cannot disagree."""
+    model = current_app.view_functions[request.endpoint].openapi.request
     if not request.mimetype == "application/json":
         raise ApiError(415, "unsupported_media_type", "send JSON (Content-Type: application/json) or multipart/form-data")
     data = load_json(request.get_data(cache=True))
@@ -65,7 +68,7 @@ def parse_check_request() -> CheckRequest:
             return CheckRequest.model_validate(fields)
         except ValidationError as exc:
             raise ApiError(422, "invalid_request", "the request does not match the schema", validation_details(exc)) from None
-    return parse_json(CheckRequest)
+    return parse_json()
 
 
 def crisis_override_policy() -> dict:
@@ -160,7 +163,7 @@ def check():
             request=BatchRequest, errors=(413,))
 @require("check")
 def check_batch():
-    batch = parse_json(BatchRequest)
+    batch = parse_json()
     config = current_app.config
     if len(batch.items) > int(config["MAX_BATCH_ITEMS"]):
         raise ApiError(413, "too_many_items", f"{len(batch.items)} items; the limit is {config['MAX_BATCH_ITEMS']}")

@@ -88,7 +88,7 @@ def get_crisis():
             request=CrisisRequest, errors=(409,))
 @require("admin")
 def put_crisis():
-    req = parse_json(CrisisRequest)
+    req = parse_json()
     message, statements = validate_crisis(req.active, req.message, req.approved_statements)
     state = governance()
     crisis = state.crisis = stored(state.store.set_crisis, req.active, message, statements)
@@ -99,7 +99,7 @@ def put_crisis():
 @documented("Name the keys whose approval lets a post out during crisis mode", CrisisOut, request=CrisisTeamRequest)
 @require("admin")
 def put_crisis_team():
-    req = parse_json(CrisisTeamRequest)
+    req = parse_json()
     names = crisis_team(req.keys)
     state = governance()
     crisis = state.crisis = stored(state.store.set_crisis_team, names)
@@ -119,7 +119,7 @@ def list_events():
             request=EventRequest, errors=(409,))
 @require("admin")
 def add_event():
-    req = parse_json(EventRequest)
+    req = parse_json()
     event = new_event(req.name, req.terms, req.starts, req.ends, req.note)
     service = current_app.extensions["preflight"]
     problems = EventMatcher([event], service.checker.ruleset, service.analyzer).problems

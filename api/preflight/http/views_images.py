@@ -131,7 +131,7 @@ def thumbnail(ref_id: int):
 @require("admin")
 def update_reference(ref_id: int):
     found(ref_id)
-    patch = parse_json(ReferencePatch)
+    patch = parse_json()
     changes = patch.model_dump(exclude_unset=True)
     if not changes:
         raise ApiError(422, "invalid_request", "nothing to change: send label, source, status, license_expires or notes")

@@ -94,7 +94,7 @@ def find_check(check_id: str) -> dict | None:
             request=OverrideRequest, errors=(404,))
 @require("check")
 def create_override():
-    req = parse_json(OverrideRequest)
+    req = parse_json()
     reason = req.reason.strip()
     if not reason:
         raise ApiError(422, "invalid_request", f"say why the post is published anyway: the reason is empty. {GOOD_REASON}",

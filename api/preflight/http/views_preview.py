@@ -68,7 +68,7 @@ def preview():
 def parse_preview_request():
     """The request model, and the uploaded posts file when the body is multipart."""
     if request.mimetype != "multipart/form-data":
-        return parse_json(PreviewRequest), None
+        return parse_json(), None
     upload = request.files.get("posts")
     fields = {k: v for k, v in request.form.items() if v != ""}
     check_tree(fields)
