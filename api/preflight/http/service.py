@@ -12,7 +12,8 @@ from preflight.governance.state import GovernanceState
 from preflight.grammar import Grammar
 from preflight.images.check import ImageSource
 from preflight.images.registry import LoadedIndex
-from preflight.packs.load import BackgroundReload, default_rules_dir
+from preflight.packs.load import BackgroundReload
+from preflight.packs.ruleset import default_rules_dir
 from preflight.pipeline import Submission, check_post
 from preflight.report import Report
 from preflight.governance.webhooks import Dispatcher, parse_hooks

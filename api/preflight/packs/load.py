@@ -15,8 +15,7 @@ from preflight.matchers.terms import TermIndex
 from preflight.packs.compile import Indexes, PackCompiler, ProfileSlot
 from preflight.packs.gazetteer import load_gazetteer
 from preflight.packs.model import MatchNode, Pack, Profile, Rule, RuleFile
-# The server imports default_rules_dir from here, beside BackgroundReload.
-from preflight.packs.ruleset import LoadedPack, RuleSet, default_rules_dir  # noqa: F401
+from preflight.packs.ruleset import LoadedPack, RuleSet
 from preflight.packs.yamlfile import Marks, locate, read_yaml
 
 log = logging.getLogger("preflight.packs")
