@@ -67,6 +67,8 @@ CASES = [
      ["Line 2 uses a list or a set of keys as a key", "after the key and the colon"]),
     ("invisible control character", broken("title: Demo", "title: De\x0cmo"), 2, 10,
      ["Line 2 holds an invisible control character (U+000C)", "delete it"]),
+    ("option of another matcher kind", broken("phrase: {en: [too good]}", "phrase: {en: [too good]}\n      whole_post: [en]"), 8, 5,
+     ["'whole_post' goes with classifier, not with phrase", "move it to that matcher or remove it"]),
     ("empty file", "# nothing yet\n", 1, 1, ["The file is empty", "delete the file"]),
     ("a list instead of a pack", "- " + GOOD.replace("\n", "\n  ").rstrip() + "\n", 1, 1,
      ["The file is a list", "a pack is a set of keys", "Remove the leading '- '"]),

@@ -31,6 +31,11 @@ DOMAIN = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za
 MATCHER_KINDS = ("phrase", "lemma", "pattern", "regex", "metric", "all", "any", "not", "consistency", "substitution", "classifier", "event")
 
 
+# Options that only one kind of matcher reads.
+OPTION_KINDS = {"threshold": ("classifier",), "whole_post": ("classifier",), "above": ("metric",), "check": ("regex",),
+                "forms": ("phrase", "lemma"), "compound": ("phrase", "lemma")}
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -87,6 +92,11 @@ class MatchNode(Strict):
         if len(kinds) != 1:
             found = ", ".join(kinds) if kinds else "none"
             raise ValueError(f"a matcher needs exactly one of {', '.join(MATCHER_KINDS)} (found: {found})")
+        # An option of another kind would be ignored without a word: the policy owner believes it in force.
+        for option in sorted(self.model_fields_set & OPTION_KINDS.keys()):
+            if kinds[0] not in OPTION_KINDS[option]:
+                raise ValueError(f"'{option}' goes with {' or '.join(OPTION_KINDS[option])}, not with {kinds[0]}: "
+                                 f"move it to that matcher or remove it")
         return self
 
     def kind(self) -> str:
