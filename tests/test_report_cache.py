@@ -99,3 +99,21 @@ def test_a_report_that_skipped_a_check_is_not_kept(api, keys, checks, monkeypatc
     for _ in range(2):
         client.post("/v1/check", json={"text": text, "language": "en"}, headers=auth(keys["check"]))
     assert checks == [text, text]
+
+
+def test_a_draft_answered_before_a_grammar_server_was_set_is_checked_with_it(api, keys, checks, monkeypatch):
+    service = api.extensions["preflight"]
+    client = api.test_client()
+    text = "A draft checked before and after the grammar server changed."
+    client.post("/v1/check", json={"text": text, "language": "en"}, headers=auth(keys["check"]))
+    real = service.grammar
+
+    def other_server(job):
+        found = real(job)
+        found.skipped.append({"check": "grammar", "reason": "LanguageTool did not answer"})
+        return found
+
+    monkeypatch.setattr(service, "grammar", other_server)
+    body = client.post("/v1/check", json={"text": text, "language": "en"}, headers=auth(keys["check"])).get_json()
+    assert checks == [text, text]
+    assert {"check": "grammar", "reason": "LanguageTool did not answer"} in body["skipped"]

@@ -80,13 +80,16 @@ class Service:
         """The report of one post, from the packs in force now; the order of the sources is that of `skipped`."""
         dated = submission.dated()
         checker, governance = self.checker, self.governance
-        # The objects a reload replaces; with crisis mode on or events listed, the report depends on the minute.
-        state = (checker, governance.crisis, governance.events, self.reference_index.version)
+        sources = (self.images, self.grammar, governance)
+        # The objects a reload replaces, and the sources the report came from (a report made without a grammar
+        # server must not stand for one made with it); with crisis mode on or events listed, the report depends on
+        # the minute.
+        state = (checker, *sources, governance.crisis, governance.events, self.reference_index.version)
         timeless = not governance.crisis.active and not governance.events
         key = self.reports.key(submission, dated) if timeless else None
         report = self.reports.get(key, state, dated)
         if report is None:
-            report = check_post(dated, checker, (self.images, self.grammar, governance))
+            report = check_post(dated, checker, sources)
             if report.skipped == checker.skipped:  # nothing skipped that could run another time
                 self.reports.put(key, state, report)
         return report
